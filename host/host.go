@@ -1,0 +1,126 @@
+// Package host is the one door through which spice touches a machine.
+//
+// Resources never call os.* or exec.* themselves: they call a Host. The local
+// implementation lives here; the SSH implementation adds another type that
+// satisfies the same interface, so every resource works on remote hosts
+// without change.
+package host
+
+import (
+	"context"
+	"fmt"
+)
+
+// Perm holds Unix permission bits including setuid, setgid and sticky
+// (0 to 07777), exactly as chmod(2) takes them.
+type Perm uint32
+
+// String renders the mode the way operators write it: four octal digits.
+func (p Perm) String() string { return fmt.Sprintf("%04o", uint32(p)) }
+
+// KeepID in Attrs.UID or Attrs.GID leaves that id as the system chooses it.
+const KeepID = -1
+
+// Attrs are the metadata a write or mkdir applies before the object becomes
+// visible under its final name.
+type Attrs struct {
+	Perm Perm
+	UID  int // KeepID: leave as created
+	GID  int // KeepID: leave as created
+}
+
+// FileInfo is what Stat reports. It describes the path itself: a symbolic
+// link is reported as a link, not followed.
+type FileInfo struct {
+	Perm      Perm
+	UID       int
+	GID       int
+	Size      int64
+	IsDir     bool
+	IsSymlink bool
+}
+
+// Command is a program and its arguments. There is deliberately no shell
+// string form: values are passed as separate argv elements and never
+// interpreted by a shell.
+type Command struct {
+	Argv  []string
+	Stdin []byte
+}
+
+// Result is the outcome of a command that ran to completion.
+type Result struct {
+	Stdout   []byte
+	Stderr   []byte
+	ExitCode int
+}
+
+// Host is a machine spice manages. Paths are absolute paths as seen by the
+// managed system; an implementation may map them (see Local's root).
+//
+// Errors wrap fs.ErrNotExist when the path does not exist, so callers can
+// tell "absent" from a failure with errors.Is. Any other error is a failure,
+// never an absent object.
+type Host interface {
+	// Name identifies the host in messages.
+	Name() string
+
+	ReadFile(ctx context.Context, path string) ([]byte, error)
+	Stat(ctx context.Context, path string) (FileInfo, error)
+	// ReadDir lists the names in a directory, without "." and "..".
+	ReadDir(ctx context.Context, path string) ([]string, error)
+
+	// WriteFile replaces path atomically: the content goes to a temporary
+	// file in the same directory that already has attrs applied, is synced,
+	// and is renamed over path. Readers see the old file or the new one,
+	// never a partial one. Missing parent directories are created 0755.
+	WriteFile(ctx context.Context, path string, content []byte, attrs Attrs) error
+	// Mkdir creates path (and missing parents, 0755) and applies attrs to
+	// path. An existing directory only gets attrs applied.
+	Mkdir(ctx context.Context, path string, attrs Attrs) error
+	// SetAttrs changes mode and ownership of an existing path.
+	SetAttrs(ctx context.Context, path string, attrs Attrs) error
+
+	// Remove deletes a file or an empty directory.
+	Remove(ctx context.Context, path string) error
+	// RemoveAll deletes path and everything below it.
+	RemoveAll(ctx context.Context, path string) error
+
+	// Run executes a command to completion. A non-zero exit is reported as
+	// an *ExitError that carries the Result.
+	Run(ctx context.Context, cmd Command) (Result, error)
+}
+
+// ExitError reports a command that ran but exited non-zero.
+type ExitError struct {
+	Host   string
+	Argv0  string
+	Result Result
+}
+
+func (e *ExitError) Error() string {
+	msg := fmt.Sprintf("run %s on %s: exit status %d", e.Argv0, e.Host, e.Result.ExitCode)
+	if tail := lastLine(e.Result.Stderr); tail != "" {
+		msg += ": " + tail
+	}
+	return msg
+}
+
+// lastLine keeps error messages short and free of whatever else a command
+// printed; the last stderr line is where programs put the reason.
+func lastLine(b []byte) string {
+	end := len(b)
+	for end > 0 && (b[end-1] == '\n' || b[end-1] == '\r') {
+		end--
+	}
+	start := end
+	for start > 0 && b[start-1] != '\n' {
+		start--
+	}
+	const max = 300
+	line := string(b[start:end])
+	if len(line) > max {
+		line = line[:max] + "..."
+	}
+	return line
+}
