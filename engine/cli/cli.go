@@ -1,0 +1,56 @@
+// Package cli is the spice command line: the person-facing side of the one
+// binary. Subcommands follow Terraform's conventions (single-dash flags,
+// exit code 1 on error).
+package cli
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/hashicorp/cli"
+
+	"github.com/spice-harvester/terraform-provider-spice/provider"
+)
+
+// Run executes the CLI with args (without the program name) and returns the
+// process exit code.
+func Run(args []string, version string, stdout, stderr io.Writer) int {
+	ui := &cli.BasicUi{Writer: stdout, ErrorWriter: stderr}
+	c := &cli.CLI{
+		Name:        "spice",
+		Version:     version,
+		Args:        args,
+		HelpWriter:  stdout,
+		ErrorWriter: stderr,
+		Commands: map[string]cli.CommandFactory{
+			"version": func() (cli.Command, error) { return &versionCommand{ui: ui, version: version}, nil },
+		},
+	}
+	code, err := c.Run()
+	if err != nil {
+		_, _ = fmt.Fprintf(stderr, "spice: %s\n", err)
+		return 1
+	}
+	return code
+}
+
+type versionCommand struct {
+	ui      cli.Ui
+	version string
+}
+
+func (c *versionCommand) Synopsis() string { return "Show the spice version" }
+func (c *versionCommand) Help() string {
+	return "Usage: spice version\n\n  Shows the version of spice and the provider it carries."
+}
+
+func (c *versionCommand) Run(args []string) int {
+	if len(args) > 0 {
+		c.ui.Error(fmt.Sprintf("spice version takes no arguments, got %q\n\n%s", args, c.Help()))
+		return 1
+	}
+	c.ui.Output(fmt.Sprintf("spice %s\nprovider %s (plugin protocol 6)\n%s %s/%s",
+		c.version, provider.Address, runtime.Version(), runtime.GOOS, runtime.GOARCH))
+	return 0
+}

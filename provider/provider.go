@@ -1,0 +1,152 @@
+// Package provider is the spice Terraform provider: one provider
+// configuration is one host, and every resource reaches that host through
+// the host.Host interface.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/spice-harvester/terraform-provider-spice/host"
+	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
+)
+
+// Address is the provider's registry source address.
+const Address = "registry.terraform.io/spice-harvester/spice"
+
+// New returns a constructor for the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &spiceProvider{version: version} }
+}
+
+type spiceProvider struct {
+	version string
+}
+
+type providerModel struct {
+	Host           types.String `tfsdk:"host"`
+	Port           types.Int64  `tfsdk:"port"`
+	User           types.String `tfsdk:"user"`
+	PrivateKey     types.String `tfsdk:"private_key"`
+	PrivateKeyFile types.String `tfsdk:"private_key_file"`
+	KnownHostsFile types.String `tfsdk:"known_hosts_file"`
+	HostKey        types.String `tfsdk:"host_key"`
+	Sudo           types.Bool   `tfsdk:"sudo"`
+	ConnectTimeout types.String `tfsdk:"connect_timeout"`
+	Root           types.String `tfsdk:"root"`
+}
+
+func (p *spiceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "spice"
+	resp.Version = p.version
+}
+
+func (p *spiceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One `spice` provider block is one host: this machine (the default) or, with `host`, a machine reached over SSH. " +
+			"Declare more hosts with provider aliases.",
+		Attributes: map[string]schema.Attribute{
+			"host": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Host to manage. Omitted or `\"local\"`: this machine, without SSH. Anything else is an SSH address. " +
+					"Falls back to `SPICE_HOST`. SSH hosts arrive with the SSH transport; this build manages the local machine only and says so when configured with another host.",
+			},
+			"port": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "SSH port. Default `22`.",
+				Validators:          []validator.Int64{int64validator.Between(1, 65535)},
+			},
+			"user": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "SSH user. Falls back to `SPICE_SSH_USER`, then `root`.",
+			},
+			"private_key": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "SSH private key in PEM or OpenSSH form, e.g. `file(\"~/.ssh/id_ed25519\")`. Conflicts with `private_key_file`.",
+				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("private_key_file"))},
+			},
+			"private_key_file": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Path of an SSH private key file. Falls back to `SPICE_SSH_PRIVATE_KEY_FILE`. Without a key, the ssh-agent at `SSH_AUTH_SOCK` is used.",
+			},
+			"known_hosts_file": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "known_hosts file that verifies the host key (hashed entries allowed). Falls back to `SPICE_KNOWN_HOSTS_FILE`, then `~/.ssh/known_hosts`. An unknown or changed key is an error.",
+			},
+			"host_key": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Pin the host's public key (`ssh-ed25519 AAAA...`) instead of using a known_hosts file.",
+			},
+			"sudo": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Run privileged operations with `sudo -n` when `user` is not root. Default `false`.",
+			},
+			"connect_timeout": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "How long to wait for the SSH connection, as a duration such as `\"10s\"`. Default `\"10s\"`.",
+				Validators:          []validator.String{spiceschema.Duration()},
+			},
+			"root": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Manage the tree below this existing directory instead of `/` (image or offline mode): `/etc/x` is written to `ROOT/etc/x`. " +
+					"Files are written, nothing live is touched. A relative path is taken from the working directory. Default `/`.",
+			},
+		},
+	}
+}
+
+// Configure connects the provider to its host. The host is what every
+// resource of this provider configuration receives as ProviderData.
+func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.Host.IsUnknown() || cfg.Root.IsUnknown() {
+		resp.Diagnostics.AddError("Provider configuration not yet known",
+			"host and root of a spice provider must be known at plan time; they cannot depend on resources that are not yet created.")
+		return
+	}
+	address := cfg.Host.ValueString()
+	if address == "" {
+		address = os.Getenv("SPICE_HOST")
+	}
+	if address != "" && address != "local" {
+		resp.Diagnostics.AddAttributeError(path.Root("host"), "SSH hosts are not available in this build",
+			fmt.Sprintf("host %q would be reached over SSH, which this build of spice does not provide yet; it manages the local machine (host omitted or \"local\").", address))
+		return
+	}
+	h, err := host.NewLocal(cfg.Root.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("root"), "Invalid root", err.Error())
+		return
+	}
+	resp.ResourceData = h
+	resp.DataSourceData = h
+}
+
+func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newDirectoryResource,
+		newFileResource,
+		newEnvFileResource,
+		newSecretResource,
+	}
+}
+
+func (p *spiceProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}

@@ -1,0 +1,214 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = &fileResource{}
+	_ resource.ResourceWithImportState      = &fileResource{}
+	_ resource.ResourceWithModifyPlan       = &fileResource{}
+	_ resource.ResourceWithConfigValidators = &fileResource{}
+)
+
+func newFileResource() resource.Resource { return &fileResource{} }
+
+type fileResource struct {
+	hostResource
+}
+
+type fileModel struct {
+	fsObject
+	Content          types.String `tfsdk:"content"`
+	SensitiveContent types.String `tfsdk:"sensitive_content"`
+	Source           types.String `tfsdk:"source"`
+	SHA256           types.String `tfsdk:"sha256"`
+}
+
+func (r *fileResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_file"
+}
+
+func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A file with its content, mode and owner, written atomically: a temporary file in the same directory gets mode and owner, " +
+			"then the content, is synced and renamed into place, so readers never see a partial file or loose permissions. " +
+			"Exactly one of `content`, `sensitive_content` and `source` is required. Render config files with `yamlencode`, `jsonencode` or `templatefile`. " +
+			"Missing parent directories are created (mode `0755`); destroy removes those again while they are empty.",
+		Attributes: mergeAttributes(fsObjectAttributes("file", "0644"), map[string]schema.Attribute{
+			"content": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The file's content. Shown in plans; use `sensitive_content` for secrets.",
+			},
+			"sensitive_content": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "The file's content, never shown in plan, apply or show output.",
+			},
+			"source": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Path of a file on the machine running spice or Terraform whose bytes are copied. " +
+					"A change of its content plans an update through `sha256`.",
+			},
+			"sha256": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Hex SHA-256 of the content; on refresh, of the file on the host. Use it as a service's restart trigger.",
+			},
+		}),
+	}
+}
+
+func (r *fileResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("content"), path.MatchRoot("sensitive_content"), path.MatchRoot("source")),
+	}
+}
+
+// desiredContent returns the declared bytes, or known=false while they
+// depend on values only known after apply.
+func (m *fileModel) desiredContent() (content []byte, known bool, err error) {
+	switch {
+	case m.Content.IsUnknown() || m.SensitiveContent.IsUnknown() || m.Source.IsUnknown():
+		return nil, false, nil
+	case !m.Content.IsNull():
+		return []byte(m.Content.ValueString()), true, nil
+	case !m.SensitiveContent.IsNull():
+		return []byte(m.SensitiveContent.ValueString()), true, nil
+	default:
+		b, err := os.ReadFile(m.Source.ValueString())
+		if err != nil {
+			return nil, false, fmt.Errorf("source: %w", err)
+		}
+		return b, true, nil
+	}
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// ModifyPlan predicts sha256, so that a changed source file, or a file on the
+// host that differs from the declaration, shows up as an update.
+func (r *fileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan fileModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	content, known, err := plan.desiredContent()
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("source"), "Cannot read source", err.Error())
+		return
+	}
+	if known {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha256"), sha256Hex(content))...)
+	}
+}
+
+func (r *fileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan fileModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	diags, err := createTracked(ctx, r.host, plan.Path.ValueString(), resp.Private, func() error { return r.write(ctx, &plan, true) })
+	resp.Diagnostics.Append(diags...)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create file", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *fileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state fileModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.write(ctx, &plan, contentChanged(plan.SHA256, state.SHA256)); err != nil {
+		resp.Diagnostics.AddError("Cannot update file", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *fileResource) write(ctx context.Context, m *fileModel, rewrite bool) error {
+	content, _, err := m.desiredContent()
+	if err != nil {
+		return err
+	}
+	m.SHA256 = types.StringValue(sha256Hex(content))
+	return m.writeFile(ctx, r.host, content, rewrite)
+}
+
+func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state fileModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p := state.Path.ValueString()
+	info, found, err := statExisting(ctx, r.host, p)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot read file", err.Error())
+		return
+	case !found:
+		resp.State.RemoveResource(ctx)
+		return
+	case info.IsDir:
+		resp.Diagnostics.AddError("Not a file", fmt.Sprintf("%s on %s is a directory", p, r.host.Name()))
+		return
+	}
+	content, err := r.host.ReadFile(ctx, p)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read file", err.Error())
+		return
+	}
+	// The content attribute that declared the file carries what is on the
+	// host, so a plan shows the difference (redacted when sensitive). An
+	// imported file declares nothing yet and lands in content.
+	text := strings.ToValidUTF8(string(content), "\uFFFD")
+	switch {
+	case !state.SensitiveContent.IsNull():
+		state.SensitiveContent = types.StringValue(text)
+	case !state.Content.IsNull() || state.Source.IsNull():
+		state.Content = types.StringValue(text)
+	}
+	state.SHA256 = types.StringValue(sha256Hex(content))
+	if err := state.observe(ctx, r.host, info); err != nil {
+		resp.Diagnostics.AddError("Cannot read file", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *fileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state fileModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	removeFile(ctx, r.host, state.Path.ValueString(), req, resp)
+}
+
+func (r *fileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByPath(ctx, req, resp)
+}

@@ -1,0 +1,122 @@
+package testsupport
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// BuildBinary builds the spice binary once per test process, the way
+// make build does, and returns the directory holding
+// terraform-provider-spice and its spice link.
+func BuildBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "spice-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-spice"), ".")
+		cmd.Dir = RepoDir(t)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+			return
+		}
+		buildErr = os.Symlink("terraform-provider-spice", filepath.Join(dir, "spice"))
+		buildDir = dir
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return buildDir
+}
+
+// Terraform runs the real Terraform binary against the built spice binary
+// through dev_overrides, as a user following the README would, and keeps
+// everything Terraform printed.
+type Terraform struct {
+	t      testing.TB
+	Dir    string
+	binary string
+	env    []string
+	// Printed collects the stdout and stderr of every run, keyed by command.
+	Printed map[string]string
+}
+
+// NewTerraform prepares dir for Terraform runs with spice from bin.
+func NewTerraform(t testing.TB, dir, bin string) *Terraform {
+	t.Helper()
+	rc := filepath.Join(t.TempDir(), "terraform.rc")
+	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		"spice-harvester/spice", bin)
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	return &Terraform{t: t, Dir: dir, binary: TerraformBinary(t), env: env, Printed: map[string]string{}}
+}
+
+// Run executes terraform with args and returns its combined output and
+// exit code. A failure to start is fatal.
+func (tf *Terraform) Run(args ...string) (string, int) {
+	tf.t.Helper()
+	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = tf.Dir, tf.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	key := fmt.Sprintf("#%d terraform %s", len(tf.Printed)+1, strings.Join(args, " "))
+	tf.Printed[key] = out.String()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		return out.String(), exitErr.ExitCode()
+	case err != nil:
+		tf.t.Fatalf("terraform %v: %v", args, err)
+	}
+	return out.String(), 0
+}
+
+// MustRun is Run that requires the exit code want.
+func (tf *Terraform) MustRun(want int, args ...string) string {
+	tf.t.Helper()
+	out, code := tf.Run(args...)
+	if code != want {
+		tf.t.Fatalf("terraform %s: exit %d, want %d\n%s", strings.Join(args, " "), code, want, out)
+	}
+	return out
+}
+
+// CopyDir copies a directory of configuration files (not subdirectories).
+func CopyDir(t testing.TB, from, to string) {
+	t.Helper()
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
