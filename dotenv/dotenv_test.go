@@ -127,3 +127,13 @@ func TestRender_readByPythonDotenv(t *testing.T) {
 	got := testsupport.PythonDotenv(t, file)
 	assert.Equal(t, vars, got)
 }
+
+func BenchmarkRenderAndParse(b *testing.B) {
+	vars := randomValues(100)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := dotenv.Parse(dotenv.Render(vars)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -98,6 +99,18 @@ func TestTerraformWithDevOverrides(t *testing.T) {
 	tf.MustRun(0, "import", "spice_file.config", "/opt/spice-harvester/config/oms.yml")
 	tf.MustRun(0, "plan", "-detailed-exitcode")
 
+	// Import an env file: values land in sensitive_variables, so the
+	// secret stays hidden; the next apply sorts them without a rewrite.
+	envPath := onHost("/opt/spice-harvester/.env")
+	before := inode(t, envPath)
+	tf.MustRun(0, "state", "rm", "spice_env_file.env")
+	tf.MustRun(0, "import", "spice_env_file.env", "/opt/spice-harvester/.env")
+	out = tf.MustRun(2, "plan", "-detailed-exitcode")
+	assert.Contains(t, out, "spice_env_file.env will be updated in-place")
+	tf.MustRun(0, "apply", "-auto-approve")
+	tf.MustRun(0, "plan", "-detailed-exitcode")
+	assert.Equal(t, before, inode(t, envPath), "moving values between the maps rewrote the file")
+
 	tf.MustRun(0, "show")
 	tf.MustRun(0, "state", "show", "spice_env_file.env")
 	tf.MustRun(0, "state", "show", "spice_secret.secret_key")
@@ -160,4 +173,11 @@ func TestQuickstart(t *testing.T) {
 		}
 	}
 	assert.False(t, strings.Contains(string(oms), env["SECRET_KEY"]))
+}
+
+func inode(t *testing.T, p string) uint64 {
+	t.Helper()
+	info, err := os.Stat(p)
+	require.NoError(t, err)
+	return info.Sys().(*syscall.Stat_t).Ino
 }

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,6 +78,20 @@ func TestAccEnvFile_readBackByPythonDotenv(t *testing.T) {
 				),
 			},
 			{
+				// A changed declaration updates the file in place.
+				Config:          cfg,
+				ConfigVariables: testsupport.StringMapVariable(withVar(vars, "WORKER_PROCESSES", "8")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("spice_env_file.app", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					if got := testsupport.PythonDotenv(t, envPath)["WORKER_PROCESSES"]; got != "8" {
+						return fmt.Errorf("WORKER_PROCESSES = %q after update", got)
+					}
+					return nil
+				},
+			},
+			{
 				// An edited value and an added line are drift.
 				PreConfig: func() {
 					b, err := os.ReadFile(envPath)
@@ -110,6 +125,14 @@ func TestAccEnvFile_readBackByPythonDotenv(t *testing.T) {
 			},
 		},
 	})
+}
+
+func withVar(vars map[string]any, k, v string) map[string]any {
+	out := map[string]any{k: v}
+	for key, val := range vars {
+		out[key] = val
+	}
+	return out
 }
 
 func TestAccEnvFile_validation(t *testing.T) {
