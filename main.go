@@ -23,7 +23,7 @@ const pluginCookieEnv = "TF_PLUGIN_MAGIC_COOKIE"
 
 func main() {
 	if os.Getenv(pluginCookieEnv) == "" && !debugRequested(os.Args[1:]) {
-		os.Exit(cli.Run(os.Args[1:], version.Version, os.Stdout, os.Stderr))
+		os.Exit(cli.Run(os.Args[1:], version.Version, os.Stdin, os.Stdout, os.Stderr))
 	}
 	err := providerserver.Serve(context.Background(), provider.New(version.Version), providerserver.ServeOpts{
 		Address: provider.Address,

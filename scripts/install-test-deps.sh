@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use to cross-check spice against
-# real readers: python3-dotenv (how the SPICE HARVESTER services read .env).
+# Installs the Debian packages the tests use: python3-dotenv (how the SPICE
+# HARVESTER services read .env, to cross-check env files), and what the test
+# hosts are made of: systemd-nspawn containers (systemd-container) running
+# sshd (openssh-server, openssh-client), forwarded to loopback (socat).
 # Needs root (CI runs as root); without it, says what to install instead.
 set -euo pipefail
 
-packages=(python3-dotenv)
+packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -44,20 +44,21 @@ func BuildBinary(t testing.TB) string {
 	return buildDir
 }
 
-// Terraform runs the real Terraform binary against the built spice binary
-// through dev_overrides, as a user following the README would, and keeps
-// everything Terraform printed.
-type Terraform struct {
+// Runner runs a command-line front end in a working directory, as a user
+// would, and keeps everything it printed: Terraform against the built spice
+// binary through dev_overrides, or the spice CLI itself.
+type Runner struct {
 	t      testing.TB
 	Dir    string
 	binary string
 	env    []string
+	name   string
 	// Printed collects the stdout and stderr of every run, keyed by command.
 	Printed map[string]string
 }
 
 // NewTerraform prepares dir for Terraform runs with spice from bin.
-func NewTerraform(t testing.TB, dir, bin string) *Terraform {
+func NewTerraform(t testing.TB, dir, bin string) *Runner {
 	t.Helper()
 	rc := filepath.Join(t.TempDir(), "terraform.rc")
 	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
@@ -66,36 +67,42 @@ func NewTerraform(t testing.TB, dir, bin string) *Terraform {
 		t.Fatal(err)
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	return &Terraform{t: t, Dir: dir, binary: TerraformBinary(t), env: env, Printed: map[string]string{}}
+	return &Runner{t: t, Dir: dir, binary: TerraformBinary(t), name: "terraform", env: env, Printed: map[string]string{}}
 }
 
-// Run executes terraform with args and returns its combined output and
-// exit code. A failure to start is fatal.
-func (tf *Terraform) Run(args ...string) (string, int) {
+// NewSpice prepares dir for runs of the spice CLI from bin.
+func NewSpice(t testing.TB, dir, bin string) *Runner {
+	t.Helper()
+	return &Runner{t: t, Dir: dir, binary: filepath.Join(bin, "spice"), name: "spice", env: os.Environ(), Printed: map[string]string{}}
+}
+
+// Run executes the command with args (and -no-color) and returns its
+// combined output and exit code. A failure to start is fatal.
+func (tf *Runner) Run(args ...string) (string, int) {
 	tf.t.Helper()
 	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = tf.Dir, tf.env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
-	key := fmt.Sprintf("#%d terraform %s", len(tf.Printed)+1, strings.Join(args, " "))
+	key := fmt.Sprintf("#%d %s %s", len(tf.Printed)+1, tf.name, strings.Join(args, " "))
 	tf.Printed[key] = out.String()
 	var exitErr *exec.ExitError
 	switch {
 	case errors.As(err, &exitErr):
 		return out.String(), exitErr.ExitCode()
 	case err != nil:
-		tf.t.Fatalf("terraform %v: %v", args, err)
+		tf.t.Fatalf("%s %v: %v", tf.name, args, err)
 	}
 	return out.String(), 0
 }
 
 // MustRun is Run that requires the exit code want.
-func (tf *Terraform) MustRun(want int, args ...string) string {
+func (tf *Runner) MustRun(want int, args ...string) string {
 	tf.t.Helper()
 	out, code := tf.Run(args...)
 	if code != want {
-		tf.t.Fatalf("terraform %s: exit %d, want %d\n%s", strings.Join(args, " "), code, want, out)
+		tf.t.Fatalf("%s %s: exit %d, want %d\n%s", tf.name, strings.Join(args, " "), code, want, out)
 	}
 	return out
 }

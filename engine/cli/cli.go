@@ -6,7 +6,9 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"strings"
 
 	"github.com/hashicorp/cli"
 
@@ -15,8 +17,20 @@ import (
 
 // Run executes the CLI with args (without the program name) and returns the
 // process exit code.
-func Run(args []string, version string, stdout, stderr io.Writer) int {
+func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Writer) int {
+	m := meta{version: version, stdin: stdin, stdout: stdout, stderr: stderr, dir: ".", parallelism: 10, refresh: true, lock: true}
+	// -chdir=DIR comes before the subcommand, as in Terraform.
+	for len(args) > 0 && strings.HasPrefix(args[0], "-chdir=") {
+		m.dir = strings.TrimPrefix(args[0], "-chdir=")
+		if err := os.Chdir(m.dir); err != nil {
+			_, _ = fmt.Fprintf(stderr, "Error: -chdir: %s\n", err)
+			return 1
+		}
+		m.dir = "."
+		args = args[1:]
+	}
 	ui := &cli.BasicUi{Writer: stdout, ErrorWriter: stderr}
+	command := func(c cli.Command) cli.CommandFactory { return func() (cli.Command, error) { return c, nil } }
 	c := &cli.CLI{
 		Name:        "spice",
 		Version:     version,
@@ -24,7 +38,15 @@ func Run(args []string, version string, stdout, stderr io.Writer) int {
 		HelpWriter:  stdout,
 		ErrorWriter: stderr,
 		Commands: map[string]cli.CommandFactory{
-			"version": func() (cli.Command, error) { return &versionCommand{ui: ui, version: version}, nil },
+			"version":  command(&versionCommand{ui: ui, version: version}),
+			"validate": command(&validateCommand{m}),
+			"plan":     command(&planCommand{m}),
+			"apply":    command(&applyCommand{meta: m}),
+			"destroy":  command(&applyCommand{meta: m, destroy: true}),
+			"show":     command(&showCommand{m}),
+			"output":   command(&outputCommand{m}),
+			"state":    command(&stateCommand{m}),
+			"fmt":      command(&fmtCommand{m}),
 		},
 	}
 	code, err := c.Run()

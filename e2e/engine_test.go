@@ -1,0 +1,203 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/state"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport"
+)
+
+// workdir writes main.tf with the provider managing root.
+func workdir(t *testing.T, body string) (work, root string) {
+	t.Helper()
+	root, work = t.TempDir(), t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(work, "main.tf"), []byte(fmt.Sprintf(allResources, root)+body), 0o644))
+	return work, root
+}
+
+// Both front ends on one directory and state: whatever one applies, the
+// other plans as no change.
+func TestParitySpiceThenTerraform(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	work, root := workdir(t, "")
+	spice := testsupport.NewSpice(t, work, bin)
+	tf := testsupport.NewTerraform(t, work, bin)
+
+	out := spice.MustRun(2, "plan", "-detailed-exitcode")
+	assert.Contains(t, out, "Plan: 5 to add, 0 to change, 0 to destroy.")
+	assert.Regexp(t, `result\s+= \(sensitive value\)`, out)
+	spice.MustRun(0, "apply", "-auto-approve")
+	spice.MustRun(0, "plan", "-detailed-exitcode")
+	tf.MustRun(0, "plan", "-detailed-exitcode")
+
+	info, err := os.Stat(filepath.Join(work, "terraform.tfstate"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "state is private")
+	env := testsupport.PythonDotenv(t, filepath.Join(root, "opt/spice-harvester/.env"))
+	assert.Regexp(t, regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`), env["SECRET_KEY"])
+
+	// Drift seen by spice is repaired by spice, and Terraform agrees.
+	require.NoError(t, os.WriteFile(filepath.Join(root, "opt/spice-harvester/config/oms.yml"), []byte("x: 1\n"), 0o640))
+	out = spice.MustRun(2, "plan", "-detailed-exitcode")
+	assert.Contains(t, out, "Objects have changed outside of spice")
+	assert.Contains(t, out, "spice_file.config will be updated in-place")
+	spice.MustRun(0, "apply", "-auto-approve")
+	tf.MustRun(0, "plan", "-detailed-exitcode")
+
+	out = spice.MustRun(0, "destroy", "-auto-approve")
+	assert.Contains(t, out, "Destroy complete! Resources: 5 destroyed.")
+	assert.NoDirExists(t, filepath.Join(root, "opt/spice-harvester"))
+	tf.MustRun(0, "plan", "-destroy", "-detailed-exitcode")
+
+	printed := map[string]string{}
+	for k, v := range spice.Printed {
+		printed[k] = v
+	}
+	for k, v := range tf.Printed {
+		printed[k] = v
+	}
+	if where, found := testsupport.Contains(env["SECRET_KEY"], printed); found {
+		t.Errorf("the secret appeared in the output of %s", where)
+	}
+}
+
+func TestParityTerraformThenSpice(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	work, _ := workdir(t, "")
+	spice := testsupport.NewSpice(t, work, bin)
+	tf := testsupport.NewTerraform(t, work, bin)
+
+	tf.MustRun(0, "apply", "-auto-approve")
+	spice.MustRun(0, "plan", "-detailed-exitcode")
+	out := spice.MustRun(0, "state", "list")
+	assert.Contains(t, out, "spice_env_file.env")
+	out = spice.MustRun(0, "show")
+	assert.Contains(t, out, "(sensitive value)")
+	spice.MustRun(0, "state", "show", "spice_secret.secret_key")
+	tf.MustRun(0, "destroy", "-auto-approve")
+	spice.MustRun(0, "plan", "-destroy", "-detailed-exitcode")
+}
+
+func TestEnginePlanJSONAndSavedPlans(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	work, root := workdir(t, "")
+	spice := testsupport.NewSpice(t, work, bin)
+
+	out := spice.MustRun(0, "plan", "-json")
+	var plan struct {
+		FormatVersion   string `json:"format_version"`
+		ResourceChanges []struct {
+			Address      string `json:"address"`
+			Mode         string `json:"mode"`
+			Type         string `json:"type"`
+			ProviderName string `json:"provider_name"`
+			Change       struct {
+				Actions        []string        `json:"actions"`
+				After          map[string]any  `json:"after"`
+				AfterUnknown   map[string]bool `json:"after_unknown"`
+				AfterSensitive map[string]bool `json:"after_sensitive"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &plan), out)
+	assert.Equal(t, "1.2", plan.FormatVersion)
+	require.Len(t, plan.ResourceChanges, 5)
+	for _, rc := range plan.ResourceChanges {
+		assert.Equal(t, []string{"create"}, rc.Change.Actions, rc.Address)
+		assert.Equal(t, "managed", rc.Mode)
+		assert.Equal(t, "registry.terraform.io/spice-harvester/spice", rc.ProviderName)
+		if rc.Type == "spice_secret" {
+			assert.True(t, rc.Change.AfterSensitive["result"])
+			assert.True(t, rc.Change.AfterUnknown["result"])
+		}
+	}
+
+	// A saved plan applies exactly; a stale one is refused.
+	spice.MustRun(0, "plan", "-out=first.plan")
+	out = spice.MustRun(0, "show", "-json", "first.plan")
+	assert.Contains(t, out, `"resource_changes"`)
+	spice.MustRun(0, "apply", "first.plan")
+	spice.MustRun(0, "plan", "-detailed-exitcode")
+
+	require.NoError(t, os.WriteFile(filepath.Join(root, "opt/spice-harvester/config/oms.yml"), []byte("drifted\n"), 0o640))
+	spice.MustRun(0, "plan", "-out=second.plan")
+	spice.MustRun(0, "apply", "-auto-approve") // the state moves on
+	out, code := spice.Run("apply", "second.plan")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "saved plan is stale")
+}
+
+func TestEngineStateLock(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	work, _ := workdir(t, "")
+	spice := testsupport.NewSpice(t, work, bin)
+	lock, err := state.Acquire(context.Background(), filepath.Join(work, "terraform.tfstate"), "OperationTypeApply", "test", 0)
+	require.NoError(t, err)
+	out, code := spice.Run("apply", "-auto-approve")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "Error acquiring the state lock")
+	assert.Regexp(t, `locked by .*\(pid \d+\)`, out)
+	assert.NoFileExists(t, filepath.Join(work, "terraform.tfstate"), "nothing was applied")
+	require.NoError(t, lock.Release())
+	spice.MustRun(0, "apply", "-auto-approve")
+}
+
+func TestEngineVariablesAndOutputs(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	work, root := workdir(t, `
+variable "workers" {
+  type = number
+  validation {
+    condition     = var.workers > 0 && var.workers <= 64
+    error_message = "workers must be between 1 and 64."
+  }
+}
+locals {
+  greeting = upper("hello ${var.workers}")
+}
+resource "spice_file" "workers" {
+  count   = 2
+  path    = "/opt/spice-harvester/workers-${count.index}.txt"
+  content = "${local.greeting} ${count.index}\n"
+}
+resource "spice_file" "by_name" {
+  for_each = toset(["oms", "bff"])
+  path     = "/opt/spice-harvester/${each.key}.name"
+  content  = each.value
+}
+output "files" {
+  value = [for f in spice_file.workers : f.path]
+}
+output "secret" {
+  value     = spice_secret.secret_key.result
+  sensitive = true
+}
+`)
+	spice := testsupport.NewSpice(t, work, bin)
+	out, code := spice.Run("plan", "-var", "workers=0")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "workers must be between 1 and 64.")
+
+	require.NoError(t, os.WriteFile(filepath.Join(work, "terraform.tfvars"), []byte("workers = 4\n"), 0o644))
+	spice.MustRun(0, "apply", "-auto-approve")
+	b, err := os.ReadFile(filepath.Join(root, "opt/spice-harvester/workers-1.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "HELLO 4 1\n", string(b))
+	b, err = os.ReadFile(filepath.Join(root, "opt/spice-harvester/bff.name"))
+	require.NoError(t, err)
+	assert.Equal(t, "bff", string(b))
+	out = spice.MustRun(0, "output")
+	assert.Contains(t, out, "secret = <sensitive>")
+	assert.Contains(t, out, "/opt/spice-harvester/workers-0.txt")
+	spice.MustRun(0, "plan", "-detailed-exitcode")
+	testsupport.NewTerraform(t, work, bin).MustRun(0, "plan", "-detailed-exitcode")
+}

@@ -1,0 +1,306 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
+	"github.com/spice-harvester/terraform-provider-spice/engine/core"
+	"github.com/spice-harvester/terraform-provider-spice/engine/render"
+	"github.com/spice-harvester/terraform-provider-spice/engine/state"
+)
+
+// validateCommand checks the configuration without touching any host.
+type validateCommand struct{ meta }
+
+func (c *validateCommand) Synopsis() string { return "Check whether the configuration is valid" }
+func (c *validateCommand) Help() string {
+	return "Usage: spice [-chdir=DIR] validate [-no-color]\n\n  Checks syntax, references, types and the provider's validation rules.\n  Reads no state and touches no host."
+}
+
+func (c *validateCommand) Run(args []string) int {
+	fs := c.flagSet("validate", false)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 1
+	}
+	if len(pos) > 0 {
+		return c.errorf("validate takes no arguments, got %q", pos)
+	}
+	mod, diags := config.Load(c.dir)
+	if diags.HasErrors() {
+		c.diagnostics(mod, diags)
+		return 1
+	}
+	schemas, err := core.LoadSchemas(context.Background(), c.factory()())
+	if err != nil {
+		return c.errorf("%s", err)
+	}
+	vars := map[string]ctyValue{}
+	for name, v := range mod.Variables {
+		vars[name] = unknownOf(v)
+	}
+	e := &core.Engine{Module: mod, Vars: vars, State: state.New(), Factory: c.factory(), Schemas: schemas}
+	diags = append(diags, e.Validate(context.Background())...)
+	c.diagnostics(mod, diags)
+	if diags.HasErrors() {
+		return 1
+	}
+	fmt.Fprintln(c.stdout, "Success! The configuration is valid.")
+	return 0
+}
+
+// showCommand prints the state, or a saved plan.
+type showCommand struct{ meta }
+
+func (c *showCommand) Synopsis() string { return "Show the state or a saved plan" }
+func (c *showCommand) Help() string {
+	return "Usage: spice [-chdir=DIR] show [-json] [-state=FILE] [PLANFILE]\n\n  Shows the objects in state with sensitive values redacted, or, given a\n  plan file, the plan it holds (re-planned against the same state)."
+}
+
+func (c *showCommand) Run(args []string) int {
+	fs := c.flagSet("show", false)
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 1
+	}
+	if len(pos) == 1 {
+		pf, err := readPlanFile(pos[0])
+		if err != nil {
+			return c.errorf("%s", err)
+		}
+		c.vars = pf.varFlags()
+		c.parallelism, c.refresh = 10, true
+		s, ok := c.open(context.Background(), "")
+		if !ok {
+			return 1
+		}
+		defer s.close()
+		if err := pf.check(c.dir, s.state); err != nil {
+			return c.errorf("%s", err)
+		}
+		s.engine.Progress = nil
+		plan, diags := s.engine.Plan(context.Background(), pf.Destroy)
+		c.diagnostics(s.module, diags)
+		if diags.HasErrors() {
+			return 1
+		}
+		if *asJSON {
+			if err := render.JSON(c.stdout, plan); err != nil {
+				return c.errorf("%s", err)
+			}
+			return 0
+		}
+		render.Plan(c.stdout, plan, c.colors())
+		return 0
+	}
+	st, err := state.Read(c.statePath)
+	if err != nil {
+		return c.errorf("%s", err)
+	}
+	schemas, err := core.LoadSchemas(context.Background(), c.factory()())
+	if err != nil {
+		return c.errorf("%s", err)
+	}
+	if *asJSON {
+		return c.printJSON(render.StateJSON(st, schemas))
+	}
+	render.State(c.stdout, st, schemas, "")
+	return 0
+}
+
+func (c *meta) printJSON(v any) int {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return c.errorf("%s", err)
+	}
+	return 0
+}
+
+// outputCommand prints output values from state.
+type outputCommand struct{ meta }
+
+func (c *outputCommand) Synopsis() string { return "Show output values from state" }
+func (c *outputCommand) Help() string {
+	return "Usage: spice [-chdir=DIR] output [-json] [-raw] [NAME]\n\n  Sensitive outputs print as <sensitive> unless named with -raw or -json."
+}
+
+func (c *outputCommand) Run(args []string) int {
+	fs := c.flagSet("output", false)
+	asJSON := fs.Bool("json", false, "")
+	raw := fs.Bool("raw", false, "")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 1
+	}
+	st, err := state.Read(c.statePath)
+	if err != nil {
+		return c.errorf("%s", err)
+	}
+	if len(pos) == 1 {
+		o, ok := st.Outputs[pos[0]]
+		if !ok {
+			return c.errorf("output %q not found", pos[0])
+		}
+		switch {
+		case *raw:
+			var s string
+			if json.Unmarshal(o.Value, &s) == nil {
+				fmt.Fprint(c.stdout, s)
+				return 0
+			}
+			fmt.Fprintln(c.stdout, string(o.Value))
+		case *asJSON:
+			fmt.Fprintln(c.stdout, string(o.Value))
+		default:
+			fmt.Fprintln(c.stdout, render.OutputText(o))
+		}
+		return 0
+	}
+	if *asJSON {
+		type jsonOut struct {
+			Sensitive bool            `json:"sensitive"`
+			Type      json.RawMessage `json:"type"`
+			Value     json.RawMessage `json:"value,omitempty"`
+		}
+		out := map[string]jsonOut{}
+		for n, o := range st.Outputs {
+			j := jsonOut{Sensitive: o.Sensitive, Type: o.Type, Value: o.Value}
+			if o.Sensitive {
+				j.Value = nil
+			}
+			out[n] = j
+		}
+		return c.printJSON(out)
+	}
+	names := make([]string, 0, len(st.Outputs))
+	for n := range st.Outputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(c.stdout, "%s = %s\n", n, render.OutputText(st.Outputs[n]))
+	}
+	return 0
+}
+
+// stateCommand is spice state list|show|rm.
+type stateCommand struct{ meta }
+
+func (c *stateCommand) Synopsis() string {
+	return "Inspect or change the state: list, show ADDR, rm ADDR"
+}
+func (c *stateCommand) Help() string {
+	return "Usage: spice [-chdir=DIR] state list|show ADDR|rm ADDR... [-state=FILE]\n\n  rm forgets objects without touching the hosts."
+}
+
+func (c *stateCommand) Run(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(c.stderr, c.Help())
+		return 1
+	}
+	sub := args[0]
+	fs := c.flagSet("state "+sub, false)
+	pos, err := parseArgs(fs, args[1:])
+	if err != nil {
+		return 1
+	}
+	st, err := state.Read(c.statePath)
+	if err != nil {
+		return c.errorf("%s", err)
+	}
+	switch sub {
+	case "list":
+		for _, a := range st.Addresses() {
+			fmt.Fprintln(c.stdout, a)
+		}
+		return 0
+	case "show":
+		if len(pos) != 1 {
+			return c.errorf("state show takes one address")
+		}
+		schemas, err := core.LoadSchemas(context.Background(), c.factory()())
+		if err != nil {
+			return c.errorf("%s", err)
+		}
+		if !render.State(c.stdout, st, schemas, pos[0]) {
+			return c.errorf("no object %s in state", pos[0])
+		}
+		return 0
+	case "rm":
+		if len(pos) == 0 {
+			return c.errorf("state rm takes one or more addresses")
+		}
+		lock, err := state.Acquire(context.Background(), c.statePath, "OperationTypeStateRm", c.version, 0)
+		if err != nil {
+			return c.errorf("%s", err)
+		}
+		defer func() { _ = lock.Release() }()
+		for _, addr := range pos {
+			if !st.RemoveAddress(addr) {
+				return c.errorf("no object %s in state", addr)
+			}
+			fmt.Fprintf(c.stdout, "Removed %s\n", addr)
+		}
+		if err := state.Write(c.statePath, st); err != nil {
+			return c.errorf("%s", err)
+		}
+		fmt.Fprintf(c.stdout, "Successfully removed %d resource instance(s).\n", len(pos))
+		return 0
+	}
+	return c.errorf("unknown state subcommand %q: use list, show or rm", sub)
+}
+
+// fmtCommand rewrites .tf files in the canonical format.
+type fmtCommand struct{ meta }
+
+func (c *fmtCommand) Synopsis() string { return "Rewrite configuration files in the canonical format" }
+func (c *fmtCommand) Help() string {
+	return "Usage: spice [-chdir=DIR] fmt [-check] [-recursive] [DIR]\n\n  -check exits 3 when a file is not formatted, changing nothing."
+}
+
+func (c *fmtCommand) Run(args []string) int {
+	fs := c.flagSet("fmt", false)
+	check := fs.Bool("check", false, "")
+	recursive := fs.Bool("recursive", false, "")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 1
+	}
+	dir := c.dir
+	if len(pos) == 1 {
+		dir = pos[0]
+	}
+	files, err := tfFiles(dir, *recursive)
+	if err != nil {
+		return c.errorf("%s", err)
+	}
+	unformatted := 0
+	for _, f := range files {
+		src, err := readFile(f)
+		if err != nil {
+			return c.errorf("%s", err)
+		}
+		out := hclwrite.Format(src)
+		if string(out) == string(src) {
+			continue
+		}
+		unformatted++
+		fmt.Fprintln(c.stdout, f)
+		if !*check {
+			if err := writeFileKeepMode(f, out); err != nil {
+				return c.errorf("%s", err)
+			}
+		}
+	}
+	if *check && unformatted > 0 {
+		return 3
+	}
+	return 0
+}

@@ -1,0 +1,258 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"golang.org/x/term"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
+	"github.com/spice-harvester/terraform-provider-spice/engine/core"
+	"github.com/spice-harvester/terraform-provider-spice/engine/render"
+	"github.com/spice-harvester/terraform-provider-spice/engine/state"
+	"github.com/spice-harvester/terraform-provider-spice/provider"
+)
+
+// meta carries what every command shares: streams, version, the working
+// directory and the flags common to plan, apply and destroy.
+type meta struct {
+	version        string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	dir         string
+	statePath   string
+	vars        varFlags
+	parallelism int
+	refresh     bool
+	noColor     bool
+	lockTimeout time.Duration
+	input       bool
+	lock        bool
+}
+
+// varFlags collects -var and -var-file in command line order.
+type varFlags struct{ args *[]config.VarArg }
+
+type varFlag struct {
+	args *[]config.VarArg
+	file bool
+}
+
+func (f varFlag) String() string { return "" }
+func (f varFlag) Set(v string) error {
+	*f.args = append(*f.args, config.VarArg{File: f.file, Value: v})
+	return nil
+}
+
+func (m *meta) flagSet(name string, planning bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.stderr)
+	fs.StringVar(&m.statePath, "state", state.DefaultPath, "state file")
+	fs.BoolVar(&m.noColor, "no-color", false, "disable colors")
+	if planning {
+		args := &[]config.VarArg{}
+		m.vars = varFlags{args: args}
+		fs.Var(varFlag{args: args}, "var", "set a variable: -var 'NAME=VALUE'")
+		fs.Var(varFlag{args: args, file: true}, "var-file", "read variables from a file")
+		fs.IntVar(&m.parallelism, "parallelism", 10, "concurrent operations")
+		fs.BoolVar(&m.refresh, "refresh", true, "refresh state before planning")
+		fs.DurationVar(&m.lockTimeout, "lock-timeout", 0, "retry a held state lock this long")
+		fs.BoolVar(&m.input, "input", true, "ask for input (spice never prompts for variables)")
+		fs.BoolVar(&m.lock, "lock", true, "lock the state")
+		fs.Func("target", "not supported yet", func(string) error {
+			return errors.New("-target is not supported by the spice engine yet")
+		})
+	}
+	return fs
+}
+
+func (m *meta) colors() render.Colors {
+	if m.noColor || os.Getenv("NO_COLOR") != "" {
+		return render.NewColors(false)
+	}
+	f, ok := m.stdout.(*os.File)
+	return render.NewColors(ok && term.IsTerminal(int(f.Fd())))
+}
+
+func (m *meta) factory() core.Factory {
+	return func() tfprotov6.ProviderServer { return providerserver.NewProtocol6(provider.New(m.version)())() }
+}
+
+// diagnostics prints HCL diagnostics: severity and summary, where
+// (FILE:LINE:COLUMN) with the source line and a marker under the subject,
+// then the detail. Values of the expressions involved are never printed:
+// they may be secrets.
+func (m *meta) diagnostics(mod *config.Module, diags hcl.Diagnostics) {
+	files := map[string]*hcl.File{}
+	if mod != nil {
+		files = mod.Parser.Files()
+	}
+	col := m.colors()
+	for _, d := range diags {
+		label, color := "Error", col.Red
+		if d.Severity == hcl.DiagWarning {
+			label, color = "Warning", col.Yellow
+		}
+		fmt.Fprintf(m.stderr, "\n%s%s:%s %s\n", color+col.Bold, label, col.Reset, d.Summary)
+		if d.Subject != nil && d.Subject.Filename != "" {
+			r := d.Subject
+			fmt.Fprintf(m.stderr, "\n  on %s:%d:%d:\n", r.Filename, r.Start.Line, r.Start.Column)
+			if f, ok := files[r.Filename]; ok {
+				if line, ok := sourceLine(f.Bytes, r.Start.Line); ok {
+					fmt.Fprintf(m.stderr, "  %4d: %s\n", r.Start.Line, line)
+					width := r.End.Column - r.Start.Column
+					if r.End.Line != r.Start.Line || width < 1 {
+						width = 1
+					}
+					fmt.Fprintf(m.stderr, "        %s%s\n", strings.Repeat(" ", max(r.Start.Column-1, 0)), strings.Repeat("^", width))
+				}
+			}
+		}
+		if d.Detail != "" {
+			fmt.Fprintf(m.stderr, "\n%s\n", d.Detail)
+		}
+	}
+}
+
+func sourceLine(src []byte, n int) (string, bool) {
+	lines := strings.Split(string(src), "\n")
+	if n < 1 || n > len(lines) {
+		return "", false
+	}
+	return strings.TrimRight(lines[n-1], "\r"), true
+}
+
+func (m *meta) errorf(format string, args ...any) int {
+	fmt.Fprintf(m.stderr, "\nError: "+format+"\n", args...)
+	return 1
+}
+
+// session is a loaded module with its variables, state and engine.
+type session struct {
+	module *config.Module
+	state  *state.File
+	lock   *state.Lock
+	engine *core.Engine
+}
+
+func (s *session) close() {
+	if s.lock != nil {
+		_ = s.lock.Release()
+	}
+}
+
+// open loads the configuration, resolves variables, locks and reads state
+// and prepares an engine. It prints diagnostics itself; ok=false means
+// the command must exit 1.
+func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
+	mod, diags := config.Load(m.dir)
+	if diags.HasErrors() {
+		m.diagnostics(mod, diags)
+		return nil, false
+	}
+	var args []config.VarArg
+	if m.vars.args != nil {
+		args = *m.vars.args
+	}
+	values, vd := mod.VariableValues(args)
+	diags = append(diags, vd...)
+	if diags.HasErrors() {
+		m.diagnostics(mod, diags)
+		return nil, false
+	}
+	s := &session{module: mod}
+	if m.lock && operation != "" {
+		lock, err := state.Acquire(ctx, m.statePath, operation, m.version, m.lockTimeout)
+		if err != nil {
+			m.diagnostics(mod, diags)
+			m.errorf("Error acquiring the state lock\n\n%s", err)
+			return nil, false
+		}
+		s.lock = lock
+	}
+	st, err := state.Read(m.statePath)
+	if err != nil {
+		s.close()
+		m.errorf("%s", err)
+		return nil, false
+	}
+	s.state = st
+	schemas, err := core.LoadSchemas(ctx, m.factory()())
+	if err != nil {
+		s.close()
+		m.errorf("%s", err)
+		return nil, false
+	}
+	s.engine = &core.Engine{
+		Module: mod, Vars: values, State: st, Factory: m.factory(), Schemas: schemas,
+		Parallelism: m.parallelism, Refresh: m.refresh,
+		Progress: func(line string) { fmt.Fprintln(m.stdout, line) },
+	}
+	m.diagnostics(mod, diags) // warnings
+	return s, true
+}
+
+func (m *meta) saveState(f *state.File) error { return state.Write(m.statePath, f) }
+
+func countActions(p *core.Plan) (add, change, destroy int) {
+	for _, c := range p.Changes {
+		switch c.Action {
+		case core.Create:
+			add++
+		case core.Update:
+			change++
+		case core.Delete:
+			destroy++
+		case core.DeleteThenCreate, core.CreateThenDelete:
+			add++
+			destroy++
+		}
+	}
+	return
+}
+
+func (m *meta) confirm(question string) bool {
+	fmt.Fprintf(m.stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	buf := make([]byte, 0, 16)
+	one := make([]byte, 1)
+	for {
+		n, err := m.stdin.Read(one)
+		if n == 1 {
+			if one[0] == '\n' {
+				break
+			}
+			buf = append(buf, one[0])
+		}
+		if err != nil {
+			break
+		}
+	}
+	fmt.Fprintln(m.stdout)
+	return strings.TrimSpace(string(buf)) == "yes"
+}
+
+// parseArgs parses flags wherever they stand, before or after positional
+// arguments, and returns the positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+}

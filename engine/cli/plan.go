@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/render"
+)
+
+// planCommand is spice plan (and spice plan -destroy).
+type planCommand struct{ meta }
+
+func (c *planCommand) Synopsis() string { return "Show changes required by the current configuration" }
+func (c *planCommand) Help() string {
+	return `Usage: spice [-chdir=DIR] plan [options]
+
+  Refreshes the state, compares the configuration with the hosts and shows
+  what apply would change.
+
+Options:
+  -destroy              plan to destroy every object in state
+  -detailed-exitcode    exit 0: no changes, 1: error, 2: changes present
+  -out=FILE             save the plan for "spice apply FILE"
+  -json                 print the plan as JSON (resource_changes)
+  -var 'NAME=VALUE'     set a variable (repeatable)
+  -var-file=FILE        read variables from a file (repeatable)
+  -refresh=false        plan against the stored state without reading hosts
+  -parallelism=N        concurrent operations (default 10)
+  -state=FILE           state file (default terraform.tfstate)
+  -lock-timeout=D       wait this long for a held state lock
+  -no-color             plain output`
+}
+
+func (c *planCommand) Run(args []string) int {
+	fs := c.flagSet("plan", true)
+	destroy := fs.Bool("destroy", false, "")
+	detailed := fs.Bool("detailed-exitcode", false, "")
+	out := fs.String("out", "", "")
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 1
+	}
+	if len(pos) > 0 {
+		return c.errorf("plan takes no arguments, got %q", pos)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	s, ok := c.open(ctx, "OperationTypePlan")
+	if !ok {
+		return 1
+	}
+	defer s.close()
+	if *asJSON {
+		s.engine.Progress = nil
+	}
+	plan, diags := s.engine.Plan(ctx, *destroy)
+	c.diagnostics(s.module, diags)
+	if diags.HasErrors() {
+		return 1
+	}
+	if *asJSON {
+		if err := render.JSON(c.stdout, plan); err != nil {
+			return c.errorf("%s", err)
+		}
+	} else {
+		render.Plan(c.stdout, plan, c.colors())
+	}
+	if *out != "" {
+		if err := writePlanFile(*out, c.dir, plan, s.engine.Vars); err != nil {
+			return c.errorf("%s", err)
+		}
+		if !*asJSON {
+			fmt.Fprintf(c.stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  spice apply %q\n", *out, *out)
+		}
+	}
+	if *detailed && plan.HasChanges() {
+		return 2
+	}
+	return 0
+}
+
+// applyCommand is spice apply [PLANFILE] and, with destroy set, spice destroy.
+type applyCommand struct {
+	meta
+	destroy bool
+}
+
+func (c *applyCommand) Synopsis() string {
+	if c.destroy {
+		return "Destroy every object spice manages in this configuration"
+	}
+	return "Create or update the managed objects"
+}
+
+func (c *applyCommand) Help() string {
+	name := "apply [options] [PLANFILE]"
+	if c.destroy {
+		name = "destroy [options]"
+	}
+	return `Usage: spice [-chdir=DIR] ` + name + `
+
+  Plans like "spice plan", asks for confirmation unless -auto-approve, then
+  converges the hosts, saving state after every object. Given a plan file
+  from "spice plan -out", applies exactly that plan, and refuses when the
+  state or the configuration changed since.
+
+Options:
+  -auto-approve         do not ask for confirmation
+  -var, -var-file, -refresh, -parallelism, -state, -lock-timeout, -no-color
+                        as for plan`
+}
+
+func (c *applyCommand) Run(args []string) int {
+	fs := c.flagSet("apply", true)
+	autoApprove := fs.Bool("auto-approve", false, "")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 1
+	}
+	if len(pos) > 1 || (c.destroy && len(pos) > 0) {
+		return c.errorf("unexpected arguments %q", pos)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var saved *planFile
+	if len(pos) == 1 {
+		pf, err := readPlanFile(pos[0])
+		if err != nil {
+			return c.errorf("%s", err)
+		}
+		saved = pf
+		c.vars = pf.varFlags()
+		*autoApprove = true
+	}
+	operation := "OperationTypeApply"
+	if c.destroy {
+		operation = "OperationTypeDestroy"
+	}
+	s, ok := c.open(ctx, operation)
+	if !ok {
+		return 1
+	}
+	defer s.close()
+	destroy := c.destroy
+	if saved != nil {
+		if err := saved.check(c.dir, s.state); err != nil {
+			return c.errorf("%s", err)
+		}
+		destroy = saved.Destroy
+	}
+	plan, diags := s.engine.Plan(ctx, destroy)
+	c.diagnostics(s.module, diags)
+	if diags.HasErrors() {
+		return 1
+	}
+	if saved != nil {
+		if err := saved.matches(plan); err != nil {
+			return c.errorf("%s", err)
+		}
+	} else {
+		render.Plan(c.stdout, plan, c.colors())
+	}
+	if plan.HasChanges() && !*autoApprove {
+		question := "Do you want to perform these actions?\n  spice will perform the actions described above."
+		if destroy {
+			question = "Do you really want to destroy all resources?\n  spice will destroy all your managed objects, as shown above."
+		}
+		if !c.confirm(question) {
+			return c.errorf("Apply cancelled.")
+		}
+	}
+	if plan.HasChanges() {
+		fmt.Fprintln(c.stdout)
+	}
+	diags = s.engine.Apply(ctx, plan, c.saveState)
+	c.diagnostics(s.module, diags)
+	if diags.HasErrors() {
+		return 1
+	}
+	add, change, del := countActions(plan)
+	c.summary(s, add, change, del)
+	return 0
+}
+
+func (c *applyCommand) summary(s *session, add, change, del int) {
+	col := c.colors()
+	if c.destroy {
+		fmt.Fprintf(c.stdout, "\n%sDestroy complete! Resources: %d destroyed.%s\n", col.Bold+col.Green, del, col.Reset)
+		return
+	}
+	fmt.Fprintf(c.stdout, "\n%sApply complete! Resources: %d added, %d changed, %d destroyed.%s\n", col.Bold+col.Green, add, change, del, col.Reset)
+	render.Outputs(c.stdout, s.state.Outputs)
+}

@@ -1,0 +1,254 @@
+package core
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"strconv"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/state"
+)
+
+// resourceAddr is a resource's address: TYPE.NAME or data.TYPE.NAME.
+func resourceAddr(mode, typ, name string) string {
+	if mode == "data" {
+		return "data." + typ + "." + name
+	}
+	return typ + "." + name
+}
+
+// instanceAddr adds the instance key: [0] or ["key"].
+func instanceAddr(mode, typ, name string, key cty.Value) string {
+	return resourceAddr(mode, typ, name) + keyString(key)
+}
+
+func keyString(key cty.Value) string {
+	switch {
+	case key == cty.NilVal:
+		return ""
+	case key.Type() == cty.Number:
+		return "[" + key.AsBigFloat().Text('f', -1) + "]"
+	default:
+		return "[" + strconv.Quote(key.AsString()) + "]"
+	}
+}
+
+func keyLess(a, b cty.Value) bool {
+	if a == cty.NilVal || b == cty.NilVal {
+		return b != cty.NilVal
+	}
+	if a.Type() == cty.Number && b.Type() == cty.Number {
+		return a.LessThan(b).True()
+	}
+	return keyString(a) < keyString(b)
+}
+
+// keyValue reads an index_key from state JSON.
+func keyValue(k any) cty.Value {
+	switch v := k.(type) {
+	case nil:
+		return cty.NilVal
+	case float64:
+		return cty.NumberFloatVal(v)
+	case json.Number:
+		f, _ := new(big.Float).SetString(string(v))
+		return cty.NumberVal(f)
+	case string:
+		return cty.StringVal(v)
+	}
+	return cty.StringVal(fmt.Sprint(k))
+}
+
+func keyJSON(key cty.Value) any {
+	switch {
+	case key == cty.NilVal:
+		return nil
+	case key.Type() == cty.Number:
+		i, _ := key.AsBigFloat().Int64()
+		return i
+	default:
+		return key.AsString()
+	}
+}
+
+// ctyPath converts a provider attribute path.
+func ctyPath(p *tftypes.AttributePath) cty.Path {
+	var out cty.Path
+	for _, step := range p.Steps() {
+		switch s := step.(type) {
+		case tftypes.AttributeName:
+			out = out.GetAttr(string(s))
+		case tftypes.ElementKeyString:
+			out = out.Index(cty.StringVal(string(s)))
+		case tftypes.ElementKeyInt:
+			out = out.Index(cty.NumberIntVal(int64(s)))
+		}
+	}
+	return out
+}
+
+// pathStep is one step of a path in state's sensitive_attributes.
+type pathStep struct {
+	Type  string          `json:"type"`
+	Value json.RawMessage `json:"value"`
+}
+
+func marshalPaths(paths []cty.Path) json.RawMessage {
+	out := make([][]pathStep, 0, len(paths))
+	for _, p := range paths {
+		steps := make([]pathStep, 0, len(p))
+		for _, step := range p {
+			switch s := step.(type) {
+			case cty.GetAttrStep:
+				name, _ := json.Marshal(s.Name)
+				steps = append(steps, pathStep{Type: "get_attr", Value: name})
+			case cty.IndexStep:
+				key, err := ctyjson.Marshal(s.Key, cty.DynamicPseudoType)
+				if err != nil {
+					continue
+				}
+				steps = append(steps, pathStep{Type: "index", Value: key})
+			}
+		}
+		out = append(out, steps)
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
+// SensitivePaths reads sensitive_attributes, adding the schema's own paths.
+func SensitivePaths(schema *Schema, raw json.RawMessage) []cty.Path { return statePaths(schema, raw) }
+
+// statePaths reads sensitive_attributes, adding the schema's own paths.
+func statePaths(schema *Schema, raw json.RawMessage) []cty.Path {
+	var steps [][]pathStep
+	_ = json.Unmarshal(raw, &steps)
+	var marks []cty.PathValueMarks
+	for _, ps := range steps {
+		var p cty.Path
+		for _, s := range ps {
+			switch s.Type {
+			case "get_attr":
+				var name string
+				_ = json.Unmarshal(s.Value, &name)
+				p = p.GetAttr(name)
+			case "index":
+				key, err := ctyjson.Unmarshal(s.Value, cty.DynamicPseudoType)
+				if err == nil {
+					p = p.Index(key)
+				}
+			}
+		}
+		marks = append(marks, cty.PathValueMarks{Path: p})
+	}
+	return unionPaths(schema.Sensitive, marks)
+}
+
+// stateWriter applies instance results to the state file and saves it.
+type stateWriter struct {
+	mu   sync.Mutex
+	file *state.File
+	save func(*state.File) error
+}
+
+func (w *stateWriter) set(c *Change, v cty.Value, private []byte, sensitive []cty.Path) {
+	attrs, err := ctyjson.Marshal(v, c.Schema.Type)
+	if err != nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	r := w.file.Find(c.Mode, c.Type, c.Name)
+	if r == nil {
+		w.file.Resources = append(w.file.Resources, state.Resource{Mode: c.Mode, Type: c.Type, Name: c.Name, Provider: providerAddress(c.ProviderKey)})
+		r = &w.file.Resources[len(w.file.Resources)-1]
+	}
+	r.Provider = providerAddress(c.ProviderKey)
+	inst := state.Instance{
+		IndexKey: keyJSON(c.Key), SchemaVersion: c.Schema.Proto.Version, Attributes: attrs,
+		SensitiveAttributes: marshalPaths(sensitive), Private: private, Dependencies: dependencyList(c.Deps),
+	}
+	if c.Key != cty.NilVal && c.Key.Type() == cty.String {
+		r.Each = "map"
+	} else if c.Key != cty.NilVal {
+		r.Each = "list"
+	}
+	for i := range r.Instances {
+		if keyString(keyValue(r.Instances[i].IndexKey)) == keyString(c.Key) {
+			r.Instances[i] = inst
+			return
+		}
+	}
+	r.Instances = append(r.Instances, inst)
+}
+
+func dependencyList(deps []string) []string {
+	var out []string
+	for _, d := range deps {
+		if len(d) > 0 && !hasPrefixAny(d, "local.", "provider.", "output.") {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func hasPrefixAny(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if len(s) >= len(p) && s[:len(p)] == p {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *stateWriter) remove(c *Change) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	r := w.file.Find(c.Mode, c.Type, c.Name)
+	if r == nil {
+		return
+	}
+	kept := r.Instances[:0]
+	for _, inst := range r.Instances {
+		if keyString(keyValue(inst.IndexKey)) != keyString(c.Key) {
+			kept = append(kept, inst)
+		}
+	}
+	r.Instances = kept
+	if len(kept) == 0 {
+		w.file.Remove(c.Mode, c.Type, c.Name)
+	}
+}
+
+// flush saves the state now: after every instance, so an interrupted apply
+// leaves a state recording what completed.
+func (w *stateWriter) flush() hcl.Diagnostics {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.save(w.file); err != nil {
+		return hcl.Diagnostics{sourceless("Cannot save state", err.Error())}
+	}
+	return nil
+}
+
+func stateOutput(o OutputValue) (state.Output, error) {
+	v := o.Value
+	if !v.IsWhollyKnown() {
+		return state.Output{}, fmt.Errorf("value is not known after apply")
+	}
+	val, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return state.Output{}, err
+	}
+	ty, err := ctyjson.MarshalType(v.Type())
+	if err != nil {
+		return state.Output{}, err
+	}
+	return state.Output{Value: val, Type: ty, Sensitive: o.Sensitive}, nil
+}

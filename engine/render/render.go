@@ -1,0 +1,275 @@
+// Package render prints plans the way Terraform does: + create, ~ update in
+// place, - destroy, -/+ replace with "# forces replacement", <= read, a
+// summary line, drift under "Objects have changed outside of spice", and
+// "(sensitive value)" wherever a sensitive value would appear.
+package render
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/core"
+)
+
+// Colors are ANSI sequences, or empty strings with color off.
+type Colors struct{ Green, Yellow, Red, Cyan, Bold, Reset string }
+
+// NewColors returns ANSI colors when enabled.
+func NewColors(enabled bool) Colors {
+	if !enabled {
+		return Colors{}
+	}
+	return Colors{Green: "\x1b[32m", Yellow: "\x1b[33m", Red: "\x1b[31m", Cyan: "\x1b[36m", Bold: "\x1b[1m", Reset: "\x1b[0m"}
+}
+
+// Plan writes a human-readable plan.
+func Plan(w io.Writer, p *core.Plan, c Colors) {
+	if len(p.Drift) > 0 {
+		fmt.Fprintf(w, "\n%sNote: Objects have changed outside of spice%s\n\n", c.Bold, c.Reset)
+		fmt.Fprintln(w, "spice detected the following changes made outside of spice since the last \"spice apply\":")
+		for _, d := range p.Drift {
+			fmt.Fprintln(w)
+			if d.After.IsNull() {
+				fmt.Fprintf(w, "  # %s has been deleted\n", d.Addr)
+				fmt.Fprintf(w, "  %s-%s resource %q %q {\n", c.Red, c.Reset, d.Type, name(d.Addr))
+				fmt.Fprintln(w, "    }")
+				continue
+			}
+			fmt.Fprintf(w, "  # %s has changed\n", d.Addr)
+			ch := &core.Change{Addr: d.Addr, Type: d.Type, Name: name(d.Addr), Action: core.Update, Before: d.Before, After: d.After, Sensitive: d.Sensitive}
+			resourceBody(w, ch, c, "~", c.Yellow)
+		}
+	}
+	var add, change, destroy int
+	var shown []*core.Change
+	for _, ch := range p.Changes {
+		switch ch.Action {
+		case core.Create:
+			add++
+		case core.Update:
+			change++
+		case core.Delete:
+			destroy++
+		case core.DeleteThenCreate, core.CreateThenDelete:
+			add++
+			destroy++
+		default:
+			continue
+		}
+		shown = append(shown, ch)
+	}
+	if len(shown) == 0 {
+		fmt.Fprintf(w, "\n%sNo changes.%s Your infrastructure matches the configuration.\n", c.Bold+c.Green, c.Reset)
+		return
+	}
+	fmt.Fprintln(w, "\nspice will perform the following actions:")
+	for _, ch := range shown {
+		fmt.Fprintln(w)
+		switch ch.Action {
+		case core.Create:
+			fmt.Fprintf(w, "  # %s will be created\n", ch.Addr)
+			resourceBody(w, ch, c, "+", c.Green)
+		case core.Update:
+			fmt.Fprintf(w, "  # %s will be updated in-place\n", ch.Addr)
+			resourceBody(w, ch, c, "~", c.Yellow)
+		case core.Delete:
+			fmt.Fprintf(w, "  # %s will be destroyed\n", ch.Addr)
+			resourceBody(w, ch, c, "-", c.Red)
+		case core.DeleteThenCreate:
+			fmt.Fprintf(w, "  # %s must be replaced\n", ch.Addr)
+			resourceBody(w, ch, c, "-/+", c.Yellow)
+		case core.CreateThenDelete:
+			fmt.Fprintf(w, "  # %s must be replaced\n", ch.Addr)
+			resourceBody(w, ch, c, "+/-", c.Yellow)
+		}
+	}
+	fmt.Fprintf(w, "\n%sPlan:%s %d to add, %d to change, %d to destroy.\n", c.Bold, c.Reset, add, change, destroy)
+}
+
+func name(addr string) string {
+	parts := strings.Split(strings.SplitN(addr, "[", 2)[0], ".")
+	return parts[len(parts)-1]
+}
+
+func resourceBody(w io.Writer, ch *core.Change, c Colors, sym, color string) {
+	label := ch.Name
+	if ch.Key != cty.NilVal {
+		label = name(ch.ResourceAddr)
+	}
+	fmt.Fprintf(w, "  %s%s%s resource %q %q {\n", color, sym, c.Reset, ch.Type, label)
+	before, after := ch.Before, ch.After
+	names := attrNames(before, after)
+	width := 0
+	for _, n := range names {
+		if len(n) > width {
+			width = len(n)
+		}
+	}
+	hidden := 0
+	for _, n := range names {
+		b, a := attr(before, n), attr(after, n)
+		sensitive := isSensitive(ch.Sensitive, n)
+		forces := ""
+		for _, p := range ch.ReplacePaths {
+			if len(p) > 0 {
+				if s, ok := p[0].(cty.GetAttrStep); ok && s.Name == n {
+					forces = " # forces replacement"
+				}
+			}
+		}
+		pad := strings.Repeat(" ", width-len(n))
+		switch {
+		case ch.Action == core.Create || before.IsNull():
+			if a.IsNull() {
+				continue
+			}
+			fmt.Fprintf(w, "      %s+%s %s%s = %s\n", c.Green, c.Reset, n, pad, value(a, sensitive, 6))
+		case ch.Action == core.Delete || after.IsNull():
+			if b.IsNull() {
+				continue
+			}
+			fmt.Fprintf(w, "      %s-%s %s%s = %s %s-> null%s\n", c.Red, c.Reset, n, pad, value(b, sensitive, 6), c.Red, c.Reset)
+		default:
+			if eq := a.Equals(b); eq.IsKnown() && eq.True() {
+				if n == "id" || n == "path" || n == "name" {
+					fmt.Fprintf(w, "        %s%s = %s\n", n, pad, value(b, sensitive, 8))
+				} else {
+					hidden++
+				}
+				continue
+			}
+			switch {
+			case b.IsNull():
+				fmt.Fprintf(w, "      %s+%s %s%s = %s%s\n", c.Green, c.Reset, n, pad, value(a, sensitive, 6), forces)
+			case a.IsNull() && a.IsKnown():
+				fmt.Fprintf(w, "      %s-%s %s%s = %s -> null%s\n", c.Red, c.Reset, n, pad, value(b, sensitive, 6), forces)
+			default:
+				fmt.Fprintf(w, "      %s~%s %s%s = %s -> %s%s\n", c.Yellow, c.Reset, n, pad, value(b, sensitive, 6), value(a, sensitive, 6), forces)
+			}
+		}
+	}
+	if hidden > 0 {
+		noun := "attributes"
+		if hidden == 1 {
+			noun = "attribute"
+		}
+		fmt.Fprintf(w, "        # (%d unchanged %s hidden)\n", hidden, noun)
+	}
+	fmt.Fprintln(w, "    }")
+}
+
+func attrNames(vals ...cty.Value) []string {
+	seen := map[string]bool{}
+	for _, v := range vals {
+		if v == cty.NilVal || !v.Type().IsObjectType() {
+			continue
+		}
+		for n := range v.Type().AttributeTypes() {
+			seen[n] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func attr(v cty.Value, n string) cty.Value {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	return v.GetAttr(n)
+}
+
+// isSensitive reports whether the attribute, or anything inside it, is
+// sensitive: then the whole attribute is redacted.
+func isSensitive(paths []cty.Path, n string) bool {
+	for _, p := range paths {
+		if len(p) > 0 {
+			if s, ok := p[0].(cty.GetAttrStep); ok && s.Name == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// value renders a value in HCL-like syntax.
+func value(v cty.Value, sensitive bool, indent int) string {
+	switch {
+	case sensitive:
+		return "(sensitive value)"
+	case !v.IsKnown():
+		return "(known after apply)"
+	case v.IsNull():
+		return "null"
+	}
+	ty := v.Type()
+	pad := strings.Repeat(" ", indent)
+	switch {
+	case ty == cty.String:
+		s := v.AsString()
+		if strings.Contains(s, "\n") && strings.HasSuffix(s, "\n") {
+			var b strings.Builder
+			b.WriteString("<<-EOT\n")
+			for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+				b.WriteString(pad + "    " + line + "\n")
+			}
+			b.WriteString(pad + "EOT")
+			return b.String()
+		}
+		return fmt.Sprintf("%q", s)
+	case ty == cty.Number:
+		return v.AsBigFloat().Text('f', -1)
+	case ty == cty.Bool:
+		if v.True() {
+			return "true"
+		}
+		return "false"
+	case ty.IsMapType() || ty.IsObjectType():
+		if v.LengthInt() == 0 {
+			return "{}"
+		}
+		var keys []string
+		vals := map[string]cty.Value{}
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			keys = append(keys, k.AsString())
+			vals[k.AsString()] = e
+		}
+		sort.Strings(keys)
+		width := 0
+		for _, k := range keys {
+			if len(fmt.Sprintf("%q", k)) > width {
+				width = len(fmt.Sprintf("%q", k))
+			}
+		}
+		var b strings.Builder
+		b.WriteString("{\n")
+		for _, k := range keys {
+			qk := fmt.Sprintf("%q", k)
+			fmt.Fprintf(&b, "%s    %s%s = %s\n", pad, qk, strings.Repeat(" ", width-len(qk)), value(vals[k], false, indent+4))
+		}
+		b.WriteString(pad + "}")
+		return b.String()
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
+		if v.LengthInt() == 0 {
+			return "[]"
+		}
+		var b strings.Builder
+		b.WriteString("[\n")
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			b.WriteString(pad + "    " + value(e, false, indent+4) + ",\n")
+		}
+		b.WriteString(pad + "]")
+		return b.String()
+	}
+	return v.GoString()
+}
