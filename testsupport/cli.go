@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -53,6 +54,8 @@ type Runner struct {
 	binary string
 	env    []string
 	name   string
+	// peakRSS is the largest maximum resident set size of any run, bytes.
+	peakRSS int64
 	// Printed collects the stdout and stderr of every run, keyed by command.
 	Printed map[string]string
 }
@@ -85,6 +88,11 @@ func (tf *Runner) Run(args ...string) (string, int) {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > tf.peakRSS {
+			tf.peakRSS = ru.Maxrss * 1024
+		}
+	}
 	key := fmt.Sprintf("#%d %s %s", len(tf.Printed)+1, tf.name, strings.Join(args, " "))
 	tf.Printed[key] = out.String()
 	var exitErr *exec.ExitError
@@ -96,6 +104,11 @@ func (tf *Runner) Run(args ...string) (string, int) {
 	}
 	return out.String(), 0
 }
+
+// PeakRSS is the largest peak resident memory of the runs so far, in
+// bytes (getrusage of the child; for Terraform, its own process, not the
+// provider plugin it starts).
+func (tf *Runner) PeakRSS() int64 { return tf.peakRSS }
 
 // MustRun is Run that requires the exit code want.
 func (tf *Runner) MustRun(want int, args ...string) string {

@@ -455,60 +455,94 @@ type priorInstance struct {
 }
 
 // refreshResource upgrades and (unless -refresh=false) reads every instance
-// of a resource in state.
+// of a resource in state, in parallel.
 func (e *Engine) refreshResource(ctx context.Context, sr *state.Resource, schema *Schema, server tfprotov6.ProviderServer) (map[string]*priorInstance, []*Drift, hcl.Diagnostics) {
 	out := map[string]*priorInstance{}
-	var drift []*Drift
-	var diags hcl.Diagnostics
 	if sr == nil {
 		return out, nil, nil
 	}
-	for _, inst := range sr.Instances {
-		key := keyValue(inst.IndexKey)
-		addr := instanceAddr(sr.Mode, sr.Type, sr.Name, key)
-		up, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: sr.Type, Version: inst.SchemaVersion, RawState: &tfprotov6.RawState{JSON: inst.Attributes}})
-		if err != nil || errorDiags(up.Diagnostics) != "" {
-			diags = append(diags, sourceless("Cannot read state", fmt.Sprintf("%s: %v %s", addr, err, errorDiags(up.Diagnostics))))
-			continue
+	priors := make([]*priorInstance, len(sr.Instances))
+	drifts := make([]*Drift, len(sr.Instances))
+	diagsOf := make([]hcl.Diagnostics, len(sr.Instances))
+	parallel(len(sr.Instances), e.Parallelism, func(i int) {
+		priors[i], drifts[i], diagsOf[i] = e.refreshInstance(ctx, sr, sr.Instances[i], schema, server)
+	})
+	var drift []*Drift
+	var diags hcl.Diagnostics
+	for i := range sr.Instances {
+		diags = append(diags, diagsOf[i]...)
+		if drifts[i] != nil {
+			drift = append(drift, drifts[i])
 		}
-		v, err := decode(up.UpgradedState, schema.Type)
-		if err != nil {
-			diags = append(diags, sourceless("Cannot read state", fmt.Sprintf("%s: %s", addr, err)))
-			continue
+		if p := priors[i]; p != nil && !p.value.IsNull() {
+			out[keyString(p.key)] = p // a null value is gone: planned as a create, if still declared
 		}
-		prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies}
-		if e.Refresh && sr.Mode == "managed" {
-			e.progress("%s: Refreshing state...%s", addr, idSuffix(v))
-			enc, err := encode(v, schema.Type)
-			if err != nil {
-				diags = append(diags, sourceless("Cannot read state", fmt.Sprintf("%s: %s", addr, err)))
-				continue
-			}
-			rr, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: sr.Type, CurrentState: enc, Private: inst.Private})
-			if err != nil {
-				diags = append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
-				continue
-			}
-			if msg := errorDiags(rr.Diagnostics); msg != "" {
-				diags = append(diags, sourceless("Cannot refresh "+addr, msg))
-				continue
-			}
-			nv, err := decode(rr.NewState, schema.Type)
-			if err != nil {
-				diags = append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
-				continue
-			}
-			if eq := nv.Equals(v); !eq.IsKnown() || eq.False() {
-				drift = append(drift, &Drift{Addr: addr, Type: sr.Type, Before: v, After: nv, Sensitive: statePaths(schema, inst.SensitiveAttributes)})
-			}
-			prior.value, prior.private = nv, rr.Private
-		}
-		if prior.value.IsNull() {
-			continue // gone: planned as a create, if still declared
-		}
-		out[keyString(key)] = prior
 	}
 	return out, drift, diags
+}
+
+func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst state.Instance, schema *Schema, server tfprotov6.ProviderServer) (*priorInstance, *Drift, hcl.Diagnostics) {
+	key := keyValue(inst.IndexKey)
+	addr := instanceAddr(sr.Mode, sr.Type, sr.Name, key)
+	fail := func(summary, detail string) (*priorInstance, *Drift, hcl.Diagnostics) {
+		return nil, nil, hcl.Diagnostics{sourceless(summary, addr+": "+detail)}
+	}
+	up, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: sr.Type, Version: inst.SchemaVersion, RawState: &tfprotov6.RawState{JSON: inst.Attributes}})
+	if err != nil {
+		return fail("Cannot read state", err.Error())
+	}
+	if msg := errorDiags(up.Diagnostics); msg != "" {
+		return fail("Cannot read state", msg)
+	}
+	v, err := decode(up.UpgradedState, schema.Type)
+	if err != nil {
+		return fail("Cannot read state", err.Error())
+	}
+	prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies}
+	if !e.Refresh || sr.Mode != "managed" {
+		return prior, nil, nil
+	}
+	e.progress("%s: Refreshing state...%s", addr, idSuffix(v))
+	enc, err := encode(v, schema.Type)
+	if err != nil {
+		return fail("Cannot read state", err.Error())
+	}
+	rr, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: sr.Type, CurrentState: enc, Private: inst.Private})
+	if err != nil {
+		return fail("Provider error", err.Error())
+	}
+	if msg := errorDiags(rr.Diagnostics); msg != "" {
+		return fail("Cannot refresh "+addr, msg)
+	}
+	nv, err := decode(rr.NewState, schema.Type)
+	if err != nil {
+		return fail("Provider error", err.Error())
+	}
+	var drift *Drift
+	if eq := nv.Equals(v); !eq.IsKnown() || eq.False() {
+		drift = &Drift{Addr: addr, Type: sr.Type, Before: v, After: nv, Sensitive: statePaths(schema, inst.SensitiveAttributes)}
+	}
+	prior.value, prior.private = nv, rr.Private
+	return prior, drift, nil
+}
+
+// parallel runs fn for 0..n-1, at most limit at a time.
+func parallel(n, limit int, fn func(i int)) {
+	if limit < 1 {
+		limit = 1
+	}
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(i)
+		}(i)
+	}
+	wg.Wait()
 }
 
 func sourceless(summary, detail string) *hcl.Diagnostic {
@@ -607,17 +641,27 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy b
 		return nil, drift, diags
 	}
 	deps := e.graph.deps[r.Address()]
-	afters := make([]cty.Value, len(keys))
+	instPriors := make([]*priorInstance, len(keys))
 	for i, key := range keys {
-		p := priors[keyString(key)]
+		instPriors[i] = priors[keyString(key)]
 		delete(priors, keyString(key))
-		c, d := e.planInstance(ctx, r, schema, server, key, vars[i], p, deps)
-		diags = append(diags, d...)
-		if d.HasErrors() {
-			return nil, drift, diags
+	}
+	planned := make([]*Change, len(keys))
+	diagsOf := make([]hcl.Diagnostics, len(keys))
+	parallel(len(keys), e.Parallelism, func(i int) {
+		planned[i], diagsOf[i] = e.planInstance(ctx, r, schema, server, keys[i], vars[i], instPriors[i], deps)
+	})
+	afters := make([]cty.Value, len(keys))
+	for i, c := range planned {
+		diags = append(diags, diagsOf[i]...)
+		if c == nil {
+			continue
 		}
 		changes = append(changes, c)
 		afters[i] = c.After.MarkWithPaths(markPaths(c.Sensitive))
+	}
+	if diags.HasErrors() {
+		return nil, drift, diags
 	}
 	for _, p := range sortedPriors(priors) {
 		changes = append(changes, e.deleteChange(r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, nil))
@@ -693,6 +737,8 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	// Validated per instance, as Terraform does while planning: values
+	// that depend on count.index or each.key are known here.
 	if d := e.validateResource(ctx, server, r, schema, body, cfg); d.HasErrors() {
 		return nil, append(diags, d...)
 	}
