@@ -201,3 +201,84 @@ output "secret" {
 	spice.MustRun(0, "plan", "-detailed-exitcode")
 	testsupport.NewTerraform(t, work, bin).MustRun(0, "plan", "-detailed-exitcode")
 }
+
+func TestEngineImport(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	work, _ := workdir(t, "")
+	spice := testsupport.NewSpice(t, work, bin)
+	tf := testsupport.NewTerraform(t, work, bin)
+	spice.MustRun(0, "apply", "-auto-approve")
+
+	// spice import ADDR ID
+	spice.MustRun(0, "state", "rm", "spice_file.config")
+	out := spice.MustRun(0, "import", "spice_file.config", "/opt/spice-harvester/config/oms.yml")
+	assert.Contains(t, out, "Import successful!")
+	spice.MustRun(0, "plan", "-detailed-exitcode")
+	tf.MustRun(0, "plan", "-detailed-exitcode")
+	out, code := spice.Run("import", "spice_file.config", "/opt/spice-harvester/config/oms.yml")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "already in state")
+	out, code = spice.Run("import", "spice_file.nothere", "/x")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "has no resource block")
+
+	// import blocks
+	spice.MustRun(0, "state", "rm", "spice_directory.config")
+	require.NoError(t, os.WriteFile(filepath.Join(work, "imports.tf"), []byte(`
+import {
+  to = spice_directory.config
+  id = "/opt/spice-harvester/config"
+}
+`), 0o644))
+	out = spice.MustRun(2, "plan", "-detailed-exitcode")
+	assert.Contains(t, out, "spice_directory.config will be imported")
+	assert.Contains(t, out, "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.")
+	spice.MustRun(0, "apply", "-auto-approve")
+	spice.MustRun(0, "plan", "-detailed-exitcode")
+	out = spice.MustRun(0, "state", "list")
+	assert.Contains(t, out, "spice_directory.config")
+}
+
+func TestEngineConditionsChecksAndGraph(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	work, _ := workdir(t, `
+variable "env" {
+  type    = string
+  default = "production"
+}
+resource "spice_file" "guarded" {
+  path    = "/opt/spice-harvester/guarded"
+  content = var.env
+  lifecycle {
+    precondition {
+      condition     = var.env != "forbidden"
+      error_message = "env must not be forbidden."
+    }
+    postcondition {
+      condition     = self.mode == "0644"
+      error_message = "guarded must stay world-readable."
+    }
+  }
+}
+check "env_is_production" {
+  assert {
+    condition     = var.env == "production"
+    error_message = "this is not production."
+  }
+}
+`)
+	spice := testsupport.NewSpice(t, work, bin)
+	out, code := spice.Run("plan", "-var", "env=forbidden")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "env must not be forbidden.")
+
+	out = spice.MustRun(0, "apply", "-auto-approve", "-var", "env=staging")
+	assert.Contains(t, out, "Check block assertion failed (env_is_production)")
+	assert.Contains(t, out, "this is not production.")
+	out = spice.MustRun(0, "plan", "-var", "env=production")
+	assert.NotContains(t, out, "Check block assertion failed")
+
+	out = spice.MustRun(0, "graph")
+	assert.Contains(t, out, `"spice_file.config" -> "spice_directory.config"`)
+	assert.Contains(t, out, `"spice_env_file.env" -> "spice_secret.secret_key"`)
+}

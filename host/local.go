@@ -126,7 +126,11 @@ func (l *Local) writeAtomic(real string, content []byte, attrs Attrs) (err error
 	if err := mkdirParents(dir); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(real)+".spice-*")
+	// One fixed temporary name per target: a write killed before its
+	// rename leaves a stray that the next write of the same file reuses,
+	// instead of garbage that accumulates. O_NOFOLLOW: never write through
+	// a link planted under that name.
+	tmp, err := os.OpenFile(TempName(real), os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return err
 	}
@@ -158,6 +162,11 @@ func (l *Local) writeAtomic(real string, content []byte, attrs Attrs) (err error
 		return err
 	}
 	return syncDir(dir)
+}
+
+// TempName is the temporary file an atomic write of path goes through.
+func TempName(path string) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".spice-tmp")
 }
 
 // syncDir makes a rename durable: without it a crash can forget the new

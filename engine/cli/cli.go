@@ -66,6 +66,8 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 			"output":   command(&outputCommand{m}),
 			"state":    command(&stateCommand{m}),
 			"fmt":      command(&fmtCommand{m}),
+			"import":   command(&importCommand{m}),
+			"graph":    command(&graphCommand{m}),
 		},
 	}
 	code, err := c.Run()

@@ -304,3 +304,61 @@ func (c *fmtCommand) Run(args []string) int {
 	}
 	return 0
 }
+
+// importCommand is spice import ADDR ID.
+type importCommand struct{ meta }
+
+func (c *importCommand) Synopsis() string { return "Adopt an existing object into state" }
+func (c *importCommand) Help() string {
+	return "Usage: spice [-chdir=DIR] import [options] ADDR ID\n\n  ADDR must be declared in the configuration; ID is what the resource's\n  import documentation names (a path for files and directories)."
+}
+
+func (c *importCommand) Run(args []string) int {
+	fs := c.flagSet("import", true)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 1
+	}
+	if len(pos) != 2 {
+		return c.errorf("import takes ADDR and ID, got %q", pos)
+	}
+	s, ok := c.open(context.Background(), "OperationTypeImport")
+	if !ok {
+		return 1
+	}
+	defer s.close()
+	diags := s.engine.Import(context.Background(), pos[0], pos[1], c.saveState)
+	c.diagnostics(s.module, diags)
+	if diags.HasErrors() {
+		return 1
+	}
+	fmt.Fprintln(c.stdout, "\nImport successful!\n\nThe resources that were imported are shown above. These resources are now in\nyour spice state and will henceforth be managed by spice.")
+	return 0
+}
+
+// graphCommand prints the dependency graph in DOT.
+type graphCommand struct{ meta }
+
+func (c *graphCommand) Synopsis() string { return "Print the dependency graph (DOT)" }
+func (c *graphCommand) Help() string {
+	return "Usage: spice [-chdir=DIR] graph\n\n  Prints the dependency graph in Graphviz DOT form, e.g. spice graph | dot -Tsvg > graph.svg"
+}
+
+func (c *graphCommand) Run(args []string) int {
+	fs := c.flagSet("graph", true)
+	if _, err := parseArgs(fs, args); err != nil {
+		return 1
+	}
+	s, ok := c.open(context.Background(), "")
+	if !ok {
+		return 1
+	}
+	defer s.close()
+	dot, diags := s.engine.Graph()
+	c.diagnostics(s.module, diags)
+	if diags.HasErrors() {
+		return 1
+	}
+	fmt.Fprint(c.stdout, dot)
+	return 0
+}

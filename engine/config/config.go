@@ -31,6 +31,31 @@ type Module struct {
 	Locals    map[string]*Local
 	Resources []*Resource
 	Outputs   map[string]*Output
+	Imports   []*Import
+	Checks    []*Check
+}
+
+// Import is an import block: adopt an existing object into state.
+type Import struct {
+	To        string // instance address, e.g. spice_file.x or spice_file.x["a"]
+	ToRange   hcl.Range
+	ID        hcl.Expression
+	DeclRange hcl.Range
+}
+
+// Check is a check block: assertions reported as warnings.
+type Check struct {
+	Name      string
+	Asserts   []*Assertion
+	DeclRange hcl.Range
+}
+
+// Assertion is a condition with its error message (check assert blocks,
+// lifecycle preconditions and postconditions).
+type Assertion struct {
+	Condition    hcl.Expression
+	ErrorMessage hcl.Expression
+	DeclRange    hcl.Range
 }
 
 // Provider is a provider block.
@@ -105,6 +130,8 @@ type Lifecycle struct {
 	CreateBeforeDestroy bool
 	IgnoreChanges       []hcl.Traversal
 	IgnoreAllChanges    bool
+	Preconditions       []*Assertion
+	Postconditions      []*Assertion
 }
 
 // Output is an output block.
@@ -135,8 +162,6 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 
 var unsupportedBlocks = map[string]string{
 	"module":  "module calls",
-	"check":   "check blocks",
-	"import":  "import blocks (use spice import ADDR ID)",
 	"moved":   "moved blocks",
 	"removed": "removed blocks",
 }
@@ -209,6 +234,10 @@ func (m *Module) decodeFile(f *hcl.File) hcl.Diagnostics {
 			diags = append(diags, m.decodeOutput(block)...)
 		case "resource", "data":
 			diags = append(diags, m.decodeResource(block)...)
+		case "import":
+			diags = append(diags, m.decodeImport(block)...)
+		case "check":
+			diags = append(diags, m.decodeCheck(block)...)
 		default:
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -518,7 +547,96 @@ func decodeLifecycle(block *hcl.Block, lc *Lifecycle) hcl.Diagnostics {
 		diags = append(diags, unsupported("replace_triggered_by", attr.Range))
 	}
 	for _, b := range content.Blocks {
-		diags = append(diags, unsupported(b.Type+" blocks", b.DefRange))
+		a, d := decodeAssertion(b)
+		diags = append(diags, d...)
+		if a == nil {
+			continue
+		}
+		if b.Type == "precondition" {
+			lc.Preconditions = append(lc.Preconditions, a)
+		} else {
+			lc.Postconditions = append(lc.Postconditions, a)
+		}
 	}
 	return diags
+}
+
+func decodeAssertion(b *hcl.Block) (*Assertion, hcl.Diagnostics) {
+	c, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "condition", Required: true}, {Name: "error_message", Required: true}}})
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return &Assertion{Condition: c.Attributes["condition"].Expr, ErrorMessage: c.Attributes["error_message"].Expr, DeclRange: b.DefRange}, diags
+}
+
+func (m *Module) decodeImport(block *hcl.Block) hcl.Diagnostics {
+	content, diags := block.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "to", Required: true}, {Name: "id", Required: true}, {Name: "provider"}, {Name: "for_each"}, {Name: "identity"}}})
+	if diags.HasErrors() {
+		return diags
+	}
+	for _, name := range []string{"for_each", "identity", "provider"} {
+		if attr, ok := content.Attributes[name]; ok {
+			diags = append(diags, unsupported("import "+name, attr.Range))
+		}
+	}
+	to := content.Attributes["to"]
+	trav, d := hcl.AbsTraversalForExpr(to.Expr)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return diags
+	}
+	addr, err := TraversalAddress(trav)
+	if err != nil {
+		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid import address", Detail: err.Error(), Subject: to.Expr.Range().Ptr()})
+	}
+	m.Imports = append(m.Imports, &Import{To: addr, ToRange: to.Expr.Range(), ID: content.Attributes["id"].Expr, DeclRange: block.DefRange})
+	return diags
+}
+
+func (m *Module) decodeCheck(block *hcl.Block) hcl.Diagnostics {
+	content, diags := block.Body.Content(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "assert"}, {Type: "data", LabelNames: []string{"type", "name"}}}})
+	c := &Check{Name: block.Labels[0], DeclRange: block.DefRange}
+	for _, b := range content.Blocks {
+		if b.Type == "data" {
+			diags = append(diags, unsupported("scoped data sources in check blocks", b.DefRange))
+			continue
+		}
+		a, d := decodeAssertion(b)
+		diags = append(diags, d...)
+		if a != nil {
+			c.Asserts = append(c.Asserts, a)
+		}
+	}
+	m.Checks = append(m.Checks, c)
+	return diags
+}
+
+// TraversalAddress renders a resource instance reference such as
+// spice_file.x["a"] as an address.
+func TraversalAddress(trav hcl.Traversal) (string, error) {
+	if len(trav) < 2 {
+		return "", fmt.Errorf("expected TYPE.NAME, optionally with an index")
+	}
+	name, ok := trav[1].(hcl.TraverseAttr)
+	if !ok {
+		return "", fmt.Errorf("expected TYPE.NAME")
+	}
+	addr := trav.RootName() + "." + name.Name
+	if len(trav) == 3 {
+		idx, ok := trav[2].(hcl.TraverseIndex)
+		if !ok {
+			return "", fmt.Errorf("expected an index after TYPE.NAME")
+		}
+		switch {
+		case idx.Key.Type() == cty.String:
+			addr += fmt.Sprintf("[%q]", idx.Key.AsString())
+		case idx.Key.Type() == cty.Number:
+			addr += "[" + idx.Key.AsBigFloat().Text('f', -1) + "]"
+		default:
+			return "", fmt.Errorf("an index must be a number or a string")
+		}
+	} else if len(trav) > 3 {
+		return "", fmt.Errorf("expected TYPE.NAME, optionally with an index")
+	}
+	return addr, nil
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +61,9 @@ type Change struct {
 	Private      []byte
 	Deps         []string
 	Schema       *Schema
+	// ImportID is set when the plan adopts an existing object (import
+	// block): it enters state on apply.
+	ImportID string
 }
 
 // Drift is an object that changed outside spice, found by refresh.
@@ -91,7 +95,7 @@ type Plan struct {
 // HasChanges reports whether applying the plan would change anything.
 func (p *Plan) HasChanges() bool {
 	for _, c := range p.Changes {
-		if c.Action != NoOp && c.Action != Read {
+		if (c.Action != NoOp && c.Action != Read) || c.ImportID != "" {
 			return true
 		}
 	}
@@ -174,6 +178,21 @@ func (e *Engine) prepare() hcl.Diagnostics {
 		trs = append(trs, dynblock.VariablesHCLDec(r.Config, schema.Spec)...)
 		deps := refsTo(trs, r.Count != nil || r.ForEach != nil)
 		deps = append(deps, refsTo(r.DependsOn, false)...)
+		for _, a := range append(append([]*config.Assertion{}, r.Lifecycle.Preconditions...), r.Lifecycle.Postconditions...) {
+			for _, tr := range append(a.Condition.Variables(), a.ErrorMessage.Variables()...) {
+				n, d := e.scope.refNodeSelf(tr, r.Count != nil || r.ForEach != nil, true)
+				if d != nil {
+					diags = append(diags, d)
+				} else if n != r.Address() {
+					deps = append(deps, n)
+				}
+			}
+		}
+		for _, imp := range e.Module.Imports {
+			if resourceOf(imp.To) == r.Address() {
+				deps = append(deps, refsTo(imp.ID.Variables(), false)...)
+			}
+		}
 		g.add(r.Address(), append(deps, "provider."+r.ProviderKey)...)
 	}
 	if e.State != nil {
@@ -192,6 +211,20 @@ func (e *Engine) prepare() hcl.Diagnostics {
 	}
 	for name, o := range e.Module.Outputs {
 		g.add("output."+name, refsTo(o.Expr.Variables(), false)...)
+	}
+	for i, c := range e.Module.Checks {
+		var trs []hcl.Traversal
+		for _, a := range c.Asserts {
+			trs = append(trs, a.Condition.Variables()...)
+			trs = append(trs, a.ErrorMessage.Variables()...)
+		}
+		g.add(fmt.Sprintf("check.%d", i), refsTo(trs, false)...)
+	}
+	for _, imp := range e.Module.Imports {
+		if r := e.scope.resource(resourceOf(imp.To)); r == nil || r.Mode != "managed" {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Import to an undeclared resource",
+				Detail: fmt.Sprintf("import target %s has no resource block; declare it first.", imp.To), Subject: imp.ToRange.Ptr()})
+		}
 	}
 	if _, err := g.order(); err != nil {
 		d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cycle in configuration", Detail: err.Error()}
@@ -351,6 +384,11 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 			return e.evalLocal(name)
 		case "provider":
 			return e.configureProvider(ctx, name)
+		case "check":
+			if destroy {
+				return nil
+			}
+			return e.evalCheck(name)
 		case "output":
 			if destroy {
 				return nil
@@ -641,6 +679,22 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy b
 		return nil, drift, diags
 	}
 	deps := e.graph.deps[r.Address()]
+	imported := map[string]string{}
+	for _, key := range keys {
+		addr := instanceAddr(r.Mode, r.Type, r.Name, key)
+		for _, imp := range e.Module.Imports {
+			if imp.To != addr || priors[keyString(key)] != nil {
+				continue
+			}
+			p, id, d := e.importInstance(ctx, r, schema, server, key, imp)
+			diags = append(diags, d...)
+			if d.HasErrors() {
+				return nil, drift, diags
+			}
+			priors[keyString(key)] = p
+			imported[keyString(key)] = id
+		}
+	}
 	instPriors := make([]*priorInstance, len(keys))
 	for i, key := range keys {
 		instPriors[i] = priors[keyString(key)]
@@ -657,6 +711,7 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy b
 		if c == nil {
 			continue
 		}
+		c.ImportID = imported[keyString(c.Key)]
 		changes = append(changes, c)
 		afters[i] = c.After.MarkWithPaths(markPaths(c.Sensitive))
 	}
@@ -737,6 +792,9 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	if d := e.checkConditions(r.Lifecycle.Preconditions, inst, cty.NilVal, "Resource precondition failed"); d.HasErrors() {
+		return nil, append(diags, d...)
+	}
 	// Validated per instance, as Terraform does while planning: values
 	// that depend on count.index or each.key are known here.
 	if d := e.validateResource(ctx, server, r, schema, body, cfg); d.HasErrors() {
@@ -778,6 +836,9 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 		}
 	}
 	c.After, c.Private = planned, private
+	if planned.IsWhollyKnown() {
+		diags = append(diags, e.checkConditions(r.Lifecycle.Postconditions, inst, planned, "Resource postcondition failed")...)
+	}
 	return c, diags
 }
 
@@ -932,6 +993,8 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 			outputs[name] = v
 			mu.Unlock()
 			return d
+		case "check":
+			return e.evalCheck(name)
 		}
 		return e.applyResource(ctx, e.scope.resource(node), changesOf[node], w)
 	})...)
@@ -1034,6 +1097,9 @@ func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes 
 		if d := w.flush(); d.HasErrors() {
 			return append(diags, d...)
 		}
+		if d := e.checkConditions(r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {
+			return append(diags, d...)
+		}
 		e.progress("%s: %s after %s%s", c.Addr, done, elapsed(start), idSuffix(newVal))
 		if c.Action == CreateThenDelete {
 			e.progress("%s (deposed): Destroying...", c.Addr)
@@ -1121,4 +1187,161 @@ func unionPaths(schemaPaths []cty.Path, marks []cty.PathValueMarks) []cty.Path {
 		}
 	}
 	return out
+}
+
+// resourceOf strips the instance key from an instance address.
+func resourceOf(addr string) string {
+	if i := strings.IndexByte(addr, '['); i >= 0 {
+		return addr[:i]
+	}
+	return addr
+}
+
+// checkConditions evaluates preconditions or postconditions (with self
+// set to the object) and reports each failed one with its message.
+func (e *Engine) checkConditions(conds []*config.Assertion, inst instanceVars, self cty.Value, summary string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, a := range conds {
+		vars := instanceVars{}
+		for k, v := range inst {
+			vars[k] = v
+		}
+		if self != cty.NilVal {
+			vars["self"] = self
+		}
+		refs := append(a.Condition.Variables(), a.ErrorMessage.Variables()...)
+		ctx := e.scope.evalContext(refs, vars)
+		diags = append(diags, assertion(a, ctx, hcl.DiagError, summary)...)
+	}
+	return diags
+}
+
+// assertion evaluates one condition; a false one gives a diagnostic of the
+// given severity carrying its error_message.
+func assertion(a *config.Assertion, ctx *hcl.EvalContext, sev hcl.DiagnosticSeverity, summary string) hcl.Diagnostics {
+	ok, diags := a.Condition.Value(ctx)
+	if diags.HasErrors() {
+		return diags
+	}
+	ok, _ = ok.UnmarkDeep()
+	if !ok.IsKnown() || ok.IsNull() || ok.Type() != cty.Bool || ok.True() {
+		return nil
+	}
+	msg := "condition is false"
+	if m, d := a.ErrorMessage.Value(ctx); !d.HasErrors() && m.Type() == cty.String && m.IsKnown() && !m.IsNull() && !m.IsMarked() {
+		msg = m.AsString()
+	}
+	return hcl.Diagnostics{{Severity: sev, Summary: summary, Detail: msg, Subject: a.Condition.Range().Ptr()}}
+}
+
+// evalCheck runs a check block's assertions: failures are warnings, as in
+// Terraform, so they report without stopping anything.
+func (e *Engine) evalCheck(index string) hcl.Diagnostics {
+	var i int
+	_, _ = fmt.Sscan(index, &i)
+	c := e.Module.Checks[i]
+	var diags hcl.Diagnostics
+	for _, a := range c.Asserts {
+		refs := append(a.Condition.Variables(), a.ErrorMessage.Variables()...)
+		diags = append(diags, assertion(a, e.scope.evalContext(refs, nil), hcl.DiagWarning, fmt.Sprintf("Check block assertion failed (%s)", c.Name))...)
+	}
+	return diags
+}
+
+// importInstance adopts an existing object for an import block: the
+// provider imports it by ID and reads it back.
+func (e *Engine) importInstance(ctx context.Context, r *config.Resource, schema *Schema, server tfprotov6.ProviderServer, key cty.Value, imp *config.Import) (*priorInstance, string, hcl.Diagnostics) {
+	idVal, diags := imp.ID.Value(e.scope.evalContext(imp.ID.Variables(), nil))
+	if diags.HasErrors() {
+		return nil, "", diags
+	}
+	idVal, _ = idVal.UnmarkDeep()
+	if idVal.Type() != cty.String || !idVal.IsKnown() || idVal.IsNull() {
+		return nil, "", hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid import id", Detail: "id must be a string known at plan time.", Subject: imp.ID.Range().Ptr()}}
+	}
+	id := idVal.AsString()
+	p, err := e.importObject(ctx, server, r.Type, schema, instanceAddr(r.Mode, r.Type, r.Name, key), id)
+	if err != nil {
+		return nil, "", hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot import", Detail: err.Error(), Subject: imp.DeclRange.Ptr()}}
+	}
+	p.key = key
+	return p, id, nil
+}
+
+func (e *Engine) importObject(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, addr, id string) (*priorInstance, error) {
+	e.progress("%s: Importing from ID %q...", addr, id)
+	resp, err := server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: typ, ID: id})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", addr, err)
+	}
+	if msg := errorDiags(resp.Diagnostics); msg != "" {
+		return nil, fmt.Errorf("%s: %s", addr, msg)
+	}
+	if len(resp.ImportedResources) != 1 {
+		return nil, fmt.Errorf("%s: the provider returned %d objects for ID %q", addr, len(resp.ImportedResources), id)
+	}
+	ir := resp.ImportedResources[0]
+	rr, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typ, CurrentState: ir.State, Private: ir.Private})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", addr, err)
+	}
+	if msg := errorDiags(rr.Diagnostics); msg != "" {
+		return nil, fmt.Errorf("%s: %s", addr, msg)
+	}
+	v, err := decode(rr.NewState, schema.Type)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", addr, err)
+	}
+	if v.IsNull() {
+		return nil, fmt.Errorf("%s: cannot import non-existent remote object %q", addr, id)
+	}
+	return &priorInstance{value: v, private: rr.Private}, nil
+}
+
+// Import adopts the object with id as the instance addr (spice import):
+// the provider imports and reads it, and the state records it.
+func (e *Engine) Import(ctx context.Context, addr, id string, save func(*state.File) error) hcl.Diagnostics {
+	if diags := e.prepare(); diags.HasErrors() {
+		return diags
+	}
+	r := e.scope.resource(resourceOf(addr))
+	if r == nil || r.Mode != "managed" {
+		return hcl.Diagnostics{sourceless("Import to an undeclared resource", fmt.Sprintf("%s has no resource block; declare it before importing.", resourceOf(addr)))}
+	}
+	key := cty.NilVal
+	if rest := strings.TrimPrefix(addr, r.Address()); rest != "" {
+		inner := strings.TrimSuffix(strings.TrimPrefix(rest, "["), "]")
+		if n, err := strconv.Atoi(inner); err == nil {
+			key = cty.NumberIntVal(int64(n))
+		} else if s, err := strconv.Unquote(inner); err == nil {
+			key = cty.StringVal(s)
+		} else {
+			return hcl.Diagnostics{sourceless("Invalid address", addr)}
+		}
+	}
+	if _, inst := e.State.Lookup(addr); inst != nil {
+		return hcl.Diagnostics{sourceless("Resource already managed", fmt.Sprintf("%s is already in state; remove it with spice state rm first.", addr))}
+	}
+	if d := e.configureProvider(ctx, r.ProviderKey); d.HasErrors() {
+		return d
+	}
+	schema := e.schemaFor(r.Mode, r.Type)
+	p, err := e.importObject(ctx, e.server(r.ProviderKey), r.Type, schema, addr, id)
+	if err != nil {
+		return hcl.Diagnostics{sourceless("Cannot import", err.Error())}
+	}
+	w := &stateWriter{file: e.State, save: save}
+	c := &Change{Addr: addr, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key, ProviderKey: r.ProviderKey, Schema: schema}
+	w.set(c, p.value, p.private, schema.Sensitive)
+	e.progress("%s: Import prepared!", addr)
+	return w.flush()
+}
+
+// Graph returns the module's dependency graph in DOT.
+func (e *Engine) Graph() (string, hcl.Diagnostics) {
+	diags := e.prepare()
+	if diags.HasErrors() {
+		return "", diags
+	}
+	return e.graph.dot(), diags
 }

@@ -152,3 +152,24 @@ func (g *graph) walk(ctx context.Context, parallelism int, fn func(node string) 
 	wg.Wait()
 	return diags
 }
+
+// dot renders the graph for Graphviz: an edge points from a node to what it
+// depends on, as in terraform graph.
+func (g *graph) dot() string {
+	var b strings.Builder
+	b.WriteString("digraph {\n  compound = \"true\"\n  newrank = \"true\"\n")
+	nodes := append([]string{}, g.nodes...)
+	sort.Strings(nodes)
+	for _, n := range nodes {
+		b.WriteString("  \"" + n + "\"\n")
+	}
+	for _, n := range nodes {
+		deps := append([]string{}, g.deps[n]...)
+		sort.Strings(deps)
+		for _, d := range deps {
+			b.WriteString("  \"" + n + "\" -> \"" + d + "\"\n")
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}

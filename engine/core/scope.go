@@ -141,6 +141,11 @@ func attrStep(tr hcl.Traversal, i int) (string, bool) {
 // values known before the walk), or a diagnostic for a reference to
 // something that is not declared.
 func (s *scope) refNode(tr hcl.Traversal, inResource bool) (string, *hcl.Diagnostic) {
+	return s.refNodeSelf(tr, inResource, false)
+}
+
+// refNodeSelf is refNode where self may be allowed (postconditions).
+func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, *hcl.Diagnostic) {
 	undeclared := func(what, name string) *hcl.Diagnostic {
 		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Reference to undeclared " + what,
 			Detail: fmt.Sprintf("%s %q is not declared in this module.", what, name), Subject: tr.SourceRange().Ptr()}
@@ -173,6 +178,9 @@ func (s *scope) refNode(tr hcl.Traversal, inResource bool) (string, *hcl.Diagnos
 		}
 		return "", nil
 	case "self":
+		if selfOK {
+			return "", nil
+		}
 		return "", &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unsupported construct",
 			Detail: "self references (provisioners, connection blocks) are not supported by the spice engine.", Subject: tr.SourceRange().Ptr()}
 	case "data":

@@ -44,9 +44,16 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 			resourceBody(w, ch, c, "~", c.Yellow)
 		}
 	}
-	var add, change, destroy int
+	var imports, add, change, destroy int
 	var shown []*core.Change
 	for _, ch := range p.Changes {
+		if ch.ImportID != "" {
+			imports++
+			if ch.Action == core.NoOp {
+				shown = append(shown, ch)
+				continue
+			}
+		}
 		switch ch.Action {
 		case core.Create:
 			add++
@@ -69,6 +76,13 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 	fmt.Fprintln(w, "\nspice will perform the following actions:")
 	for _, ch := range shown {
 		fmt.Fprintln(w)
+		if ch.ImportID != "" {
+			fmt.Fprintf(w, "  # %s will be imported (id %q)\n", ch.Addr, ch.ImportID)
+			if ch.Action == core.NoOp {
+				resourceBody(w, ch, c, " ", "")
+				continue
+			}
+		}
 		switch ch.Action {
 		case core.Create:
 			fmt.Fprintf(w, "  # %s will be created\n", ch.Addr)
@@ -87,7 +101,11 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 			resourceBody(w, ch, c, "+/-", c.Yellow)
 		}
 	}
-	fmt.Fprintf(w, "\n%sPlan:%s %d to add, %d to change, %d to destroy.\n", c.Bold, c.Reset, add, change, destroy)
+	importing := ""
+	if imports > 0 {
+		importing = fmt.Sprintf("%d to import, ", imports)
+	}
+	fmt.Fprintf(w, "\n%sPlan:%s %s%d to add, %d to change, %d to destroy.\n", c.Bold, c.Reset, importing, add, change, destroy)
 }
 
 func name(addr string) string {
