@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -281,4 +282,74 @@ check "env_is_production" {
 	out = spice.MustRun(0, "graph")
 	assert.Contains(t, out, `"spice_file.config" -> "spice_directory.config"`)
 	assert.Contains(t, out, `"spice_env_file.env" -> "spice_secret.secret_key"`)
+}
+
+// Local modules: two instances of one module, outputs across the boundary,
+// state addresses Terraform reads back.
+func TestEngineLocalModules(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	root, work := t.TempDir(), t.TempDir()
+	required := "terraform {\n  required_providers {\n    spice = { source = \"spice-harvester/spice\" }\n  }\n}\n"
+	require.NoError(t, os.MkdirAll(filepath.Join(work, "modules/app"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "main.tf"), []byte(required+fmt.Sprintf(`
+provider "spice" {
+  root = %q
+}
+module "oms" {
+  source = "./modules/app"
+  name   = "oms"
+  port   = 8000
+}
+module "bff" {
+  source = "./modules/app"
+  name   = "bff"
+  port   = 8002
+}
+output "oms_config" {
+  value = module.oms.config_path
+}
+`, root)), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "modules/app/main.tf"), []byte(required+`
+variable "name" {
+  type = string
+}
+variable "port" {
+  type = number
+}
+locals {
+  dir = "/opt/spice-harvester/${var.name}"
+}
+resource "spice_directory" "dir" {
+  path = local.dir
+}
+resource "spice_file" "config" {
+  path    = "${spice_directory.dir.path}/config.yml"
+  content = yamlencode({ port = var.port })
+}
+output "config_path" {
+  value = spice_file.config.path
+}
+`), 0o644))
+	spice := testsupport.NewSpice(t, work, bin)
+	tf := testsupport.NewTerraform(t, work, bin)
+	out := spice.MustRun(0, "apply", "-auto-approve")
+	assert.Contains(t, out, `oms_config = "/opt/spice-harvester/oms/config.yml"`)
+	b, err := os.ReadFile(filepath.Join(root, "opt/spice-harvester/bff/config.yml"))
+	require.NoError(t, err)
+	assert.Equal(t, "\"port\": 8002\n", string(b))
+	out = spice.MustRun(0, "state", "list")
+	assert.Contains(t, out, "module.bff.spice_file.config")
+	spice.MustRun(0, "plan", "-detailed-exitcode")
+	tf.MustRun(0, "get") // installs local modules; no registry needed
+	tf.MustRun(0, "plan", "-detailed-exitcode")
+
+	// A module removed from the configuration is destroyed.
+	cfg, err := os.ReadFile(filepath.Join(work, "main.tf"))
+	require.NoError(t, err)
+	trimmed := strings.Replace(string(cfg), "module \"bff\" {\n  source = \"./modules/app\"\n  name   = \"bff\"\n  port   = 8002\n}\n", "", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(work, "main.tf"), []byte(trimmed), 0o644))
+	out = spice.MustRun(2, "plan", "-detailed-exitcode")
+	assert.Contains(t, out, "module.bff.spice_file.config will be destroyed")
+	spice.MustRun(0, "apply", "-auto-approve")
+	assert.NoDirExists(t, filepath.Join(root, "opt/spice-harvester/bff"))
 }

@@ -24,7 +24,11 @@ const SpiceSource = "registry.terraform.io/spice-harvester/spice"
 
 // Module is a directory of configuration files.
 type Module struct {
-	Dir       string
+	Dir string
+	// Path is "" for the root module, "module.NAME" (nested:
+	// "module.A.module.B") for a child, as state addresses name it.
+	Path      string
+	Calls     map[string]*ModuleCall
 	Parser    *hclparse.Parser     // holds the sources for diagnostic snippets
 	Providers map[string]*Provider // by "spice" or "spice.ALIAS"
 	Variables map[string]*Variable
@@ -33,6 +37,20 @@ type Module struct {
 	Outputs   map[string]*Output
 	Imports   []*Import
 	Checks    []*Check
+}
+
+// ModuleCall is a module block calling a local module.
+type ModuleCall struct {
+	Name   string
+	Source string
+	// Args are the child's input variables.
+	Args map[string]*hcl.Attribute
+	// Providers maps the child's provider configurations to the caller's
+	// (providers = { spice = spice.oms1 }); unmapped ones are inherited.
+	Providers map[string]string
+	DependsOn []hcl.Traversal
+	Module    *Module
+	DeclRange hcl.Range
 }
 
 // Import is an import block: adopt an existing object into state.
@@ -114,14 +132,25 @@ type Resource struct {
 	Config      hcl.Body
 	Lifecycle   Lifecycle
 	DeclRange   hcl.Range
+	// ModulePath is the Path of the module that declares the resource.
+	ModulePath string
 }
 
-// Address is the resource's address without instance key.
-func (r *Resource) Address() string {
+// LocalAddress is the address inside its module: TYPE.NAME or
+// data.TYPE.NAME.
+func (r *Resource) LocalAddress() string {
 	if r.Mode == "data" {
 		return "data." + r.Type + "." + r.Name
 	}
 	return r.Type + "." + r.Name
+}
+
+// Address is the full address without instance key, with the module path.
+func (r *Resource) Address() string {
+	if r.ModulePath != "" {
+		return r.ModulePath + "." + r.LocalAddress()
+	}
+	return r.LocalAddress()
 }
 
 // Lifecycle holds the lifecycle meta-arguments.
@@ -161,16 +190,22 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 }}
 
 var unsupportedBlocks = map[string]string{
-	"module":  "module calls",
 	"moved":   "moved blocks",
 	"removed": "removed blocks",
 }
 
-// Load reads every *.tf file of dir (not subdirectories), in name order.
+// Load reads every *.tf file of dir (not subdirectories), in name order,
+// and the local modules it calls.
 func Load(dir string) (*Module, hcl.Diagnostics) {
+	return load(dir, "", hclparse.NewParser(), 0)
+}
+
+func load(dir, path string, parser *hclparse.Parser, depth int) (*Module, hcl.Diagnostics) {
 	m := &Module{
 		Dir:       dir,
-		Parser:    hclparse.NewParser(),
+		Path:      path,
+		Calls:     map[string]*ModuleCall{},
+		Parser:    parser,
 		Providers: map[string]*Provider{},
 		Variables: map[string]*Variable{},
 		Locals:    map[string]*Local{},
@@ -202,6 +237,36 @@ func Load(dir string) (*Module, hcl.Diagnostics) {
 			continue
 		}
 		diags = append(diags, m.decodeFile(f)...)
+	}
+	for _, r := range m.Resources {
+		r.ModulePath = path
+	}
+	if path != "" {
+		for _, p := range m.Providers {
+			diags = append(diags, unsupported("provider blocks inside modules (configure providers in the root module and pass them with providers = {...})", p.DeclRange))
+		}
+		for _, imp := range m.Imports {
+			diags = append(diags, unsupported("import blocks inside modules", imp.DeclRange))
+		}
+	}
+	for _, call := range m.Calls {
+		if depth >= 10 {
+			diags = append(diags, unsupported("modules nested more than 10 deep", call.DeclRange))
+			continue
+		}
+		childPath := "module." + call.Name
+		if path != "" {
+			childPath = path + "." + childPath
+		}
+		childDir := filepath.Join(dir, call.Source)
+		if info, err := os.Stat(childDir); err != nil || !info.IsDir() {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Module not found",
+				Detail: fmt.Sprintf("module %q: source %q is not a directory.", call.Name, call.Source), Subject: call.DeclRange.Ptr()})
+			continue
+		}
+		child, d := load(childDir, childPath, parser, depth+1)
+		diags = append(diags, d...)
+		call.Module = child
 	}
 	return m, diags
 }
@@ -238,6 +303,8 @@ func (m *Module) decodeFile(f *hcl.File) hcl.Diagnostics {
 			diags = append(diags, m.decodeImport(block)...)
 		case "check":
 			diags = append(diags, m.decodeCheck(block)...)
+		case "module":
+			diags = append(diags, m.decodeModuleCall(block)...)
 		default:
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -639,4 +706,63 @@ func TraversalAddress(trav hcl.Traversal) (string, error) {
 		return "", fmt.Errorf("expected TYPE.NAME, optionally with an index")
 	}
 	return addr, nil
+}
+
+func (m *Module) decodeModuleCall(block *hcl.Block) hcl.Diagnostics {
+	call := &ModuleCall{Name: block.Labels[0], Args: map[string]*hcl.Attribute{}, Providers: map[string]string{}, DeclRange: block.DefRange}
+	attrs, diags := block.Body.JustAttributes()
+	for name, attr := range attrs {
+		switch name {
+		case "source":
+			diags = append(diags, gohcl.DecodeExpression(attr.Expr, nil, &call.Source)...)
+		case "version", "count", "for_each":
+			diags = append(diags, unsupported("module "+name, attr.Range))
+		case "depends_on":
+			exprs, d := hcl.ExprList(attr.Expr)
+			diags = append(diags, d...)
+			for _, e := range exprs {
+				trav, d := hcl.AbsTraversalForExpr(e)
+				diags = append(diags, d...)
+				if !d.HasErrors() {
+					call.DependsOn = append(call.DependsOn, trav)
+				}
+			}
+		case "providers":
+			pairs, d := hcl.ExprMap(attr.Expr)
+			diags = append(diags, d...)
+			for _, kv := range pairs {
+				k, d1 := hcl.AbsTraversalForExpr(kv.Key)
+				v, d2 := hcl.AbsTraversalForExpr(kv.Value)
+				diags = append(diags, d1...)
+				diags = append(diags, d2...)
+				if d1.HasErrors() || d2.HasErrors() {
+					continue
+				}
+				call.Providers[traversalKey(k)] = traversalKey(v)
+			}
+		default:
+			call.Args[name] = attr
+		}
+	}
+	if !strings.HasPrefix(call.Source, "./") && !strings.HasPrefix(call.Source, "../") {
+		diags = append(diags, unsupported(fmt.Sprintf("module source %q (only local paths starting with ./ or ../)", call.Source), block.DefRange))
+	}
+	if _, dup := m.Calls[call.Name]; dup {
+		return append(diags, duplicate("module", call.Name, block.DefRange))
+	}
+	if !diags.HasErrors() {
+		m.Calls[call.Name] = call
+	}
+	return diags
+}
+
+// traversalKey renders spice or spice.ALIAS.
+func traversalKey(t hcl.Traversal) string {
+	key := t.RootName()
+	if len(t) == 2 {
+		if a, ok := t[1].(hcl.TraverseAttr); ok {
+			key += "." + a.Name
+		}
+	}
+	return key
 }

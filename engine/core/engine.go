@@ -47,6 +47,7 @@ func (a Action) IsReplace() bool { return a == DeleteThenCreate || a == CreateTh
 type Change struct {
 	Addr         string // instance address, e.g. spice_file.x[0]
 	ResourceAddr string
+	Module       string // "" or module.NAME
 	Mode         string
 	Type         string
 	Name         string
@@ -114,7 +115,9 @@ type Engine struct {
 	// Progress receives per-resource lines ("spice_file.x: Creating...").
 	Progress func(string)
 
-	scope   *scope
+	scope   *scope            // the root module's
+	scopes  map[string]*scope // by module path
+	nodes   map[string]*node
 	mu      sync.Mutex
 	servers map[string]tfprotov6.ProviderServer
 	graph   *graph
@@ -126,32 +129,103 @@ func (e *Engine) progress(format string, args ...any) {
 	}
 }
 
-// prepare builds the scope and the dependency graph of the module.
+// node is what one graph node evaluates.
+type node struct {
+	kind  string // local, provider, call, output, check, resource
+	sc    *scope // the module the node belongs to
+	name  string
+	res   *config.Resource
+	call  *config.ModuleCall
+	check *config.Check
+}
+
+// scopeFor is the scope of the module declaring r.
+func (e *Engine) scopeFor(r *config.Resource) *scope { return e.scopes[r.ModulePath] }
+
+// prepare builds a scope per module and the dependency graph of all of
+// them.
 func (e *Engine) prepare() hcl.Diagnostics {
 	e.scope = newScope(e.Module, e.Vars)
+	e.scopes = map[string]*scope{"": e.scope}
+	e.nodes = map[string]*node{}
 	e.servers = map[string]tfprotov6.ProviderServer{}
 	g := newGraph()
 	var diags hcl.Diagnostics
-	refsTo := func(trs []hcl.Traversal, inResource bool) []string {
-		var nodes []string
-		for _, tr := range trs {
-			n, d := e.scope.refNode(tr, inResource)
-			if d != nil {
-				diags = append(diags, d)
-				continue
-			}
-			nodes = append(nodes, n)
-		}
-		return nodes
-	}
-	for name, l := range e.Module.Locals {
-		g.add("local."+name, refsTo(l.Expr.Variables(), false)...)
-	}
 	providerKeys := map[string]bool{}
 	for key := range e.Module.Providers {
 		providerKeys[key] = true
 	}
-	for _, r := range e.Module.Resources {
+	diags = append(diags, e.prepareModule(g, e.scope, nil, providerKeys)...)
+	if e.State != nil {
+		for _, sr := range e.State.Resources {
+			if key, err := providerKeyFromAddress(sr.Provider); err == nil {
+				providerKeys[key] = true
+			}
+		}
+	}
+	for key := range providerKeys {
+		var trs []hcl.Traversal
+		if p, ok := e.Module.Providers[key]; ok {
+			trs = dynblock.VariablesHCLDec(p.Config, e.Schemas.Provider.Spec)
+		}
+		name := "provider." + key
+		e.nodes[name] = &node{kind: "provider", sc: e.scope, name: key}
+		g.add(name, e.refsTo(e.scope, trs, false, &diags)...)
+	}
+	for _, imp := range e.Module.Imports {
+		if r := e.scope.resource(resourceOf(imp.To)); r == nil || r.Mode != "managed" {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Import to an undeclared resource",
+				Detail: fmt.Sprintf("import target %s has no resource block; declare it first.", imp.To), Subject: imp.ToRange.Ptr()})
+		}
+	}
+	if _, err := g.order(); err != nil {
+		d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cycle in configuration", Detail: err.Error()}
+		var cycle *cycleError
+		if errors.As(err, &cycle) {
+			for _, member := range cycle.members {
+				if n := e.nodes[member]; n != nil && n.res != nil {
+					d.Subject = n.res.DeclRange.Ptr()
+					break
+				}
+			}
+		}
+		diags = append(diags, d)
+	}
+	e.graph = g
+	return diags
+}
+
+func (e *Engine) refsTo(sc *scope, trs []hcl.Traversal, inResource bool, diags *hcl.Diagnostics) []string {
+	var nodes []string
+	for _, tr := range trs {
+		n, d := sc.refNode(tr, inResource)
+		if d != nil {
+			*diags = append(*diags, d)
+			continue
+		}
+		nodes = append(nodes, n)
+	}
+	return nodes
+}
+
+// prepareModule adds a module's nodes to the graph, then its children's.
+// providerMap maps this module's provider keys to the root's.
+func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]string, providerKeys map[string]bool) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	m := sc.module
+	rootKey := func(k string) string {
+		if v, ok := providerMap[k]; ok {
+			return v
+		}
+		return k
+	}
+	for name, l := range m.Locals {
+		id := sc.prefix + "local." + name
+		e.nodes[id] = &node{kind: "local", sc: sc, name: name}
+		g.add(id, e.refsTo(sc, l.Expr.Variables(), false, &diags)...)
+	}
+	for _, r := range m.Resources {
+		r.ProviderKey = rootKey(r.ProviderKey)
 		providerKeys[r.ProviderKey] = true
 		if _, declared := e.Module.Providers[r.ProviderKey]; !declared && r.ProviderKey != "spice" {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Provider configuration not present",
@@ -176,11 +250,11 @@ func (e *Engine) prepare() hcl.Diagnostics {
 			trs = append(trs, r.ForEach.Variables()...)
 		}
 		trs = append(trs, dynblock.VariablesHCLDec(r.Config, schema.Spec)...)
-		deps := refsTo(trs, r.Count != nil || r.ForEach != nil)
-		deps = append(deps, refsTo(r.DependsOn, false)...)
+		deps := e.refsTo(sc, trs, r.Count != nil || r.ForEach != nil, &diags)
+		deps = append(deps, e.refsTo(sc, r.DependsOn, false, &diags)...)
 		for _, a := range append(append([]*config.Assertion{}, r.Lifecycle.Preconditions...), r.Lifecycle.Postconditions...) {
 			for _, tr := range append(a.Condition.Variables(), a.ErrorMessage.Variables()...) {
-				n, d := e.scope.refNodeSelf(tr, r.Count != nil || r.ForEach != nil, true)
+				n, d := sc.refNodeSelf(tr, r.Count != nil || r.ForEach != nil, true)
 				if d != nil {
 					diags = append(diags, d)
 				} else if n != r.Address() {
@@ -188,58 +262,105 @@ func (e *Engine) prepare() hcl.Diagnostics {
 				}
 			}
 		}
-		for _, imp := range e.Module.Imports {
-			if resourceOf(imp.To) == r.Address() {
-				deps = append(deps, refsTo(imp.ID.Variables(), false)...)
+		if sc.prefix == "" {
+			for _, imp := range m.Imports {
+				if resourceOf(imp.To) == r.Address() {
+					deps = append(deps, e.refsTo(sc, imp.ID.Variables(), false, &diags)...)
+				}
 			}
 		}
+		if sc.callNode != "" {
+			deps = append(deps, sc.callNode) // the module's depends_on
+		}
+		e.nodes[r.Address()] = &node{kind: "resource", sc: sc, res: r}
 		g.add(r.Address(), append(deps, "provider."+r.ProviderKey)...)
 	}
-	if e.State != nil {
-		for _, sr := range e.State.Resources {
-			if key, err := providerKeyFromAddress(sr.Provider); err == nil {
-				providerKeys[key] = true
-			}
-		}
+	for name, o := range m.Outputs {
+		id := sc.prefix + "output." + name
+		e.nodes[id] = &node{kind: "output", sc: sc, name: name}
+		g.add(id, e.refsTo(sc, o.Expr.Variables(), false, &diags)...)
 	}
-	for key := range providerKeys {
-		var trs []hcl.Traversal
-		if p, ok := e.Module.Providers[key]; ok {
-			trs = dynblock.VariablesHCLDec(p.Config, e.Schemas.Provider.Spec)
-		}
-		g.add("provider."+key, refsTo(trs, false)...)
-	}
-	for name, o := range e.Module.Outputs {
-		g.add("output."+name, refsTo(o.Expr.Variables(), false)...)
-	}
-	for i, c := range e.Module.Checks {
+	for i, c := range m.Checks {
 		var trs []hcl.Traversal
 		for _, a := range c.Asserts {
 			trs = append(trs, a.Condition.Variables()...)
 			trs = append(trs, a.ErrorMessage.Variables()...)
 		}
-		g.add(fmt.Sprintf("check.%d", i), refsTo(trs, false)...)
+		id := fmt.Sprintf("%scheck.%d", sc.prefix, i)
+		e.nodes[id] = &node{kind: "check", sc: sc, check: c}
+		g.add(id, e.refsTo(sc, trs, false, &diags)...)
 	}
-	for _, imp := range e.Module.Imports {
-		if r := e.scope.resource(resourceOf(imp.To)); r == nil || r.Mode != "managed" {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Import to an undeclared resource",
-				Detail: fmt.Sprintf("import target %s has no resource block; declare it first.", imp.To), Subject: imp.ToRange.Ptr()})
+	for _, call := range m.Calls {
+		if call.Module == nil {
+			continue
+		}
+		child := newScope(call.Module, nil)
+		child.callNode = sc.prefix + "module." + call.Name
+		e.scopes[call.Module.Path] = child
+		var trs []hcl.Traversal
+		for _, a := range call.Args {
+			trs = append(trs, a.Expr.Variables()...)
+		}
+		deps := e.refsTo(sc, trs, false, &diags)
+		deps = append(deps, e.refsTo(sc, call.DependsOn, false, &diags)...)
+		if sc.callNode != "" {
+			deps = append(deps, sc.callNode)
+		}
+		e.nodes[child.callNode] = &node{kind: "call", sc: sc, call: call}
+		g.add(child.callNode, deps...)
+		childMap := map[string]string{}
+		for k := range e.Module.Providers {
+			childMap[k] = rootKey(k)
+		}
+		childMap["spice"] = rootKey("spice")
+		for childKey, parentKey := range call.Providers {
+			childMap[childKey] = rootKey(parentKey)
+		}
+		diags = append(diags, e.prepareModule(g, child, childMap, providerKeys)...)
+	}
+	return diags
+}
+
+// evalCall evaluates a module call's arguments into the child's variables.
+func (e *Engine) evalCall(n *node) hcl.Diagnostics {
+	call := n.call
+	child := e.scopes[call.Module.Path]
+	var diags hcl.Diagnostics
+	for name := range call.Args {
+		if _, ok := call.Module.Variables[name]; !ok {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unsupported argument",
+				Detail: fmt.Sprintf("module %q has no variable %q.", call.Name, name), Subject: call.Args[name].Range.Ptr()})
 		}
 	}
-	if _, err := g.order(); err != nil {
-		d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cycle in configuration", Detail: err.Error()}
-		var cycle *cycleError
-		if errors.As(err, &cycle) {
-			for _, member := range cycle.members {
-				if r := e.scope.resource(member); r != nil {
-					d.Subject = r.DeclRange.Ptr()
-					break
-				}
+	for name, v := range call.Module.Variables {
+		attr, given := call.Args[name]
+		var val cty.Value
+		switch {
+		case given:
+			raw, d := attr.Expr.Value(n.sc.evalContext(attr.Expr.Variables(), nil))
+			diags = append(diags, d...)
+			if d.HasErrors() {
+				continue
 			}
+			conv, err := config.ConvertVariable(v, raw)
+			if err != nil {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for module argument",
+					Detail: fmt.Sprintf("module %q, variable %q: %s", call.Name, name, err), Subject: attr.Expr.Range().Ptr()})
+				continue
+			}
+			val = conv
+		case v.Default != cty.NilVal:
+			val = v.Default
+		default:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing required argument",
+				Detail: fmt.Sprintf("module %q needs variable %q.", call.Name, name), Subject: call.DeclRange.Ptr()})
+			continue
 		}
-		diags = append(diags, d)
+		if v.Sensitive {
+			val = val.Mark(funcs.Sensitive)
+		}
+		child.setVar(name, val)
 	}
-	e.graph = g
 	return diags
 }
 
@@ -260,7 +381,7 @@ func (e *Engine) Validate(ctx context.Context) hcl.Diagnostics {
 	server := e.Factory()
 	for _, r := range e.Module.Resources {
 		schema := e.schemaFor(r.Mode, r.Type)
-		evalCtx := e.scope.evalContext(nil, unknownInstanceVars(r))
+		evalCtx := e.scopeFor(r).evalContext(nil, unknownInstanceVars(r))
 		e.unknownReferences(evalCtx)
 		body := dynblock.Expand(r.Config, evalCtx)
 		val, d := schema.Decode(body, evalCtx)
@@ -377,30 +498,33 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 		plan.Drift = append(plan.Drift, ds...)
 		mu.Unlock()
 	}
-	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(node string) hcl.Diagnostics {
-		kind, name, _ := strings.Cut(node, ".")
-		switch kind {
+	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
+		n := e.nodes[id]
+		switch n.kind {
 		case "local":
-			return e.evalLocal(name)
+			return e.evalLocal(n)
 		case "provider":
-			return e.configureProvider(ctx, name)
+			return e.configureProvider(ctx, n.name)
+		case "call":
+			return e.evalCall(n)
 		case "check":
 			if destroy {
 				return nil
 			}
-			return e.evalCheck(name)
+			return e.evalCheck(n)
 		case "output":
 			if destroy {
 				return nil
 			}
-			v, d := e.evalOutput(name)
-			mu.Lock()
-			plan.Outputs[name] = v
-			mu.Unlock()
+			v, d := e.evalOutput(n)
+			if n.sc.prefix == "" {
+				mu.Lock()
+				plan.Outputs[n.name] = v
+				mu.Unlock()
+			}
 			return d
 		default:
-			r := e.scope.resource(node)
-			cs, ds, d := e.planResource(ctx, r, destroy)
+			cs, ds, d := e.planResource(ctx, n.res, destroy)
 			addChanges(cs, ds)
 			return d
 		}
@@ -416,25 +540,40 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 	return plan, diags
 }
 
-func (e *Engine) evalLocal(name string) hcl.Diagnostics {
-	l := e.Module.Locals[name]
-	v, diags := l.Expr.Value(e.scope.evalContext(l.Expr.Variables(), nil))
-	e.scope.setLocal(name, v)
+func (e *Engine) evalLocal(n *node) hcl.Diagnostics {
+	l := n.sc.module.Locals[n.name]
+	v, diags := l.Expr.Value(n.sc.evalContext(l.Expr.Variables(), nil))
+	n.sc.setLocal(n.name, v)
 	return diags
 }
 
-func (e *Engine) evalOutput(name string) (OutputValue, hcl.Diagnostics) {
-	o := e.Module.Outputs[name]
-	v, diags := o.Expr.Value(e.scope.evalContext(o.Expr.Variables(), nil))
+// evalOutput evaluates an output. A child module's output becomes
+// module.NAME.OUTPUT in its caller, marks and all.
+func (e *Engine) evalOutput(n *node) (OutputValue, hcl.Diagnostics) {
+	o := n.sc.module.Outputs[n.name]
+	v, diags := o.Expr.Value(n.sc.evalContext(o.Expr.Variables(), nil))
 	if diags.HasErrors() {
 		return OutputValue{}, diags
 	}
 	if v.ContainsMarked() && !o.Sensitive {
 		return OutputValue{}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Output refers to sensitive values",
-			Detail: fmt.Sprintf("output %q would show a sensitive value; set sensitive = true on it.", name), Subject: o.DeclRange.Ptr()}}
+			Detail: fmt.Sprintf("output %q would show a sensitive value; set sensitive = true on it.", n.name), Subject: o.DeclRange.Ptr()}}
+	}
+	if n.sc.callNode != "" {
+		if o.Sensitive {
+			v = v.Mark(funcs.Sensitive)
+		}
+		parent, call := e.callerOf(n.sc)
+		parent.setChildOutput(call, n.name, v)
 	}
 	v, _ = v.UnmarkDeep()
 	return OutputValue{Value: v, Sensitive: o.Sensitive}, nil
+}
+
+// callerOf finds the scope calling a child module and the call's name.
+func (e *Engine) callerOf(child *scope) (*scope, string) {
+	n := e.nodes[child.callNode]
+	return n.sc, n.call.Name
 }
 
 func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnostics {
@@ -521,7 +660,7 @@ func (e *Engine) refreshResource(ctx context.Context, sr *state.Resource, schema
 
 func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst state.Instance, schema *Schema, server tfprotov6.ProviderServer) (*priorInstance, *Drift, hcl.Diagnostics) {
 	key := keyValue(inst.IndexKey)
-	addr := instanceAddr(sr.Mode, sr.Type, sr.Name, key)
+	addr := instanceAddr(sr.Module, sr.Mode, sr.Type, sr.Name, key)
 	fail := func(summary, detail string) (*priorInstance, *Drift, hcl.Diagnostics) {
 		return nil, nil, hcl.Diagnostics{sourceless(summary, addr+": "+detail)}
 	}
@@ -603,7 +742,7 @@ func idSuffix(v cty.Value) string {
 func (e *Engine) expand(r *config.Resource) ([]cty.Value, []instanceVars, hcl.Diagnostics) {
 	switch {
 	case r.Count != nil:
-		v, diags := r.Count.Value(e.scope.evalContext(r.Count.Variables(), nil))
+		v, diags := r.Count.Value(e.scopeFor(r).evalContext(r.Count.Variables(), nil))
 		if diags.HasErrors() {
 			return nil, nil, diags
 		}
@@ -626,7 +765,7 @@ func (e *Engine) expand(r *config.Resource) ([]cty.Value, []instanceVars, hcl.Di
 		}
 		return keys, vars, nil
 	case r.ForEach != nil:
-		v, diags := r.ForEach.Value(e.scope.evalContext(r.ForEach.Variables(), nil))
+		v, diags := r.ForEach.Value(e.scopeFor(r).evalContext(r.ForEach.Variables(), nil))
 		if diags.HasErrors() {
 			return nil, nil, diags
 		}
@@ -662,14 +801,14 @@ func (e *Engine) expand(r *config.Resource) ([]cty.Value, []instanceVars, hcl.Di
 func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy bool) ([]*Change, []*Drift, hcl.Diagnostics) {
 	schema := e.schemaFor(r.Mode, r.Type)
 	server := e.server(r.ProviderKey)
-	priors, drift, diags := e.refreshResource(ctx, e.State.Find(r.Mode, r.Type, r.Name), schema, server)
+	priors, drift, diags := e.refreshResource(ctx, e.State.FindIn(r.ModulePath, r.Mode, r.Type, r.Name), schema, server)
 	if diags.HasErrors() {
 		return nil, drift, diags
 	}
 	var changes []*Change
 	if destroy {
 		for _, p := range sortedPriors(priors) {
-			changes = append(changes, e.deleteChange(r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, nil))
+			changes = append(changes, e.deleteChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema))
 		}
 		return changes, drift, e.checkPreventDestroy(r, changes)
 	}
@@ -681,7 +820,7 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy b
 	deps := e.graph.deps[r.Address()]
 	imported := map[string]string{}
 	for _, key := range keys {
-		addr := instanceAddr(r.Mode, r.Type, r.Name, key)
+		addr := instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, key)
 		for _, imp := range e.Module.Imports {
 			if imp.To != addr || priors[keyString(key)] != nil {
 				continue
@@ -719,9 +858,9 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy b
 		return nil, drift, diags
 	}
 	for _, p := range sortedPriors(priors) {
-		changes = append(changes, e.deleteChange(r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, nil))
+		changes = append(changes, e.deleteChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema))
 	}
-	e.scope.setResource(r.Address(), aggregate(r, keys, afters))
+	e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))
 	return changes, drift, append(diags, e.checkPreventDestroy(r, changes)...)
 }
 
@@ -769,30 +908,34 @@ func aggregate(r *config.Resource, keys []cty.Value, afters []cty.Value) cty.Val
 	return afters[0]
 }
 
-func (e *Engine) deleteChange(mode, typ, name, providerKey string, p *priorInstance, schema *Schema, deps []string) *Change {
+func (e *Engine) deleteChange(module, mode, typ, name, providerKey string, p *priorInstance, schema *Schema) *Change {
+	resAddr := resourceAddr(mode, typ, name)
+	if module != "" {
+		resAddr = module + "." + resAddr
+	}
 	return &Change{
-		Addr: instanceAddr(mode, typ, name, p.key), ResourceAddr: resourceAddr(mode, typ, name), Mode: mode, Type: typ, Name: name,
+		Addr: instanceAddr(module, mode, typ, name, p.key), ResourceAddr: resAddr, Module: module, Mode: mode, Type: typ, Name: name,
 		Key: p.key, ProviderKey: providerKey, Action: Delete, Before: p.value, After: cty.NullVal(schema.Type),
-		Sensitive: schema.Sensitive, PriorPrivate: p.private, Deps: append(deps, p.deps...), Schema: schema,
+		Sensitive: schema.Sensitive, PriorPrivate: p.private, Deps: p.deps, Schema: schema,
 	}
 }
 
 // instanceConfig evaluates a resource instance's configuration.
 func (e *Engine) instanceConfig(r *config.Resource, schema *Schema, inst instanceVars) (cty.Value, hcl.Body, hcl.Diagnostics) {
 	refs := dynblock.VariablesHCLDec(r.Config, schema.Spec)
-	evalCtx := e.scope.evalContext(refs, inst)
+	evalCtx := e.scopeFor(r).evalContext(refs, inst)
 	body := dynblock.Expand(r.Config, evalCtx)
 	val, diags := schema.Decode(body, evalCtx)
 	return val, body, diags
 }
 
 func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *Schema, server tfprotov6.ProviderServer, key cty.Value, inst instanceVars, prior *priorInstance, deps []string) (*Change, hcl.Diagnostics) {
-	addr := instanceAddr(r.Mode, r.Type, r.Name, key)
+	addr := instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, key)
 	cfg, body, diags := e.instanceConfig(r, schema, inst)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	if d := e.checkConditions(r.Lifecycle.Preconditions, inst, cty.NilVal, "Resource precondition failed"); d.HasErrors() {
+	if d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Preconditions, inst, cty.NilVal, "Resource precondition failed"); d.HasErrors() {
 		return nil, append(diags, d...)
 	}
 	// Validated per instance, as Terraform does while planning: values
@@ -801,7 +944,7 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 		return nil, append(diags, d...)
 	}
 	cfg, marks := cfg.UnmarkDeepWithPaths()
-	c := &Change{Addr: addr, ResourceAddr: r.Address(), Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key, ProviderKey: r.ProviderKey,
+	c := &Change{Addr: addr, ResourceAddr: r.Address(), Module: r.ModulePath, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key, ProviderKey: r.ProviderKey,
 		Deps: deps, Schema: schema, Sensitive: unionPaths(schema.Sensitive, marks)}
 	priorVal := cty.NullVal(schema.Type)
 	if prior != nil {
@@ -837,7 +980,7 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	}
 	c.After, c.Private = planned, private
 	if planned.IsWhollyKnown() {
-		diags = append(diags, e.checkConditions(r.Lifecycle.Postconditions, inst, planned, "Resource postcondition failed")...)
+		diags = append(diags, e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, planned, "Resource postcondition failed")...)
 	}
 	return c, diags
 }
@@ -903,7 +1046,7 @@ func (e *Engine) planOrphans(ctx context.Context) ([]*Change, []*Drift, hcl.Diag
 	var diags hcl.Diagnostics
 	for i := range e.State.Resources {
 		sr := &e.State.Resources[i]
-		if sr.Module != "" || e.scope.resource(resourceAddr(sr.Mode, sr.Type, sr.Name)) != nil {
+		if sc := e.scopes[sr.Module]; sc != nil && sc.resource(resourceAddr(sr.Mode, sr.Type, sr.Name)) != nil {
 			continue
 		}
 		schema := e.schemaFor(sr.Mode, sr.Type)
@@ -923,7 +1066,7 @@ func (e *Engine) planOrphans(ctx context.Context) ([]*Change, []*Drift, hcl.Diag
 			continue // data sources are simply forgotten
 		}
 		for _, p := range sortedPriors(priors) {
-			changes = append(changes, e.deleteChange(sr.Mode, sr.Type, sr.Name, key, p, schema, nil))
+			changes = append(changes, e.deleteChange(sr.Module, sr.Mode, sr.Type, sr.Name, key, p, schema))
 		}
 	}
 	return changes, drift, diags
@@ -977,26 +1120,30 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	}
 	outputs := map[string]OutputValue{}
 	var mu sync.Mutex
-	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(node string) hcl.Diagnostics {
-		kind, name, _ := strings.Cut(node, ".")
-		switch kind {
+	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
+		n := e.nodes[id]
+		switch n.kind {
 		case "local":
-			return e.evalLocal(name)
+			return e.evalLocal(n)
 		case "provider":
-			if e.server(name) != nil {
+			if e.server(n.name) != nil {
 				return nil
 			}
-			return e.configureProvider(ctx, name)
+			return e.configureProvider(ctx, n.name)
+		case "call":
+			return e.evalCall(n)
 		case "output":
-			v, d := e.evalOutput(name)
-			mu.Lock()
-			outputs[name] = v
-			mu.Unlock()
+			v, d := e.evalOutput(n)
+			if n.sc.prefix == "" {
+				mu.Lock()
+				outputs[n.name] = v
+				mu.Unlock()
+			}
 			return d
 		case "check":
-			return e.evalCheck(name)
+			return e.evalCheck(n)
 		}
-		return e.applyResource(ctx, e.scope.resource(node), changesOf[node], w)
+		return e.applyResource(ctx, n.res, changesOf[id], w)
 	})...)
 	if diags.HasErrors() {
 		return diags
@@ -1097,7 +1244,7 @@ func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes 
 		if d := w.flush(); d.HasErrors() {
 			return append(diags, d...)
 		}
-		if d := e.checkConditions(r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {
+		if d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {
 			return append(diags, d...)
 		}
 		e.progress("%s: %s after %s%s", c.Addr, done, elapsed(start), idSuffix(newVal))
@@ -1110,7 +1257,7 @@ func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes 
 		keys, afters = append(keys, c.Key), append(afters, newVal.MarkWithPaths(markPaths(c.Sensitive)))
 	}
 	if len(afters) > 0 || r.Count != nil || r.ForEach != nil {
-		e.scope.setResource(r.Address(), aggregate(r, keys, afters))
+		e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))
 	}
 	return diags
 }
@@ -1199,7 +1346,7 @@ func resourceOf(addr string) string {
 
 // checkConditions evaluates preconditions or postconditions (with self
 // set to the object) and reports each failed one with its message.
-func (e *Engine) checkConditions(conds []*config.Assertion, inst instanceVars, self cty.Value, summary string) hcl.Diagnostics {
+func (e *Engine) checkConditions(sc *scope, conds []*config.Assertion, inst instanceVars, self cty.Value, summary string) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, a := range conds {
 		vars := instanceVars{}
@@ -1210,7 +1357,7 @@ func (e *Engine) checkConditions(conds []*config.Assertion, inst instanceVars, s
 			vars["self"] = self
 		}
 		refs := append(a.Condition.Variables(), a.ErrorMessage.Variables()...)
-		ctx := e.scope.evalContext(refs, vars)
+		ctx := sc.evalContext(refs, vars)
 		diags = append(diags, assertion(a, ctx, hcl.DiagError, summary)...)
 	}
 	return diags
@@ -1236,14 +1383,11 @@ func assertion(a *config.Assertion, ctx *hcl.EvalContext, sev hcl.DiagnosticSeve
 
 // evalCheck runs a check block's assertions: failures are warnings, as in
 // Terraform, so they report without stopping anything.
-func (e *Engine) evalCheck(index string) hcl.Diagnostics {
-	var i int
-	_, _ = fmt.Sscan(index, &i)
-	c := e.Module.Checks[i]
+func (e *Engine) evalCheck(n *node) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, a := range c.Asserts {
+	for _, a := range n.check.Asserts {
 		refs := append(a.Condition.Variables(), a.ErrorMessage.Variables()...)
-		diags = append(diags, assertion(a, e.scope.evalContext(refs, nil), hcl.DiagWarning, fmt.Sprintf("Check block assertion failed (%s)", c.Name))...)
+		diags = append(diags, assertion(a, n.sc.evalContext(refs, nil), hcl.DiagWarning, fmt.Sprintf("Check block assertion failed (%s)", n.check.Name))...)
 	}
 	return diags
 }
@@ -1260,7 +1404,7 @@ func (e *Engine) importInstance(ctx context.Context, r *config.Resource, schema 
 		return nil, "", hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid import id", Detail: "id must be a string known at plan time.", Subject: imp.ID.Range().Ptr()}}
 	}
 	id := idVal.AsString()
-	p, err := e.importObject(ctx, server, r.Type, schema, instanceAddr(r.Mode, r.Type, r.Name, key), id)
+	p, err := e.importObject(ctx, server, r.Type, schema, instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, key), id)
 	if err != nil {
 		return nil, "", hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot import", Detail: err.Error(), Subject: imp.DeclRange.Ptr()}}
 	}

@@ -26,17 +26,34 @@ type scope struct {
 	declared  map[string]*config.Resource
 	path      cty.Value
 	functions map[string]function.Function
+	// prefix is "" in the root module, "module.NAME." in a child: node
+	// names in the graph carry it.
+	prefix string
+	// callNode is the graph node of the module call that sets this
+	// module's variables ("" in the root).
+	callNode string
+	// outputs of child modules, by call name, for module.NAME.OUTPUT.
+	outputs map[string]map[string]cty.Value
 }
 
 func newScope(m *config.Module, vars map[string]cty.Value) *scope {
+	if vars == nil {
+		vars = map[string]cty.Value{}
+	}
 	abs, _ := filepath.Abs(m.Dir)
 	cwd, _ := os.Getwd()
 	declared := map[string]*config.Resource{}
 	for _, r := range m.Resources {
-		declared[r.Address()] = r
+		declared[r.LocalAddress()] = r
+	}
+	prefix := ""
+	if m.Path != "" {
+		prefix = m.Path + "."
 	}
 	return &scope{
 		declared:  declared,
+		prefix:    prefix,
+		outputs:   map[string]map[string]cty.Value{},
 		module:    m,
 		vars:      vars,
 		locals:    map[string]cty.Value{},
@@ -49,6 +66,21 @@ func newScope(m *config.Module, vars map[string]cty.Value) *scope {
 func (s *scope) setLocal(name string, v cty.Value) {
 	s.mu.Lock()
 	s.locals[name] = v
+	s.mu.Unlock()
+}
+
+func (s *scope) setVar(name string, v cty.Value) {
+	s.mu.Lock()
+	s.vars[name] = v
+	s.mu.Unlock()
+}
+
+func (s *scope) setChildOutput(call, name string, v cty.Value) {
+	s.mu.Lock()
+	if s.outputs[call] == nil {
+		s.outputs[call] = map[string]cty.Value{}
+	}
+	s.outputs[call][name] = v
 	s.mu.Unlock()
 }
 
@@ -118,6 +150,11 @@ func (s *scope) evalContext(refs []hcl.Traversal, inst instanceVars) *hcl.EvalCo
 		dataObj[typ] = cty.ObjectVal(byName)
 	}
 	vars["data"] = cty.ObjectVal(dataObj)
+	modules := map[string]cty.Value{}
+	for call, outs := range s.outputs {
+		modules[call] = cty.ObjectVal(outs)
+	}
+	vars["module"] = cty.ObjectVal(modules)
 	for k, v := range inst {
 		vars[k] = v
 	}
@@ -159,7 +196,7 @@ func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, 
 		if _, ok := s.module.Variables[name]; !ok {
 			return "", undeclared("input variable", name)
 		}
-		return "", nil
+		return s.callNode, nil
 	case "local":
 		name, ok := attrStep(tr, 1)
 		if !ok {
@@ -168,7 +205,7 @@ func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, 
 		if _, ok := s.module.Locals[name]; !ok {
 			return "", undeclared("local value", name)
 		}
-		return "local." + name, nil
+		return s.prefix + "local." + name, nil
 	case "path", "terraform":
 		return "", nil
 	case "count", "each":
@@ -193,9 +230,21 @@ func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, 
 		if s.resource(addr) == nil {
 			return "", undeclared("data source", addr)
 		}
-		return addr, nil
+		return s.prefix + addr, nil
 	case "module":
-		return "", &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unsupported construct", Detail: "module outputs: module calls are not supported by the spice engine.", Subject: tr.SourceRange().Ptr()}
+		call, ok1 := attrStep(tr, 1)
+		out, ok2 := attrStep(tr, 2)
+		if !ok1 || !ok2 {
+			return "", &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid reference", Detail: "use module.NAME.OUTPUT.", Subject: tr.SourceRange().Ptr()}
+		}
+		c, ok := s.module.Calls[call]
+		if !ok {
+			return "", undeclared("module call", call)
+		}
+		if c.Module == nil || c.Module.Outputs[out] == nil {
+			return "", undeclared("output of module."+call, out)
+		}
+		return c.Module.Path + ".output." + out, nil
 	default:
 		name, ok := attrStep(tr, 1)
 		if !ok {
@@ -206,7 +255,7 @@ func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, 
 		if s.resource(addr) == nil {
 			return "", undeclared("resource", addr)
 		}
-		return addr, nil
+		return s.prefix + addr, nil
 	}
 }
 

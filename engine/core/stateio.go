@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
@@ -23,9 +25,13 @@ func resourceAddr(mode, typ, name string) string {
 	return typ + "." + name
 }
 
-// instanceAddr adds the instance key: [0] or ["key"].
-func instanceAddr(mode, typ, name string, key cty.Value) string {
-	return resourceAddr(mode, typ, name) + keyString(key)
+// instanceAddr adds the module path and the instance key: [0] or ["key"].
+func instanceAddr(module, mode, typ, name string, key cty.Value) string {
+	addr := resourceAddr(mode, typ, name) + keyString(key)
+	if module != "" {
+		addr = module + "." + addr
+	}
+	return addr
 }
 
 func keyString(key cty.Value) string {
@@ -164,9 +170,9 @@ func (w *stateWriter) set(c *Change, v cty.Value, private []byte, sensitive []ct
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	r := w.file.Find(c.Mode, c.Type, c.Name)
+	r := w.file.FindIn(c.Module, c.Mode, c.Type, c.Name)
 	if r == nil {
-		w.file.Resources = append(w.file.Resources, state.Resource{Mode: c.Mode, Type: c.Type, Name: c.Name, Provider: providerAddress(c.ProviderKey)})
+		w.file.Resources = append(w.file.Resources, state.Resource{Module: c.Module, Mode: c.Mode, Type: c.Type, Name: c.Name, Provider: providerAddress(c.ProviderKey)})
 		r = &w.file.Resources[len(w.file.Resources)-1]
 	}
 	r.Provider = providerAddress(c.ProviderKey)
@@ -188,29 +194,32 @@ func (w *stateWriter) set(c *Change, v cty.Value, private []byte, sensitive []ct
 	r.Instances = append(r.Instances, inst)
 }
 
+// dependencyList keeps the graph dependencies that are resources, the
+// ones state records.
 func dependencyList(deps []string) []string {
 	var out []string
 	for _, d := range deps {
-		if len(d) > 0 && !hasPrefixAny(d, "local.", "provider.", "output.") {
+		rest := d
+		for strings.HasPrefix(rest, "module.") {
+			parts := strings.SplitN(rest, ".", 3)
+			if len(parts) < 3 {
+				rest = ""
+				break
+			}
+			rest = parts[2]
+		}
+		if strings.HasPrefix(rest, "spice_") || strings.HasPrefix(rest, "data.spice_") {
 			out = append(out, d)
 		}
 	}
+	sort.Strings(out)
 	return out
-}
-
-func hasPrefixAny(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if len(s) >= len(p) && s[:len(p)] == p {
-			return true
-		}
-	}
-	return false
 }
 
 func (w *stateWriter) remove(c *Change) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	r := w.file.Find(c.Mode, c.Type, c.Name)
+	r := w.file.FindIn(c.Module, c.Mode, c.Type, c.Name)
 	if r == nil {
 		return
 	}
@@ -222,7 +231,7 @@ func (w *stateWriter) remove(c *Change) {
 	}
 	r.Instances = kept
 	if len(kept) == 0 {
-		w.file.Remove(c.Mode, c.Type, c.Name)
+		w.file.RemoveIn(c.Module, c.Mode, c.Type, c.Name)
 	}
 }
 

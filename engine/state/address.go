@@ -12,6 +12,9 @@ func InstanceAddress(r Resource, inst Instance) string {
 	if r.Mode == "data" {
 		addr = "data." + addr
 	}
+	if r.Module != "" {
+		addr = r.Module + "." + addr
+	}
 	switch k := inst.IndexKey.(type) {
 	case nil:
 	case string:

@@ -167,22 +167,23 @@ func copyFile(from, to string) error {
 
 func resourceKey(r Resource) string { return r.Module + "|" + r.Mode + "|" + r.Type + "|" + r.Name }
 
-// Find returns the resource with that mode, type and name, or nil.
-func (f *File) Find(mode, typ, name string) *Resource {
+// FindIn returns the resource of module ("" for the root) with that mode,
+// type and name, or nil.
+func (f *File) FindIn(module, mode, typ, name string) *Resource {
 	for i := range f.Resources {
 		r := &f.Resources[i]
-		if r.Module == "" && r.Mode == mode && r.Type == typ && r.Name == name {
+		if r.Module == module && r.Mode == mode && r.Type == typ && r.Name == name {
 			return r
 		}
 	}
 	return nil
 }
 
-// Remove drops a resource entirely.
-func (f *File) Remove(mode, typ, name string) {
+// RemoveIn drops a resource entirely.
+func (f *File) RemoveIn(module, mode, typ, name string) {
 	out := f.Resources[:0]
 	for _, r := range f.Resources {
-		if r.Module == "" && r.Mode == mode && r.Type == typ && r.Name == name {
+		if r.Module == module && r.Mode == mode && r.Type == typ && r.Name == name {
 			continue
 		}
 		out = append(out, r)
