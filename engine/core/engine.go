@@ -801,6 +801,12 @@ func (e *Engine) expand(r *config.Resource) ([]cty.Value, []instanceVars, hcl.Di
 func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy bool) ([]*Change, []*Drift, hcl.Diagnostics) {
 	schema := e.schemaFor(r.Mode, r.Type)
 	server := e.server(r.ProviderKey)
+	if r.Mode == "data" {
+		if destroy {
+			return nil, nil, nil // data sources are simply forgotten
+		}
+		return e.planData(ctx, r, schema, server)
+	}
 	priors, drift, diags := e.refreshResource(ctx, e.State.FindIn(r.ModulePath, r.Mode, r.Type, r.Name), schema, server)
 	if diags.HasErrors() {
 		return nil, drift, diags
@@ -862,6 +868,71 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy b
 	}
 	e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))
 	return changes, drift, append(diags, e.checkPreventDestroy(r, changes)...)
+}
+
+// planData reads a data source while planning when its configuration is
+// known, and defers the read to apply (<= read) when it is not.
+func (e *Engine) planData(ctx context.Context, r *config.Resource, schema *Schema, server tfprotov6.ProviderServer) ([]*Change, []*Drift, hcl.Diagnostics) {
+	keys, vars, diags := e.expand(r)
+	if diags.HasErrors() {
+		return nil, nil, diags
+	}
+	changes := make([]*Change, len(keys))
+	afters := make([]cty.Value, len(keys))
+	for i, key := range keys {
+		c, d := e.readData(ctx, r, schema, server, key, vars[i], false)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return nil, nil, diags
+		}
+		changes[i] = c
+		afters[i] = c.After.MarkWithPaths(markPaths(c.Sensitive))
+	}
+	e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))
+	return changes, nil, diags
+}
+
+// readData evaluates one data source instance and reads it when its
+// configuration is known (as it must be at apply).
+func (e *Engine) readData(ctx context.Context, r *config.Resource, schema *Schema, server tfprotov6.ProviderServer, key cty.Value, inst instanceVars, applying bool) (*Change, hcl.Diagnostics) {
+	addr := instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, key)
+	cfg, body, diags := e.instanceConfig(r, schema, inst)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if d := e.validateResource(ctx, server, r, schema, body, cfg); d.HasErrors() {
+		return nil, append(diags, d...)
+	}
+	cfg, marks := cfg.UnmarkDeepWithPaths()
+	c := &Change{Addr: addr, ResourceAddr: r.Address(), Module: r.ModulePath, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key,
+		ProviderKey: r.ProviderKey, Deps: e.graph.deps[r.Address()], Schema: schema, Sensitive: unionPaths(schema.Sensitive, marks),
+		Before: cty.NullVal(schema.Type)}
+	if !cfg.IsWhollyKnown() {
+		if applying {
+			return nil, append(diags, sourceless("Data source configuration not known", addr))
+		}
+		c.Action, c.After = Read, cty.UnknownVal(schema.Type)
+		return c, diags
+	}
+	dv, err := encode(cfg, schema.Type)
+	if err != nil {
+		return nil, append(diags, sourceless("Cannot read "+addr, err.Error()))
+	}
+	e.progress("%s: Reading...", addr)
+	resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: r.Type, Config: dv})
+	if err != nil {
+		return nil, append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
+	}
+	diags = append(diags, protoDiags(resp.Diagnostics, e.subjectFunc(r, schema, body), addr)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	v, err := decode(resp.State, schema.Type)
+	if err != nil {
+		return nil, append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
+	}
+	c.Action, c.After = NoOp, v
+	return c, diags
 }
 
 func (e *Engine) checkPreventDestroy(r *config.Resource, changes []*Change) hcl.Diagnostics {
@@ -1202,6 +1273,19 @@ func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes 
 				return d
 			}
 			inst = each
+		}
+		if r.Mode == "data" {
+			if c.Action == Read {
+				read, d := e.readData(ctx, r, schema, server, c.Key, inst, true)
+				diags = append(diags, d...)
+				if d.HasErrors() {
+					return diags
+				}
+				c = read
+			}
+			w.set(c, c.After, nil, c.Sensitive)
+			keys, afters = append(keys, c.Key), append(afters, c.After.MarkWithPaths(markPaths(c.Sensitive)))
+			continue
 		}
 		if c.Action == NoOp {
 			w.set(c, c.Before, c.PriorPrivate, c.Sensitive)

@@ -62,6 +62,9 @@ func actions(a core.Action) []string {
 func JSON(w io.Writer, p *core.Plan) error {
 	out := jsonPlan{FormatVersion: "1.2", ResourceChanges: []jsonChange{}}
 	for _, c := range p.Changes {
+		if c.Mode == "data" && c.Action == core.NoOp {
+			continue // read while planning: part of the prior state, not a change
+		}
 		out.ResourceChanges = append(out.ResourceChanges, jsonChangeOf(c.Addr, c.Mode, c.Type, c.Name, c.Key, c.Action, c.Before, c.After, c.Sensitive, c.ReplacePaths))
 	}
 	for _, d := range p.Drift {

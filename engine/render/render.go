@@ -64,6 +64,7 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 		case core.DeleteThenCreate, core.CreateThenDelete:
 			add++
 			destroy++
+		case core.Read:
 		default:
 			continue
 		}
@@ -84,6 +85,9 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 			}
 		}
 		switch ch.Action {
+		case core.Read:
+			fmt.Fprintf(w, "  # %s will be read during apply\n", ch.Addr)
+			fmt.Fprintf(w, "  %s<=%s data %q %q {\n      # (config refers to values not yet known)\n    }\n", c.Cyan, c.Reset, ch.Type, ch.Name)
 		case core.Create:
 			fmt.Fprintf(w, "  # %s will be created\n", ch.Addr)
 			resourceBody(w, ch, c, "+", c.Green)
