@@ -1,6 +1,7 @@
 package dotenv_test
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spice-harvester/terraform-provider-spice/dotenv"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 func TestRender_isSortedAndQuoted(t *testing.T) {
@@ -135,5 +137,37 @@ func BenchmarkRenderAndParse(b *testing.B) {
 		if _, err := dotenv.Parse(dotenv.Render(vars)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// systemd's EnvironmentFile= is the other reader: a real systemd, in a
+// test container, must see exactly the declared values too.
+func TestRender_readBySystemd(t *testing.T) {
+	h := testhosts.Start(t, 1)[0]
+	vars := randomValues(60)
+	for k, v := range hostileValues() {
+		vars[k] = v
+	}
+	cmd := h.Command("sh", "-c", "cat > /run/spice-test.env")
+	cmd.Stdin = bytes.NewReader(dotenv.Render(vars))
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	// env -0: NUL-separated, so nothing in a value can be mistaken for a
+	// separator.
+	raw := h.Exec(t, "systemd-run", "--quiet", "--wait", "--pipe", "--property=EnvironmentFile=/run/spice-test.env", "/usr/bin/env", "-0")
+	got := map[string]string{}
+	for _, kv := range strings.Split(strings.TrimSuffix(raw, "\x00"), "\x00") {
+		k, v, _ := strings.Cut(kv, "=")
+		if _, declared := vars[k]; declared {
+			got[k] = v
+		}
+	}
+	assert.Equal(t, vars, got)
+}
+
+func hostileValues() map[string]string {
+	return map[string]string{
+		"SPACES": "  spaced  ", "DQ": `say "hi"`, "SQ": "it's", "DOLLAR": "$HOME $(id) `id`",
+		"HASH": "a # b", "EQ": "a=b=c", "BS": `C:\new\table \\ \" \$`, "TAB": "a\tb", "EMPTY": "", "UNI": "Grüße ✓",
 	}
 }
