@@ -5,8 +5,8 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"os"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -59,8 +59,8 @@ func (p *spiceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 		Attributes: map[string]schema.Attribute{
 			"host": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Host to manage. Omitted or `\"local\"`: this machine, without SSH. Anything else is an SSH address. " +
-					"Falls back to `SPICE_HOST`. SSH hosts arrive with the SSH transport; this build manages the local machine only and says so when configured with another host.",
+				MarkdownDescription: "Host to manage. Omitted or `\"local\"`: this machine, without SSH. Anything else is an SSH address, reached over ONE connection " +
+					"that every resource of this provider configuration shares. Falls back to `SPICE_HOST`.",
 			},
 			"port": schema.Int64Attribute{
 				Optional:            true,
@@ -120,22 +120,49 @@ func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			"host and root of a spice provider must be known at plan time; they cannot depend on resources that are not yet created.")
 		return
 	}
-	address := cfg.Host.ValueString()
-	if address == "" {
-		address = os.Getenv("SPICE_HOST")
-	}
-	if address != "" && address != "local" {
-		resp.Diagnostics.AddAttributeError(path.Root("host"), "SSH hosts are not available in this build",
-			fmt.Sprintf("host %q would be reached over SSH, which this build of spice does not provide yet; it manages the local machine (host omitted or \"local\").", address))
-		return
-	}
-	h, err := host.NewLocal(cfg.Root.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("root"), "Invalid root", err.Error())
-		return
+	address := stringOr(cfg.Host, os.Getenv("SPICE_HOST"))
+	var h host.Host
+	if address == "" || address == "local" {
+		local, err := host.NewLocal(cfg.Root.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("root"), "Invalid root", err.Error())
+			return
+		}
+		h = local
+	} else {
+		timeout := 10 * time.Second
+		if known(cfg.ConnectTimeout) {
+			timeout, _ = time.ParseDuration(cfg.ConnectTimeout.ValueString()) // validated
+		}
+		remote, err := host.DialSSH(ctx, host.SSHConfig{
+			Address:        address,
+			Port:           int(cfg.Port.ValueInt64()),
+			User:           stringOr(cfg.User, os.Getenv("SPICE_SSH_USER")),
+			PrivateKey:     cfg.PrivateKey.ValueString(),
+			PrivateKeyFile: stringOr(cfg.PrivateKeyFile, os.Getenv("SPICE_SSH_PRIVATE_KEY_FILE")),
+			KnownHostsFile: stringOr(cfg.KnownHostsFile, os.Getenv("SPICE_KNOWN_HOSTS_FILE")),
+			HostKey:        cfg.HostKey.ValueString(),
+			Sudo:           cfg.Sudo.ValueBool(),
+			ConnectTimeout: timeout,
+			Root:           cfg.Root.ValueString(),
+		})
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("host"), "Cannot connect to host", err.Error())
+			return
+		}
+		h = remote
 	}
 	resp.ResourceData = h
 	resp.DataSourceData = h
+}
+
+// stringOr is the configured value, or the fallback (an environment
+// variable) when the attribute is unset.
+func stringOr(v types.String, fallback string) string {
+	if known(v) && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	return fallback
 }
 
 func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
