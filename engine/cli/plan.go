@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/render"
@@ -154,8 +155,12 @@ func (c *applyCommand) Run(args []string) int {
 	}
 	plan, diags := s.engine.Plan(ctx, destroy)
 	c.diagnostics(s.module, diags)
-	if diags.HasErrors() {
+	partial := diags.HasErrors() && plan != nil && plan.Partial && saved == nil
+	if diags.HasErrors() && !partial {
 		return 1
+	}
+	if partial {
+		fmt.Fprintf(c.stderr, "\nWarning: cannot reach %s; converging the other hosts.\n", strings.Join(plan.Unreachable, ", "))
 	}
 	if saved != nil {
 		if err := saved.matches(plan); err != nil {
@@ -183,6 +188,9 @@ func (c *applyCommand) Run(args []string) int {
 	}
 	add, change, del := countActions(plan)
 	c.summary(s, add, change, del)
+	if partial {
+		return c.errorf("not applied to %s: unreachable (see above)", strings.Join(plan.Unreachable, ", "))
+	}
 	return 0
 }
 

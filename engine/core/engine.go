@@ -91,6 +91,11 @@ type Plan struct {
 	// Lineage and Serial of the state the plan was made against.
 	Lineage string
 	Serial  uint64
+	// Unreachable lists provider configurations (hosts) that failed; when
+	// they are the only errors, the plan is complete for every other host
+	// and Partial is set: a fleet converges what it can reach.
+	Unreachable []string
+	Partial     bool
 }
 
 // HasChanges reports whether applying the plan would change anything.
@@ -492,6 +497,7 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 	}
 	plan := &Plan{Outputs: map[string]OutputValue{}, Destroy: destroy, Lineage: e.State.Lineage, Serial: e.State.Serial}
 	var mu sync.Mutex
+	providerErrors := 0
 	addChanges := func(cs []*Change, ds []*Drift) {
 		mu.Lock()
 		plan.Changes = append(plan.Changes, cs...)
@@ -504,7 +510,14 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 		case "local":
 			return e.evalLocal(n)
 		case "provider":
-			return e.configureProvider(ctx, n.name)
+			d := e.configureProvider(ctx, n.name)
+			if d.HasErrors() {
+				mu.Lock()
+				plan.Unreachable = append(plan.Unreachable, n.name)
+				providerErrors += len(d.Errs())
+				mu.Unlock()
+			}
+			return d
 		case "call":
 			return e.evalCall(n)
 		case "check":
@@ -530,6 +543,9 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 		}
 	})...)
 	if diags.HasErrors() {
+		plan.Partial = providerErrors == len(diags.Errs())
+		sort.Strings(plan.Unreachable)
+		sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
 		return plan, diags
 	}
 	cs, ds, d := e.planOrphans(ctx)
@@ -1257,93 +1273,109 @@ func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes 
 	if r == nil {
 		return nil
 	}
-	server := e.server(r.ProviderKey)
-	schema := e.schemaFor(r.Mode, r.Type)
-	var diags hcl.Diagnostics
-	var keys, afters []cty.Value
 	sort.Slice(changes, func(i, j int) bool { return keyLess(changes[i].Key, changes[j].Key) })
-	for _, c := range changes {
-		var inst instanceVars
-		switch {
-		case r.Count != nil:
-			inst = instanceVars{"count": cty.ObjectVal(map[string]cty.Value{"index": c.Key})}
-		case r.ForEach != nil:
-			each, d := e.eachValue(r, c.Key)
-			if d.HasErrors() {
-				return d
-			}
-			inst = each
+	afters := make([]cty.Value, len(changes))
+	diagsOf := make([]hcl.Diagnostics, len(changes))
+	// Instances of one resource are independent: apply them concurrently,
+	// as Terraform does, within -parallelism.
+	parallel(len(changes), e.Parallelism, func(i int) {
+		afters[i], diagsOf[i] = e.applyInstance(ctx, r, changes[i], w)
+	})
+	var diags hcl.Diagnostics
+	keys := make([]cty.Value, 0, len(changes))
+	done := make([]cty.Value, 0, len(changes))
+	for i, c := range changes {
+		diags = append(diags, diagsOf[i]...)
+		if afters[i] != cty.NilVal {
+			keys, done = append(keys, c.Key), append(done, afters[i])
 		}
-		if r.Mode == "data" {
-			if c.Action == Read {
-				read, d := e.readData(ctx, r, schema, server, c.Key, inst, true)
-				diags = append(diags, d...)
-				if d.HasErrors() {
-					return diags
-				}
-				c = read
-			}
-			w.set(c, c.After, nil, c.Sensitive)
-			keys, afters = append(keys, c.Key), append(afters, c.After.MarkWithPaths(markPaths(c.Sensitive)))
-			continue
-		}
-		if c.Action == NoOp {
-			w.set(c, c.Before, c.PriorPrivate, c.Sensitive)
-			keys, afters = append(keys, c.Key), append(afters, c.Before.MarkWithPaths(markPaths(c.Sensitive)))
-			continue
-		}
-		cfg, body, d := e.instanceConfig(r, schema, inst)
-		diags = append(diags, d...)
-		if d.HasErrors() {
-			return diags
-		}
-		cfg, marks := cfg.UnmarkDeepWithPaths()
-		c.Sensitive = unionPaths(schema.Sensitive, marks)
-		prior, priorPrivate := c.Before, c.PriorPrivate
-		if c.Action.IsReplace() || c.Action == Create {
-			prior, priorPrivate = cty.NullVal(schema.Type), nil
-		} else {
-			cfg = ignoreChanges(r, cfg, prior)
-		}
-		planned, _, private, d := e.planChange(ctx, server, r.Type, schema, prior, cfg, priorPrivate, e.subjectFunc(r, schema, body), c.Addr)
-		diags = append(diags, d...)
-		if d.HasErrors() {
-			return diags
-		}
-		verb, done := "Modifying", "Modifications complete"
-		if prior.IsNull() {
-			verb, done = "Creating", "Creation complete"
-		}
-		start := time.Now()
-		e.progress("%s: %s...%s", c.Addr, verb, idSuffix(c.Before))
-		newVal, newPrivate, d := e.applyChange(ctx, server, c, prior, planned, cfg, private)
-		diags = append(diags, d...)
-		if d.HasErrors() {
-			if !newVal.IsNull() {
-				w.set(c, newVal, newPrivate, c.Sensitive) // keep what the provider reports it did
-			}
-			return append(diags, w.flush()...)
-		}
-		w.set(c, newVal, newPrivate, c.Sensitive)
-		if d := w.flush(); d.HasErrors() {
-			return append(diags, d...)
-		}
-		if d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {
-			return append(diags, d...)
-		}
-		e.progress("%s: %s after %s%s", c.Addr, done, elapsed(start), idSuffix(newVal))
-		if c.Action == CreateThenDelete {
-			e.progress("%s (deposed): Destroying...", c.Addr)
-			if _, _, d := e.applyChange(ctx, server, c, c.Before, cty.NullVal(schema.Type), cty.NullVal(schema.Type), c.PriorPrivate); d.HasErrors() {
-				return append(diags, d...)
-			}
-		}
-		keys, afters = append(keys, c.Key), append(afters, newVal.MarkWithPaths(markPaths(c.Sensitive)))
 	}
-	if len(afters) > 0 || r.Count != nil || r.ForEach != nil {
-		e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))
+	if diags.HasErrors() {
+		return diags
+	}
+	if len(done) > 0 || r.Count != nil || r.ForEach != nil {
+		e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, done))
 	}
 	return diags
+}
+
+// applyInstance applies one instance's change and records the result in
+// state; it returns the value references to it evaluate to.
+func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Change, w *stateWriter) (cty.Value, hcl.Diagnostics) {
+	server := e.server(r.ProviderKey)
+	schema := e.schemaFor(r.Mode, r.Type)
+	var inst instanceVars
+	switch {
+	case r.Count != nil:
+		inst = instanceVars{"count": cty.ObjectVal(map[string]cty.Value{"index": c.Key})}
+	case r.ForEach != nil:
+		each, d := e.eachValue(r, c.Key)
+		if d.HasErrors() {
+			return cty.NilVal, d
+		}
+		inst = each
+	}
+	if r.Mode == "data" {
+		if c.Action == Read {
+			read, d := e.readData(ctx, r, schema, server, c.Key, inst, true)
+			if d.HasErrors() {
+				return cty.NilVal, d
+			}
+			c = read
+		}
+		w.set(c, c.After, nil, c.Sensitive)
+		return c.After.MarkWithPaths(markPaths(c.Sensitive)), nil
+	}
+	if c.Action == NoOp {
+		w.set(c, c.Before, c.PriorPrivate, c.Sensitive)
+		return c.Before.MarkWithPaths(markPaths(c.Sensitive)), nil
+	}
+	cfg, body, diags := e.instanceConfig(r, schema, inst)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	cfg, marks := cfg.UnmarkDeepWithPaths()
+	c.Sensitive = unionPaths(schema.Sensitive, marks)
+	prior, priorPrivate := c.Before, c.PriorPrivate
+	if c.Action.IsReplace() || c.Action == Create {
+		prior, priorPrivate = cty.NullVal(schema.Type), nil
+	} else {
+		cfg = ignoreChanges(r, cfg, prior)
+	}
+	planned, _, private, d := e.planChange(ctx, server, r.Type, schema, prior, cfg, priorPrivate, e.subjectFunc(r, schema, body), c.Addr)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return cty.NilVal, diags
+	}
+	verb, done := "Modifying", "Modifications complete"
+	if prior.IsNull() {
+		verb, done = "Creating", "Creation complete"
+	}
+	start := time.Now()
+	e.progress("%s: %s...%s", c.Addr, verb, idSuffix(c.Before))
+	newVal, newPrivate, d := e.applyChange(ctx, server, c, prior, planned, cfg, private)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		if !newVal.IsNull() {
+			w.set(c, newVal, newPrivate, c.Sensitive) // keep what the provider reports it did
+		}
+		return cty.NilVal, append(diags, w.flush()...)
+	}
+	w.set(c, newVal, newPrivate, c.Sensitive)
+	if d := w.flush(); d.HasErrors() {
+		return cty.NilVal, append(diags, d...)
+	}
+	if d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {
+		return cty.NilVal, append(diags, d...)
+	}
+	e.progress("%s: %s after %s%s", c.Addr, done, elapsed(start), idSuffix(newVal))
+	if c.Action == CreateThenDelete {
+		e.progress("%s (deposed): Destroying...", c.Addr)
+		if _, _, d := e.applyChange(ctx, server, c, c.Before, cty.NullVal(schema.Type), cty.NullVal(schema.Type), c.PriorPrivate); d.HasErrors() {
+			return cty.NilVal, append(diags, d...)
+		}
+	}
+	return newVal.MarkWithPaths(markPaths(c.Sensitive)), diags
 }
 
 func (e *Engine) eachValue(r *config.Resource, key cty.Value) (instanceVars, hcl.Diagnostics) {
