@@ -7,6 +7,8 @@
 set -euo pipefail
 
 packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2)
+# make bench also compares with Ansible.
+[[ "${1:-}" == "bench" ]] && packages+=(ansible-core)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
