@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/funcs"
@@ -680,14 +681,7 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 	fail := func(summary, detail string) (*priorInstance, *Drift, hcl.Diagnostics) {
 		return nil, nil, hcl.Diagnostics{sourceless(summary, addr+": "+detail)}
 	}
-	up, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: sr.Type, Version: inst.SchemaVersion, RawState: &tfprotov6.RawState{JSON: inst.Attributes}})
-	if err != nil {
-		return fail("Cannot read state", err.Error())
-	}
-	if msg := errorDiags(up.Diagnostics); msg != "" {
-		return fail("Cannot read state", msg)
-	}
-	v, err := decode(up.UpgradedState, schema.Type)
+	v, err := e.upgrade(ctx, server, sr.Type, schema, inst)
 	if err != nil {
 		return fail("Cannot read state", err.Error())
 	}
@@ -717,6 +711,26 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 	}
 	prior.value, prior.private = nv, rr.Private
 	return prior, drift, nil
+}
+
+// upgrade turns stored attributes into a value of the current schema. State
+// written with the current schema version decodes directly; anything else
+// (an older version, attributes the schema no longer has) goes through the
+// provider's UpgradeResourceState, as Terraform always does.
+func (e *Engine) upgrade(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, inst state.Instance) (cty.Value, error) {
+	if inst.SchemaVersion == schema.Proto.Version {
+		if v, err := ctyjson.Unmarshal(inst.Attributes, schema.Type); err == nil {
+			return v, nil
+		}
+	}
+	up, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: typ, Version: inst.SchemaVersion, RawState: &tfprotov6.RawState{JSON: inst.Attributes}})
+	if err != nil {
+		return cty.NilVal, err
+	}
+	if msg := errorDiags(up.Diagnostics); msg != "" {
+		return cty.NilVal, errors.New(msg)
+	}
+	return decode(up.UpgradedState, schema.Type)
 }
 
 // parallel runs fn for 0..n-1, at most limit at a time.
