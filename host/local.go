@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -218,9 +219,13 @@ func (l *Local) Mkdir(_ context.Context, p string, attrs Attrs) error {
 		if err := mkdirParents(filepath.Dir(real)); err != nil {
 			return l.fail("mkdir", p, err)
 		}
-		// Private until ownership and mode are set.
+		// Private until ownership and mode are set. A directory created
+		// meanwhile (as the parent of a file written in parallel) only
+		// needs its attrs.
 		if err := os.Mkdir(real, 0o700); err != nil {
-			return l.fail("mkdir", p, err)
+			if info, serr := os.Lstat(real); serr != nil || !info.IsDir() {
+				return l.fail("mkdir", p, err)
+			}
 		}
 	case err != nil:
 		return l.fail("mkdir", p, err)
@@ -278,6 +283,9 @@ func (l *Local) Run(ctx context.Context, cmd Command) (Result, error) {
 		return Result{}, fmt.Errorf("run on %s: empty command", l.Name())
 	}
 	c := exec.CommandContext(ctx, cmd.Argv[0], cmd.Argv[1:]...)
+	// A child that keeps our output pipes open after being killed must not
+	// hold Run past its context.
+	c.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
 	if cmd.Stdin != nil {

@@ -286,7 +286,11 @@ func (s *SSH) Mkdir(ctx context.Context, p string, attrs Attrs) error {
 				return err
 			}
 			if err := sc.Mkdir(real); err != nil {
-				return err
+				// Created meanwhile (as a parent of a file written in
+				// parallel)? Then it only needs its attrs.
+				if info, serr := sc.Lstat(real); serr != nil || !info.IsDir() {
+					return err
+				}
 			}
 		case err != nil:
 			return err

@@ -2,11 +2,12 @@
 # Installs the Debian packages the tests use: python3-dotenv (how the SPICE
 # HARVESTER services read .env, to cross-check env files), and what the test
 # hosts are made of: systemd-nspawn containers (systemd-container) running
-# sshd (openssh-server, openssh-client), forwarded to loopback (socat).
+# sshd (openssh-server, openssh-client), forwarded to loopback (socat), with
+# sudo for the non-root SSH tests inside them.
 # Needs root (CI runs as root); without it, says what to install instead.
 set -euo pipefail
 
-packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2)
+packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo)
 # make bench also compares with Ansible.
 [[ "${1:-}" == "bench" ]] && packages+=(ansible-core)
 missing=()

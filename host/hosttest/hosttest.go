@@ -41,6 +41,7 @@ func Run(t *testing.T, newHost func(t *testing.T) (h host.Host, root string)) {
 		{"WriteFileBelowAFile", writeFileBelowAFile},
 		{"Ownership", ownership},
 		{"MkdirAndRemove", mkdirAndRemove},
+		{"MkdirRacesAParentCreation", mkdirRacesAParentCreation},
 		{"RemoveAllDoesNotFollowLinks", removeAllDoesNotFollowLinks},
 		{"SetAttrs", setAttrs},
 		{"RunPassesArgvUnchanged", runPassesArgvUnchanged},
@@ -519,4 +520,28 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// mkdirRacesAParentCreation: a directory resource and a file inside it are
+// applied concurrently; the file's write creates the directory as a parent
+// while Mkdir runs. Both must succeed, and the directory gets its mode.
+func mkdirRacesAParentCreation(t *testing.T, h host.Host, root string) {
+	ctx := context.Background()
+	for i := range 30 {
+		dir := fmt.Sprintf("/race%d/sub", i)
+		var wg sync.WaitGroup
+		var writeErr, mkdirErr error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			writeErr = h.WriteFile(ctx, dir+"/f", []byte("x"), host.Attrs{Perm: 0o644, UID: host.KeepID, GID: host.KeepID})
+		}()
+		go func() {
+			defer wg.Done()
+			mkdirErr = h.Mkdir(ctx, dir, host.Attrs{Perm: 0o750, UID: host.KeepID, GID: host.KeepID})
+		}()
+		wg.Wait()
+		require.NoError(t, writeErr)
+		require.NoError(t, mkdirErr)
+	}
 }
