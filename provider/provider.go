@@ -171,9 +171,10 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newFileResource,
 		newEnvFileResource,
 		newSecretResource,
+		newHostResource,
 	}
 }
 
 func (p *spiceProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{newHostDataSource}
 }
