@@ -12,8 +12,8 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
 )
 
-func directoryConfig(root, mode string, forceDestroy bool) string {
-	return testsupport.ProviderBlock(root) + fmt.Sprintf(`
+func directoryConfig(t *testing.T, root, mode string, forceDestroy bool) string {
+	return providerBlock(t, root) + fmt.Sprintf(`
 resource "spice_directory" "backups" {
   path          = "/opt/app/data/backups"
   mode          = %q
@@ -31,7 +31,7 @@ func TestAccDirectory_lifecycle(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Three-digit modes are the same mode: no diff after apply.
-				Config: directoryConfig(root, "700", false),
+				Config: directoryConfig(t, root, "700", false),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					testsupport.CheckFile(root, "/opt/app/data/backups", "0700", nil),
 					testsupport.CheckFile(root, "/opt/app/data", "0755", nil),
@@ -44,14 +44,14 @@ func TestAccDirectory_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: directoryConfig(root, "700", false),
+				Config: directoryConfig(t, root, "700", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spice_directory.backups", plancheck.ResourceActionUpdate),
 				}},
 				Check: testsupport.CheckFile(root, "/opt/app/data/backups", "0700", nil),
 			},
 			{
-				Config: directoryConfig(root, "2750", false),
+				Config: directoryConfig(t, root, "2750", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spice_directory.backups", plancheck.ResourceActionUpdate),
 				}},
@@ -70,17 +70,17 @@ func TestAccDirectory_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config:      testsupport.ProviderBlock(root),
+				Config:      providerBlock(t, root),
 				ExpectError: testsupport.ErrorMatching(`still holds 1 entry (first: "20261129T020000Z.tar.gz"); nothing was deleted`),
 				Check:       testsupport.CheckFile(root, "/opt/app/data/backups/20261129T020000Z.tar.gz", "0600", ptr("backup")),
 			},
 			{
-				Config: directoryConfig(root, "2750", false),
+				Config: directoryConfig(t, root, "2750", false),
 				Check:  testsupport.CheckFile(root, "/opt/app/data/backups/20261129T020000Z.tar.gz", "0600", ptr("backup")),
 			},
 			{
 				// force_destroy takes the contents along on the final destroy.
-				Config: directoryConfig(root, "2750", true),
+				Config: directoryConfig(t, root, "2750", true),
 			},
 		},
 	})
@@ -97,7 +97,7 @@ func TestAccDirectory_notADirectory(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 		Steps: []resource.TestStep{{
-			Config:      directoryConfig(root, "0700", false),
+			Config:      directoryConfig(t, root, "0700", false),
 			ExpectError: testsupport.ErrorMatching("exists and is not a directory"),
 		}},
 	})

@@ -64,7 +64,7 @@ func TestAccEnvFile_readBackByPythonDotenv(t *testing.T) {
 		}
 		return nil
 	}
-	cfg := testsupport.ProviderBlock(root) + envConfig
+	cfg := providerBlock(t, root) + envConfig
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 		CheckDestroy:             testsupport.CheckAbsent(root, "/opt/app/.env"),
@@ -152,7 +152,7 @@ func TestAccEnvFile_validation(t *testing.T) {
 		"secret with newline": {`{}`, `{ S = "never\nshown" }`, `sensitive_variables["S"]: value contains a line break`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			cfg := testsupport.ProviderBlock(root) + `
+			cfg := providerBlock(t, root) + `
 resource "spice_env_file" "app" {
   path                = "/opt/app/.env"
   variables           = ` + tc.vars + `

@@ -12,8 +12,8 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
 )
 
-func fileConfig(root, body string) string {
-	return testsupport.ProviderBlock(root) + fmt.Sprintf("resource \"spice_file\" \"x\" {\n%s\n}\n", body)
+func fileConfig(t *testing.T, root, body string) string {
+	return providerBlock(t, root) + fmt.Sprintf("resource \"spice_file\" \"x\" {\n%s\n}\n", body)
 }
 
 func TestAccFile_lifecycle(t *testing.T) {
@@ -24,7 +24,7 @@ func TestAccFile_lifecycle(t *testing.T) {
 		CheckDestroy:             testsupport.CheckAbsent(root, "/opt/app/config/oms.yml"),
 		Steps: []resource.TestStep{
 			{
-				Config: fileConfig(root, `path = "/opt/app/config/oms.yml"
+				Config: fileConfig(t, root, `path = "/opt/app/config/oms.yml"
 content = "server:\n  port: 8000\n"`),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					testsupport.CheckFile(root, "/opt/app/config/oms.yml", "0644", &first),
@@ -36,7 +36,7 @@ content = "server:\n  port: 8000\n"`),
 			},
 			{
 				// New content and mode: updated in place.
-				Config: fileConfig(root, `path = "/opt/app/config/oms.yml"
+				Config: fileConfig(t, root, `path = "/opt/app/config/oms.yml"
 mode = "0640"
 content = "server:\n  port: 8002\n"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -51,7 +51,7 @@ content = "server:\n  port: 8002\n"`),
 						t.Fatal(err)
 					}
 				},
-				Config: fileConfig(root, `path = "/opt/app/config/oms.yml"
+				Config: fileConfig(t, root, `path = "/opt/app/config/oms.yml"
 mode = "0640"
 content = "server:\n  port: 8002\n"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -66,7 +66,7 @@ content = "server:\n  port: 8002\n"`),
 						t.Fatal(err)
 					}
 				},
-				Config: fileConfig(root, `path = "/opt/app/config/oms.yml"
+				Config: fileConfig(t, root, `path = "/opt/app/config/oms.yml"
 mode = "0640"
 content = "server:\n  port: 8002\n"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -87,7 +87,7 @@ content = "server:\n  port: 8002\n"`),
 						t.Fatal(err)
 					}
 				},
-				Config: fileConfig(root, `path = "/opt/app/config/oms.yml"
+				Config: fileConfig(t, root, `path = "/opt/app/config/oms.yml"
 mode = "0640"
 content = "server:\n  port: 8002\n"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -105,7 +105,7 @@ func TestAccFile_parentsComeAndGo(t *testing.T) {
 	if err := os.MkdirAll(keep, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cfg := testsupport.ProviderBlock(root) + `
+	cfg := providerBlock(t, root) + `
 resource "spice_file" "a" {
   path    = "/srv/app/conf/a.conf"
   content = "a"
@@ -144,7 +144,7 @@ func TestAccFile_sensitiveContentAndSource(t *testing.T) {
 	}
 	writeSource("[loggers]\n")
 	secret := "token=s3cr3t\n"
-	cfg := testsupport.ProviderBlock(root) + fmt.Sprintf(`
+	cfg := providerBlock(t, root) + fmt.Sprintf(`
 resource "spice_file" "secret" {
   path              = "/etc/app/token"
   mode              = "0600"
@@ -198,7 +198,7 @@ func TestAccFile_ownership(t *testing.T) {
 	root := t.TempDir()
 	// The provider resolves names from the managed tree's /etc.
 	testsupport.WriteAccounts(t, root)
-	cfg := fileConfig(root, `path = "/srv/app.conf"
+	cfg := fileConfig(t, root, `path = "/srv/app.conf"
 content = "x"
 owner = "spice"
 group = "4242"`)
@@ -228,7 +228,7 @@ group = "4242"`)
 			{
 				// The same ids in the other form: the recorded form changes,
 				// the file keeps its owner.
-				Config: fileConfig(root, `path = "/srv/app.conf"
+				Config: fileConfig(t, root, `path = "/srv/app.conf"
 content = "x"
 owner = "4242"
 group = "spice"`),
@@ -238,7 +238,7 @@ group = "spice"`),
 				Check: testsupport.CheckOwner(root, "/srv/app.conf", testsupport.TestAccountID, testsupport.TestAccountID),
 			},
 			{
-				Config: fileConfig(root, `path = "/srv/app.conf"
+				Config: fileConfig(t, root, `path = "/srv/app.conf"
 content = "x"
 owner = "nosuchuser"`),
 				ExpectError: testsupport.ErrorMatching(`user "nosuchuser" does not exist`),
@@ -267,7 +267,7 @@ func TestAccFile_validation(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 				Steps: []resource.TestStep{{
-					Config:      fileConfig(root, tc.body),
+					Config:      fileConfig(t, root, tc.body),
 					PlanOnly:    true,
 					ExpectError: testsupport.ErrorMatching(tc.want),
 				}},

@@ -178,7 +178,7 @@ func TestAccHost_factsInExpressions(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 		Steps: []resource.TestStep{{
-			Config: testsupport.ProviderBlock(root) + `
+			Config: providerBlock(t, root) + `
 data "spice_host" "this" {}
 
 resource "spice_host" "this" {

@@ -14,8 +14,8 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
 )
 
-func secretConfig(root, rotation string) string {
-	return testsupport.ProviderBlock(root) + fmt.Sprintf(`
+func secretConfig(t *testing.T, root, rotation string) string {
+	return providerBlock(t, root) + fmt.Sprintf(`
 resource "spice_secret" "url" {}
 
 resource "spice_secret" "hex" {
@@ -38,7 +38,7 @@ func TestAccSecret_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config: secretConfig(root, "q1"),
+				Config: secretConfig(t, root, "q1"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					// secrets.token_urlsafe(32): 43 base64url characters.
 					resource.TestMatchResourceAttr("spice_secret.url", "result", regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)),
@@ -54,7 +54,7 @@ func TestAccSecret_lifecycle(t *testing.T) {
 			},
 			{
 				// A new keeper rotates that secret and leaves the others.
-				Config: secretConfig(root, "q2"),
+				Config: secretConfig(t, root, "q2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spice_secret.hex", plancheck.ResourceActionReplace),
 					plancheck.ExpectResourceAction("spice_secret.url", plancheck.ResourceActionNoop),
@@ -93,7 +93,7 @@ func TestAccSecret_importFromEnvFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "opt/app/.env"), []byte(env), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg := testsupport.ProviderBlock(root) + `
+	cfg := providerBlock(t, root) + `
 import {
   to = spice_secret.key
   id = "/opt/app/.env#SECRET_KEY"
@@ -120,7 +120,7 @@ resource "spice_secret" "key" {}
 func TestAccSecret_importErrors(t *testing.T) {
 	root := t.TempDir()
 	for name, tc := range map[string]struct{ id, want string }{
-		"missing env file":   {"/opt/app/.env#SECRET_KEY", "no such file or directory"},
+		"missing env file":   {"/opt/app/.env#SECRET_KEY", "read /opt/app/.env on"},
 		"not an encoding":    {"short!", "is not 16 to 1024 bytes"},
 		"too short a secret": {"abcd", "(4 characters) is not 16 to 1024 bytes"},
 	} {
@@ -128,7 +128,7 @@ func TestAccSecret_importErrors(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 				Steps: []resource.TestStep{{
-					Config:        testsupport.ProviderBlock(root) + `resource "spice_secret" "key" {}`,
+					Config:        providerBlock(t, root) + `resource "spice_secret" "key" {}`,
 					ResourceName:  "spice_secret.key",
 					ImportState:   true,
 					ImportStateId: tc.id,
