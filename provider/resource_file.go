@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -16,10 +16,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure        = &fileResource{}
-	_ resource.ResourceWithImportState      = &fileResource{}
-	_ resource.ResourceWithModifyPlan       = &fileResource{}
-	_ resource.ResourceWithConfigValidators = &fileResource{}
+	_ resource.ResourceWithConfigure      = &fileResource{}
+	_ resource.ResourceWithImportState    = &fileResource{}
+	_ resource.ResourceWithModifyPlan     = &fileResource{}
+	_ resource.ResourceWithValidateConfig = &fileResource{}
 )
 
 func newFileResource() resource.Resource { return &fileResource{} }
@@ -30,10 +30,35 @@ type fileResource struct {
 
 type fileModel struct {
 	fsObject
+	fileContent
+	SHA256 types.String `tfsdk:"sha256"`
+}
+
+// fileContent holds the three ways to declare a file's bytes.
+type fileContent struct {
 	Content          types.String `tfsdk:"content"`
 	SensitiveContent types.String `tfsdk:"sensitive_content"`
 	Source           types.String `tfsdk:"source"`
-	SHA256           types.String `tfsdk:"sha256"`
+}
+
+var fileContentAttributes = []string{"content", "sensitive_content", "source"}
+
+// attributeGetter is what plans and configurations share for reading one
+// attribute.
+type attributeGetter interface {
+	GetAttribute(ctx context.Context, p path.Path, target interface{}) diag.Diagnostics
+}
+
+// readFileContent reads only the content attributes: validation and plan
+// modification run for every file on every plan, and decoding the whole
+// model there costs more than all the rest of their work.
+func readFileContent(ctx context.Context, from attributeGetter) (fileContent, diag.Diagnostics) {
+	var c fileContent
+	var diags diag.Diagnostics
+	for name, target := range map[string]*types.String{"content": &c.Content, "sensitive_content": &c.SensitiveContent, "source": &c.Source} {
+		diags.Append(from.GetAttribute(ctx, path.Root(name), target)...)
+	}
+	return c, diags
 }
 
 func (r *fileResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -69,15 +94,29 @@ func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 	}
 }
 
-func (r *fileResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("content"), path.MatchRoot("sensitive_content"), path.MatchRoot("source")),
+// ValidateConfig requires exactly one of content, sensitive_content and
+// source (a value not yet known counts as given).
+func (r *fileResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	c, diags := readFileContent(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	given := 0
+	for _, v := range []types.String{c.Content, c.SensitiveContent, c.Source} {
+		if !v.IsNull() {
+			given++
+		}
+	}
+	if given != 1 {
+		resp.Diagnostics.AddAttributeError(path.Root("content"), "Invalid attribute combination",
+			fmt.Sprintf("Exactly one of these attributes must be configured: [%s]; %d are.", strings.Join(fileContentAttributes, ","), given))
 	}
 }
 
 // desiredContent returns the declared bytes, or known=false while they
 // depend on values only known after apply.
-func (m *fileModel) desiredContent() (content []byte, known bool, err error) {
+func (m *fileContent) desiredContent() (content []byte, known bool, err error) {
 	switch {
 	case m.Content.IsUnknown() || m.SensitiveContent.IsUnknown() || m.Source.IsUnknown():
 		return nil, false, nil
@@ -105,8 +144,8 @@ func (r *fileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan fileModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := readFileContent(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
