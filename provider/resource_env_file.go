@@ -28,9 +28,23 @@ type envFileResource struct {
 
 type envFileModel struct {
 	fsObject
-	Variables          types.Map    `tfsdk:"variables"`
-	SensitiveVariables types.Map    `tfsdk:"sensitive_variables"`
-	SHA256             types.String `tfsdk:"sha256"`
+	envVariables
+	SHA256 types.String `tfsdk:"sha256"`
+}
+
+// envVariables are the two maps an env file is rendered from.
+type envVariables struct {
+	Variables          types.Map `tfsdk:"variables"`
+	SensitiveVariables types.Map `tfsdk:"sensitive_variables"`
+}
+
+// readEnvVariables reads just the two maps, for validation and plan
+// modification (see readFileContent).
+func readEnvVariables(ctx context.Context, from attributeGetter) (envVariables, diag.Diagnostics) {
+	var v envVariables
+	diags := from.GetAttribute(ctx, path.Root("variables"), &v.Variables)
+	diags.Append(from.GetAttribute(ctx, path.Root("sensitive_variables"), &v.SensitiveVariables)...)
+	return v, diags
 }
 
 func (r *envFileResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -64,8 +78,8 @@ func (r *envFileResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 }
 
 func (r *envFileResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg envFileModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	cfg, diags := readEnvVariables(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -109,7 +123,7 @@ func knownElements(m types.Map) map[string]types.String {
 
 // desiredVariables merges both maps, or known=false while any value is
 // only known after apply.
-func (m *envFileModel) desiredVariables() (vars map[string]string, known bool) {
+func (m *envVariables) desiredVariables() (vars map[string]string, known bool) {
 	if m.Variables.IsUnknown() || m.SensitiveVariables.IsUnknown() {
 		return nil, false
 	}
@@ -129,8 +143,8 @@ func (r *envFileResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan envFileModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := readEnvVariables(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
