@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
 )
@@ -16,13 +17,18 @@ type hostDataSource struct {
 }
 
 func (d *hostDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // validation before the provider is configured
+	d.host = hostFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// hostFrom is the host a configured provider hands its resources and data
+// sources; nil before configuration (validation runs unconfigured).
+func hostFrom(providerData any, diags *diag.Diagnostics) host.Host {
+	if providerData == nil {
+		return nil
 	}
-	h, ok := req.ProviderData.(host.Host)
+	h, ok := providerData.(host.Host)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected host.Host, got %T", req.ProviderData))
-		return
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected host.Host, got %T", providerData))
 	}
-	d.host = h
+	return h
 }

@@ -28,15 +28,7 @@ type hostResource struct {
 }
 
 func (r *hostResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // validation before the provider is configured
-	}
-	h, ok := req.ProviderData.(host.Host)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected host.Host, got %T", req.ProviderData))
-		return
-	}
-	r.host = h
+	r.host = hostFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // fsObject holds the attributes every managed filesystem object shares.

@@ -204,23 +204,6 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 
 func (m *meta) saveState(f *state.File) error { return state.Write(m.statePath, f) }
 
-func countActions(p *core.Plan) (add, change, destroy int) {
-	for _, c := range p.Changes {
-		switch c.Action {
-		case core.Create:
-			add++
-		case core.Update:
-			change++
-		case core.Delete:
-			destroy++
-		case core.DeleteThenCreate, core.CreateThenDelete:
-			add++
-			destroy++
-		}
-	}
-	return
-}
-
 func (m *meta) confirm(question string) bool {
 	fmt.Fprintf(m.stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
 	buf := make([]byte, 0, 16)

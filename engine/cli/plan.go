@@ -186,7 +186,7 @@ func (c *applyCommand) Run(args []string) int {
 	if diags.HasErrors() {
 		return 1
 	}
-	add, change, del := countActions(plan)
+	_, add, change, del := render.Counts(plan)
 	c.summary(s, add, change, del)
 	if partial {
 		return c.errorf("not applied to %s: unreachable (see above)", strings.Join(plan.Unreachable, ", "))

@@ -44,28 +44,10 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 			resourceBody(w, ch, c, "~", c.Yellow)
 		}
 	}
-	var imports, add, change, destroy int
+	imports, add, change, destroy := Counts(p)
 	var shown []*core.Change
 	for _, ch := range p.Changes {
-		if ch.ImportID != "" {
-			imports++
-			if ch.Action == core.NoOp {
-				shown = append(shown, ch)
-				continue
-			}
-		}
-		switch ch.Action {
-		case core.Create:
-			add++
-		case core.Update:
-			change++
-		case core.Delete:
-			destroy++
-		case core.DeleteThenCreate, core.CreateThenDelete:
-			add++
-			destroy++
-		case core.Read:
-		default:
+		if ch.Action == core.NoOp && ch.ImportID == "" {
 			continue
 		}
 		shown = append(shown, ch)
@@ -110,6 +92,28 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 		importing = fmt.Sprintf("%d to import, ", imports)
 	}
 	fmt.Fprintf(w, "\n%sPlan:%s %s%d to add, %d to change, %d to destroy.\n", c.Bold, c.Reset, importing, add, change, destroy)
+}
+
+// Counts are the numbers of the summary line: a replacement adds one and
+// destroys one; an import is counted apart from what else it plans.
+func Counts(p *core.Plan) (imports, add, change, destroy int) {
+	for _, ch := range p.Changes {
+		if ch.ImportID != "" {
+			imports++
+		}
+		switch ch.Action {
+		case core.Create:
+			add++
+		case core.Update:
+			change++
+		case core.Delete:
+			destroy++
+		case core.DeleteThenCreate, core.CreateThenDelete:
+			add++
+			destroy++
+		}
+	}
+	return imports, add, change, destroy
 }
 
 func name(addr string) string {
