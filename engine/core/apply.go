@@ -1,0 +1,279 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
+	"github.com/spice-harvester/terraform-provider-spice/engine/state"
+)
+
+// Apply carries out a plan: deletions in reverse dependency order, then
+// creations and updates in dependency order (each re-planned with the
+// values now known), saving state after every resource instance.
+func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) error) hcl.Diagnostics {
+	if e.graph == nil {
+		if diags := e.prepare(); diags.HasErrors() {
+			return diags
+		}
+	}
+	w := &stateWriter{file: e.State, save: save}
+	var diags hcl.Diagnostics
+
+	// Deletions: a dependent goes before what it depends on.
+	deletes := newGraph()
+	byAddr := map[string]*Change{}
+	for _, c := range plan.Changes {
+		if c.Action == Delete || c.Action == DeleteThenCreate {
+			deletes.add(c.Addr)
+			byAddr[c.Addr] = c
+		}
+	}
+	for _, c := range byAddr {
+		for _, other := range byAddr {
+			if other != c && (contains(other.Deps, c.ResourceAddr)) {
+				deletes.add(c.Addr, other.Addr) // other depends on c: delete other first
+			}
+		}
+	}
+	diags = append(diags, deletes.walk(ctx, e.Parallelism, func(addr string) hcl.Diagnostics {
+		return e.applyDelete(ctx, byAddr[addr], w)
+	})...)
+	if diags.HasErrors() || plan.Destroy {
+		if plan.Destroy && !diags.HasErrors() {
+			e.State.Outputs = map[string]state.Output{}
+			diags = append(diags, w.flush()...)
+		}
+		return diags
+	}
+
+	// Creations and updates in the configuration's dependency order.
+	changesOf := map[string][]*Change{}
+	for _, c := range plan.Changes {
+		if c.Action != Delete {
+			changesOf[c.ResourceAddr] = append(changesOf[c.ResourceAddr], c)
+		}
+	}
+	outputs := map[string]OutputValue{}
+	var mu sync.Mutex
+	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
+		n := e.nodes[id]
+		switch n.kind {
+		case "local":
+			return e.evalLocal(n)
+		case "provider":
+			if e.server(n.name) != nil {
+				return nil
+			}
+			return e.configureProvider(ctx, n.name)
+		case "call":
+			return e.evalCall(n)
+		case "output":
+			v, d := e.evalOutput(n)
+			if n.sc.prefix == "" {
+				mu.Lock()
+				outputs[n.name] = v
+				mu.Unlock()
+			}
+			return d
+		case "check":
+			return e.evalCheck(n)
+		}
+		return e.applyResource(ctx, n.res, changesOf[id], w)
+	})...)
+	if diags.HasErrors() {
+		return diags
+	}
+	e.State.Outputs = map[string]state.Output{}
+	for name, o := range outputs {
+		out, err := stateOutput(o)
+		if err != nil {
+			diags = append(diags, sourceless("Cannot save output "+name, err.Error()))
+			continue
+		}
+		e.State.Outputs[name] = out
+	}
+	return append(diags, w.flush()...)
+}
+
+func (e *Engine) applyDelete(ctx context.Context, c *Change, w *stateWriter) hcl.Diagnostics {
+	server := e.server(c.ProviderKey)
+	if server == nil {
+		if d := e.configureProvider(ctx, c.ProviderKey); d.HasErrors() {
+			return d
+		}
+		server = e.server(c.ProviderKey)
+	}
+	start := time.Now()
+	e.progress("%s: Destroying...%s", c.Addr, idSuffix(c.Before))
+	if _, _, d := e.applyChange(ctx, server, c, c.Before, cty.NullVal(c.Schema.Type), cty.NullVal(c.Schema.Type), c.PriorPrivate); d.HasErrors() {
+		return d
+	}
+	w.remove(c)
+	e.progress("%s: Destruction complete after %s", c.Addr, elapsed(start))
+	return w.flush()
+}
+
+func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes []*Change, w *stateWriter) hcl.Diagnostics {
+	if r == nil {
+		return nil
+	}
+	sort.Slice(changes, func(i, j int) bool { return keyLess(changes[i].Key, changes[j].Key) })
+	afters := make([]cty.Value, len(changes))
+	diagsOf := make([]hcl.Diagnostics, len(changes))
+	// Instances of one resource are independent: apply them concurrently,
+	// as Terraform does, within -parallelism.
+	parallel(len(changes), e.Parallelism, func(i int) {
+		afters[i], diagsOf[i] = e.applyInstance(ctx, r, changes[i], w)
+	})
+	var diags hcl.Diagnostics
+	keys := make([]cty.Value, 0, len(changes))
+	done := make([]cty.Value, 0, len(changes))
+	for i, c := range changes {
+		diags = append(diags, diagsOf[i]...)
+		if afters[i] != cty.NilVal {
+			keys, done = append(keys, c.Key), append(done, afters[i])
+		}
+	}
+	if diags.HasErrors() {
+		return diags
+	}
+	if len(done) > 0 || r.Count != nil || r.ForEach != nil {
+		e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, done))
+	}
+	return diags
+}
+
+// applyInstance applies one instance's change and records the result in
+// state; it returns the value references to it evaluate to.
+func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Change, w *stateWriter) (cty.Value, hcl.Diagnostics) {
+	server := e.server(r.ProviderKey)
+	schema := e.schemaFor(r.Mode, r.Type)
+	var inst instanceVars
+	switch {
+	case r.Count != nil:
+		inst = instanceVars{"count": cty.ObjectVal(map[string]cty.Value{"index": c.Key})}
+	case r.ForEach != nil:
+		each, d := e.eachValue(r, c.Key)
+		if d.HasErrors() {
+			return cty.NilVal, d
+		}
+		inst = each
+	}
+	if r.Mode == "data" {
+		if c.Action == Read {
+			read, d := e.readData(ctx, r, schema, server, c.Key, inst, true)
+			if d.HasErrors() {
+				return cty.NilVal, d
+			}
+			c = read
+		}
+		w.set(c, c.After, nil, c.Sensitive)
+		return c.After.MarkWithPaths(markPaths(c.Sensitive)), nil
+	}
+	if c.Action == NoOp {
+		w.set(c, c.Before, c.PriorPrivate, c.Sensitive)
+		return c.Before.MarkWithPaths(markPaths(c.Sensitive)), nil
+	}
+	cfg, body, diags := e.instanceConfig(r, schema, inst)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	cfg, marks := cfg.UnmarkDeepWithPaths()
+	c.Sensitive = unionPaths(schema.Sensitive, marks)
+	prior, priorPrivate := c.Before, c.PriorPrivate
+	if c.Action.IsReplace() || c.Action == Create {
+		prior, priorPrivate = cty.NullVal(schema.Type), nil
+	} else {
+		cfg = ignoreChanges(r, cfg, prior)
+	}
+	planned, _, private, d := e.planChange(ctx, server, r.Type, schema, prior, cfg, priorPrivate, e.subjectFunc(r, schema, body), c.Addr)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return cty.NilVal, diags
+	}
+	verb, done := "Modifying", "Modifications complete"
+	if prior.IsNull() {
+		verb, done = "Creating", "Creation complete"
+	}
+	start := time.Now()
+	e.progress("%s: %s...%s", c.Addr, verb, idSuffix(c.Before))
+	newVal, newPrivate, d := e.applyChange(ctx, server, c, prior, planned, cfg, private)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		if !newVal.IsNull() {
+			w.set(c, newVal, newPrivate, c.Sensitive) // keep what the provider reports it did
+		}
+		return cty.NilVal, append(diags, w.flush()...)
+	}
+	w.set(c, newVal, newPrivate, c.Sensitive)
+	if d := w.flush(); d.HasErrors() {
+		return cty.NilVal, append(diags, d...)
+	}
+	if d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {
+		return cty.NilVal, append(diags, d...)
+	}
+	e.progress("%s: %s after %s%s", c.Addr, done, elapsed(start), idSuffix(newVal))
+	if c.Action == CreateThenDelete {
+		e.progress("%s (deposed): Destroying...", c.Addr)
+		if _, _, d := e.applyChange(ctx, server, c, c.Before, cty.NullVal(schema.Type), cty.NullVal(schema.Type), c.PriorPrivate); d.HasErrors() {
+			return cty.NilVal, append(diags, d...)
+		}
+	}
+	return newVal.MarkWithPaths(markPaths(c.Sensitive)), diags
+}
+
+func (e *Engine) eachValue(r *config.Resource, key cty.Value) (instanceVars, hcl.Diagnostics) {
+	keys, vars, diags := e.expand(r)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	for i, k := range keys {
+		if k.Equals(key).True() {
+			return vars[i], nil
+		}
+	}
+	return nil, hcl.Diagnostics{sourceless("Instance disappeared", fmt.Sprintf("%s no longer has key %s", r.Address(), key.GoString()))}
+}
+
+func (e *Engine) applyChange(ctx context.Context, server tfprotov6.ProviderServer, c *Change, prior, planned, cfg cty.Value, private []byte) (cty.Value, []byte, hcl.Diagnostics) {
+	ty := c.Schema.Type
+	priorDV, err1 := encode(prior, ty)
+	plannedDV, err2 := encode(planned, ty)
+	cfgDV, err3 := encode(cfg, ty)
+	for _, err := range []error{err1, err2, err3} {
+		if err != nil {
+			return cty.NullVal(ty), nil, hcl.Diagnostics{sourceless("Cannot apply "+c.Addr, err.Error())}
+		}
+	}
+	resp, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: c.Type, PriorState: priorDV, PlannedState: plannedDV, Config: cfgDV, PlannedPrivate: private,
+	})
+	if err != nil {
+		return cty.NullVal(ty), nil, hcl.Diagnostics{sourceless("Provider error", fmt.Sprintf("%s: %s", c.Addr, err))}
+	}
+	newVal, err := decode(resp.NewState, ty)
+	if err != nil {
+		return cty.NullVal(ty), nil, hcl.Diagnostics{sourceless("Provider error", fmt.Sprintf("%s: %s", c.Addr, err))}
+	}
+	var diags hcl.Diagnostics
+	for _, d := range resp.Diagnostics {
+		sev := hcl.DiagError
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			sev = hcl.DiagWarning
+		}
+		diags = append(diags, &hcl.Diagnostic{Severity: sev, Summary: d.Summary, Detail: strings.TrimSpace(d.Detail + "\n\n(" + c.Addr + ")")})
+	}
+	if !diags.HasErrors() && !newVal.IsNull() && !newVal.IsWhollyKnown() {
+		diags = append(diags, sourceless("Provider returned unknown values", c.Addr))
+	}
+	return newVal, resp.Private, diags
+}

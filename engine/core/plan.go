@@ -1,0 +1,679 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
+	"github.com/spice-harvester/terraform-provider-spice/engine/funcs"
+	"github.com/spice-harvester/terraform-provider-spice/engine/state"
+)
+
+// Plan is the outcome of planning.
+type Plan struct {
+	Changes []*Change
+	Drift   []*Drift
+	Outputs map[string]OutputValue
+	Destroy bool
+	// Lineage and Serial of the state the plan was made against.
+	Lineage string
+	Serial  uint64
+	// Unreachable lists provider configurations (hosts) that failed; when
+	// they are the only errors, the plan is complete for every other host
+	// and Partial is set: a fleet converges what it can reach.
+	Unreachable []string
+	Partial     bool
+}
+
+// Plan refreshes state and plans every resource. With destroy, every
+// object in state is planned for deletion.
+func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics) {
+	diags := e.prepare()
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	plan := &Plan{Outputs: map[string]OutputValue{}, Destroy: destroy, Lineage: e.State.Lineage, Serial: e.State.Serial}
+	var mu sync.Mutex
+	providerErrors := 0
+	addChanges := func(cs []*Change, ds []*Drift) {
+		mu.Lock()
+		plan.Changes = append(plan.Changes, cs...)
+		plan.Drift = append(plan.Drift, ds...)
+		mu.Unlock()
+	}
+	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
+		n := e.nodes[id]
+		switch n.kind {
+		case "local":
+			return e.evalLocal(n)
+		case "provider":
+			d := e.configureProvider(ctx, n.name)
+			if d.HasErrors() {
+				mu.Lock()
+				plan.Unreachable = append(plan.Unreachable, n.name)
+				providerErrors += len(d.Errs())
+				mu.Unlock()
+			}
+			return d
+		case "call":
+			return e.evalCall(n)
+		case "check":
+			if destroy {
+				return nil
+			}
+			return e.evalCheck(n)
+		case "output":
+			if destroy {
+				return nil
+			}
+			v, d := e.evalOutput(n)
+			if n.sc.prefix == "" {
+				mu.Lock()
+				plan.Outputs[n.name] = v
+				mu.Unlock()
+			}
+			return d
+		default:
+			cs, ds, d := e.planResource(ctx, n.res, destroy)
+			addChanges(cs, ds)
+			return d
+		}
+	})...)
+	if diags.HasErrors() {
+		plan.Partial = providerErrors == len(diags.Errs())
+		sort.Strings(plan.Unreachable)
+		sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
+		return plan, diags
+	}
+	cs, ds, d := e.planOrphans(ctx)
+	addChanges(cs, ds)
+	diags = append(diags, d...)
+	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
+	sort.Slice(plan.Drift, func(i, j int) bool { return plan.Drift[i].Addr < plan.Drift[j].Addr })
+	return plan, diags
+}
+
+func (e *Engine) evalLocal(n *node) hcl.Diagnostics {
+	l := n.sc.module.Locals[n.name]
+	v, diags := l.Expr.Value(n.sc.evalContext(l.Expr.Variables(), nil))
+	n.sc.setLocal(n.name, v)
+	return diags
+}
+
+// evalOutput evaluates an output. A child module's output becomes
+// module.NAME.OUTPUT in its caller, marks and all.
+func (e *Engine) evalOutput(n *node) (OutputValue, hcl.Diagnostics) {
+	o := n.sc.module.Outputs[n.name]
+	v, diags := o.Expr.Value(n.sc.evalContext(o.Expr.Variables(), nil))
+	if diags.HasErrors() {
+		return OutputValue{}, diags
+	}
+	if v.ContainsMarked() && !o.Sensitive {
+		return OutputValue{}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Output refers to sensitive values",
+			Detail: fmt.Sprintf("output %q would show a sensitive value; set sensitive = true on it.", n.name), Subject: o.DeclRange.Ptr()}}
+	}
+	if n.sc.callNode != "" {
+		if o.Sensitive {
+			v = v.Mark(funcs.Sensitive)
+		}
+		parent, call := e.callerOf(n.sc)
+		parent.setChildOutput(call, n.name, v)
+	}
+	v, _ = v.UnmarkDeep()
+	return OutputValue{Value: v, Sensitive: o.Sensitive}, nil
+}
+
+// callerOf finds the scope calling a child module and the call's name.
+func (e *Engine) callerOf(child *scope) (*scope, string) {
+	n := e.nodes[child.callNode]
+	return n.sc, n.call.Name
+}
+
+func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnostics {
+	body := hcl.EmptyBody()
+	rng := hcl.Range{}
+	if p, ok := e.Module.Providers[key]; ok {
+		body, rng = p.Config, p.DeclRange
+	}
+	evalCtx := e.scope.evalContext(dynblock.VariablesHCLDec(body, e.Schemas.Provider.Spec), nil)
+	val, diags := e.Schemas.Provider.Decode(dynblock.Expand(body, evalCtx), evalCtx)
+	if diags.HasErrors() {
+		return diags
+	}
+	if !val.IsWhollyKnown() {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Provider configuration not yet known",
+			Detail: fmt.Sprintf("provider %s depends on values known only after apply.", key), Subject: rng.Ptr()}}
+	}
+	cfg, err := encode(val, e.Schemas.Provider.Type)
+	if err != nil {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid provider configuration", Detail: err.Error(), Subject: rng.Ptr()}}
+	}
+	server := e.Factory()
+	vresp, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: cfg})
+	if err != nil {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Provider error", Detail: err.Error(), Subject: rng.Ptr()}}
+	}
+	subject := func(*tftypes.AttributePath) *hcl.Range { return rng.Ptr() }
+	if d := protoDiags(vresp.Diagnostics, subject, "provider "+key); d.HasErrors() {
+		return d
+	}
+	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "spice", Config: cfg})
+	if err != nil {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Provider error", Detail: err.Error(), Subject: rng.Ptr()}}
+	}
+	if d := protoDiags(resp.Diagnostics, subject, "provider "+key); d.HasErrors() {
+		return d
+	}
+	e.mu.Lock()
+	e.servers[key] = server
+	e.mu.Unlock()
+	return nil
+}
+
+func (e *Engine) server(key string) tfprotov6.ProviderServer {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.servers[key]
+}
+
+// refreshResource upgrades and (unless -refresh=false) reads every instance
+// of a resource in state, in parallel.
+func (e *Engine) refreshResource(ctx context.Context, sr *state.Resource, schema *Schema, server tfprotov6.ProviderServer) (map[string]*priorInstance, []*Drift, hcl.Diagnostics) {
+	out := map[string]*priorInstance{}
+	if sr == nil {
+		return out, nil, nil
+	}
+	priors := make([]*priorInstance, len(sr.Instances))
+	drifts := make([]*Drift, len(sr.Instances))
+	diagsOf := make([]hcl.Diagnostics, len(sr.Instances))
+	parallel(len(sr.Instances), e.Parallelism, func(i int) {
+		priors[i], drifts[i], diagsOf[i] = e.refreshInstance(ctx, sr, sr.Instances[i], schema, server)
+	})
+	var drift []*Drift
+	var diags hcl.Diagnostics
+	for i := range sr.Instances {
+		diags = append(diags, diagsOf[i]...)
+		if drifts[i] != nil {
+			drift = append(drift, drifts[i])
+		}
+		if p := priors[i]; p != nil && !p.value.IsNull() {
+			out[keyString(p.key)] = p // a null value is gone: planned as a create, if still declared
+		}
+	}
+	return out, drift, diags
+}
+
+func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst state.Instance, schema *Schema, server tfprotov6.ProviderServer) (*priorInstance, *Drift, hcl.Diagnostics) {
+	key := keyValue(inst.IndexKey)
+	addr := instanceAddr(sr.Module, sr.Mode, sr.Type, sr.Name, key)
+	fail := func(summary, detail string) (*priorInstance, *Drift, hcl.Diagnostics) {
+		return nil, nil, hcl.Diagnostics{sourceless(summary, addr+": "+detail)}
+	}
+	v, err := e.upgrade(ctx, server, sr.Type, schema, inst)
+	if err != nil {
+		return fail("Cannot read state", err.Error())
+	}
+	prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies}
+	if !e.Refresh || sr.Mode != "managed" {
+		return prior, nil, nil
+	}
+	e.progress("%s: Refreshing state...%s", addr, idSuffix(v))
+	enc, err := encode(v, schema.Type)
+	if err != nil {
+		return fail("Cannot read state", err.Error())
+	}
+	rr, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: sr.Type, CurrentState: enc, Private: inst.Private})
+	if err != nil {
+		return fail("Provider error", err.Error())
+	}
+	if msg := errorDiags(rr.Diagnostics); msg != "" {
+		return fail("Cannot refresh "+addr, msg)
+	}
+	nv, err := decode(rr.NewState, schema.Type)
+	if err != nil {
+		return fail("Provider error", err.Error())
+	}
+	var drift *Drift
+	if eq := nv.Equals(v); !eq.IsKnown() || eq.False() {
+		drift = &Drift{Addr: addr, Type: sr.Type, Before: v, After: nv, Sensitive: statePaths(schema, inst.SensitiveAttributes)}
+	}
+	prior.value, prior.private = nv, rr.Private
+	return prior, drift, nil
+}
+
+// upgrade turns stored attributes into a value of the current schema. State
+// written with the current schema version decodes directly; anything else
+// (an older version, attributes the schema no longer has) goes through the
+// provider's UpgradeResourceState, as Terraform always does.
+func (e *Engine) upgrade(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, inst state.Instance) (cty.Value, error) {
+	if inst.SchemaVersion == schema.Proto.Version {
+		if v, err := ctyjson.Unmarshal(inst.Attributes, schema.Type); err == nil {
+			return v, nil
+		}
+	}
+	up, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: typ, Version: inst.SchemaVersion, RawState: &tfprotov6.RawState{JSON: inst.Attributes}})
+	if err != nil {
+		return cty.NilVal, err
+	}
+	if msg := errorDiags(up.Diagnostics); msg != "" {
+		return cty.NilVal, errors.New(msg)
+	}
+	return decode(up.UpgradedState, schema.Type)
+}
+
+// expand evaluates count or for_each into instance keys with their
+// instance variables.
+func (e *Engine) expand(r *config.Resource) ([]cty.Value, []instanceVars, hcl.Diagnostics) {
+	switch {
+	case r.Count != nil:
+		v, diags := r.Count.Value(e.scopeFor(r).evalContext(r.Count.Variables(), nil))
+		if diags.HasErrors() {
+			return nil, nil, diags
+		}
+		v, _ = v.Unmark()
+		n, err := convert.Convert(v, cty.Number)
+		if err != nil || !n.IsKnown() || n.IsNull() {
+			return nil, nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid count argument",
+				Detail: "count must be a whole number known before apply.", Subject: r.Count.Range().Ptr()}}
+		}
+		bf := n.AsBigFloat()
+		count, acc := bf.Int64()
+		if acc != 0 || count < 0 {
+			return nil, nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid count argument", Detail: "count must be a non-negative whole number.", Subject: r.Count.Range().Ptr()}}
+		}
+		keys := make([]cty.Value, count)
+		vars := make([]instanceVars, count)
+		for i := range keys {
+			keys[i] = cty.NumberIntVal(int64(i))
+			vars[i] = instanceVars{"count": cty.ObjectVal(map[string]cty.Value{"index": keys[i]})}
+		}
+		return keys, vars, nil
+	case r.ForEach != nil:
+		v, diags := r.ForEach.Value(e.scopeFor(r).evalContext(r.ForEach.Variables(), nil))
+		if diags.HasErrors() {
+			return nil, nil, diags
+		}
+		if v.ContainsMarked() {
+			return nil, nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid for_each argument",
+				Detail: "for_each cannot use sensitive values: instance keys are shown in output.", Subject: r.ForEach.Range().Ptr()}}
+		}
+		if !v.IsWhollyKnown() || v.IsNull() {
+			return nil, nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid for_each argument",
+				Detail: "for_each must be a map or set of strings known before apply.", Subject: r.ForEach.Range().Ptr()}}
+		}
+		ty := v.Type()
+		if !ty.IsMapType() && !ty.IsObjectType() && (!ty.IsSetType() || ty.ElementType() != cty.String) {
+			return nil, nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid for_each argument",
+				Detail: fmt.Sprintf("for_each takes a map or a set of strings, not %s.", ty.FriendlyName()), Subject: r.ForEach.Range().Ptr()}}
+		}
+		var keys []cty.Value
+		var vars []instanceVars
+		for it := v.ElementIterator(); it.Next(); {
+			k, val := it.Element()
+			if ty.IsSetType() {
+				k = val
+			}
+			keys = append(keys, k)
+			vars = append(vars, instanceVars{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": val})})
+		}
+		return keys, vars, nil
+	}
+	return []cty.Value{cty.NilVal}, []instanceVars{nil}, nil
+}
+
+// planResource refreshes a resource's instances and plans each one.
+func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy bool) ([]*Change, []*Drift, hcl.Diagnostics) {
+	schema := e.schemaFor(r.Mode, r.Type)
+	server := e.server(r.ProviderKey)
+	if r.Mode == "data" {
+		if destroy {
+			return nil, nil, nil // data sources are simply forgotten
+		}
+		return e.planData(ctx, r, schema, server)
+	}
+	priors, drift, diags := e.refreshResource(ctx, e.State.FindIn(r.ModulePath, r.Mode, r.Type, r.Name), schema, server)
+	if diags.HasErrors() {
+		return nil, drift, diags
+	}
+	var changes []*Change
+	if destroy {
+		for _, p := range sortedPriors(priors) {
+			changes = append(changes, e.deleteChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema))
+		}
+		return changes, drift, e.checkPreventDestroy(r, changes)
+	}
+	keys, vars, d := e.expand(r)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, drift, diags
+	}
+	deps := e.graph.deps[r.Address()]
+	imported := map[string]string{}
+	for _, key := range keys {
+		addr := instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, key)
+		for _, imp := range e.Module.Imports {
+			if imp.To != addr || priors[keyString(key)] != nil {
+				continue
+			}
+			p, id, d := e.importInstance(ctx, r, schema, server, key, imp)
+			diags = append(diags, d...)
+			if d.HasErrors() {
+				return nil, drift, diags
+			}
+			priors[keyString(key)] = p
+			imported[keyString(key)] = id
+		}
+	}
+	instPriors := make([]*priorInstance, len(keys))
+	for i, key := range keys {
+		instPriors[i] = priors[keyString(key)]
+		delete(priors, keyString(key))
+	}
+	planned := make([]*Change, len(keys))
+	diagsOf := make([]hcl.Diagnostics, len(keys))
+	parallel(len(keys), e.Parallelism, func(i int) {
+		planned[i], diagsOf[i] = e.planInstance(ctx, r, schema, server, keys[i], vars[i], instPriors[i], deps)
+	})
+	afters := make([]cty.Value, len(keys))
+	for i, c := range planned {
+		diags = append(diags, diagsOf[i]...)
+		if c == nil {
+			continue
+		}
+		c.ImportID = imported[keyString(c.Key)]
+		changes = append(changes, c)
+		afters[i] = c.After.MarkWithPaths(markPaths(c.Sensitive))
+	}
+	if diags.HasErrors() {
+		return nil, drift, diags
+	}
+	for _, p := range sortedPriors(priors) {
+		changes = append(changes, e.deleteChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema))
+	}
+	e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))
+	return changes, drift, append(diags, e.checkPreventDestroy(r, changes)...)
+}
+
+// planData reads a data source while planning when its configuration is
+// known, and defers the read to apply (<= read) when it is not.
+func (e *Engine) planData(ctx context.Context, r *config.Resource, schema *Schema, server tfprotov6.ProviderServer) ([]*Change, []*Drift, hcl.Diagnostics) {
+	keys, vars, diags := e.expand(r)
+	if diags.HasErrors() {
+		return nil, nil, diags
+	}
+	changes := make([]*Change, len(keys))
+	afters := make([]cty.Value, len(keys))
+	for i, key := range keys {
+		c, d := e.readData(ctx, r, schema, server, key, vars[i], false)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return nil, nil, diags
+		}
+		changes[i] = c
+		afters[i] = c.After.MarkWithPaths(markPaths(c.Sensitive))
+	}
+	e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))
+	return changes, nil, diags
+}
+
+// readData evaluates one data source instance and reads it when its
+// configuration is known (as it must be at apply).
+func (e *Engine) readData(ctx context.Context, r *config.Resource, schema *Schema, server tfprotov6.ProviderServer, key cty.Value, inst instanceVars, applying bool) (*Change, hcl.Diagnostics) {
+	addr := instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, key)
+	cfg, body, diags := e.instanceConfig(r, schema, inst)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if d := e.validateResource(ctx, server, r, schema, body, cfg); d.HasErrors() {
+		return nil, append(diags, d...)
+	}
+	cfg, marks := cfg.UnmarkDeepWithPaths()
+	c := &Change{Addr: addr, ResourceAddr: r.Address(), Module: r.ModulePath, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key,
+		ProviderKey: r.ProviderKey, Deps: e.graph.deps[r.Address()], Schema: schema, Sensitive: unionPaths(schema.Sensitive, marks),
+		Before: cty.NullVal(schema.Type)}
+	if !cfg.IsWhollyKnown() {
+		if applying {
+			return nil, append(diags, sourceless("Data source configuration not known", addr))
+		}
+		c.Action, c.After = Read, cty.UnknownVal(schema.Type)
+		return c, diags
+	}
+	dv, err := encode(cfg, schema.Type)
+	if err != nil {
+		return nil, append(diags, sourceless("Cannot read "+addr, err.Error()))
+	}
+	e.progress("%s: Reading...", addr)
+	resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: r.Type, Config: dv})
+	if err != nil {
+		return nil, append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
+	}
+	diags = append(diags, protoDiags(resp.Diagnostics, e.subjectFunc(r, schema, body), addr)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	v, err := decode(resp.State, schema.Type)
+	if err != nil {
+		return nil, append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
+	}
+	c.Action, c.After = NoOp, v
+	return c, diags
+}
+
+func (e *Engine) checkPreventDestroy(r *config.Resource, changes []*Change) hcl.Diagnostics {
+	if !r.Lifecycle.PreventDestroy {
+		return nil
+	}
+	for _, c := range changes {
+		if c.Action == Delete || c.Action.IsReplace() {
+			return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Instance cannot be destroyed",
+				Detail: fmt.Sprintf("%s has lifecycle.prevent_destroy set, but the plan would destroy it.", c.Addr), Subject: r.DeclRange.Ptr()}}
+		}
+	}
+	return nil
+}
+
+func sortedPriors(m map[string]*priorInstance) []*priorInstance {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]*priorInstance, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+// aggregate is the value a resource reference evaluates to.
+func aggregate(r *config.Resource, keys []cty.Value, afters []cty.Value) cty.Value {
+	switch {
+	case r.Count != nil:
+		if len(afters) == 0 {
+			return cty.EmptyTupleVal
+		}
+		return cty.TupleVal(afters)
+	case r.ForEach != nil:
+		m := map[string]cty.Value{}
+		for i, k := range keys {
+			m[k.AsString()] = afters[i]
+		}
+		return cty.ObjectVal(m)
+	}
+	return afters[0]
+}
+
+func (e *Engine) deleteChange(module, mode, typ, name, providerKey string, p *priorInstance, schema *Schema) *Change {
+	resAddr := resourceAddr(mode, typ, name)
+	if module != "" {
+		resAddr = module + "." + resAddr
+	}
+	return &Change{
+		Addr: instanceAddr(module, mode, typ, name, p.key), ResourceAddr: resAddr, Module: module, Mode: mode, Type: typ, Name: name,
+		Key: p.key, ProviderKey: providerKey, Action: Delete, Before: p.value, After: cty.NullVal(schema.Type),
+		Sensitive: schema.Sensitive, PriorPrivate: p.private, Deps: p.deps, Schema: schema,
+	}
+}
+
+// instanceConfig evaluates a resource instance's configuration.
+func (e *Engine) instanceConfig(r *config.Resource, schema *Schema, inst instanceVars) (cty.Value, hcl.Body, hcl.Diagnostics) {
+	refs := dynblock.VariablesHCLDec(r.Config, schema.Spec)
+	evalCtx := e.scopeFor(r).evalContext(refs, inst)
+	body := dynblock.Expand(r.Config, evalCtx)
+	val, diags := schema.Decode(body, evalCtx)
+	return val, body, diags
+}
+
+func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *Schema, server tfprotov6.ProviderServer, key cty.Value, inst instanceVars, prior *priorInstance, deps []string) (*Change, hcl.Diagnostics) {
+	addr := instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, key)
+	cfg, body, diags := e.instanceConfig(r, schema, inst)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Preconditions, inst, cty.NilVal, "Resource precondition failed"); d.HasErrors() {
+		return nil, append(diags, d...)
+	}
+	// Validated per instance, as Terraform does while planning: values
+	// that depend on count.index or each.key are known here.
+	if d := e.validateResource(ctx, server, r, schema, body, cfg); d.HasErrors() {
+		return nil, append(diags, d...)
+	}
+	cfg, marks := cfg.UnmarkDeepWithPaths()
+	c := &Change{Addr: addr, ResourceAddr: r.Address(), Module: r.ModulePath, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key, ProviderKey: r.ProviderKey,
+		Deps: deps, Schema: schema, Sensitive: unionPaths(schema.Sensitive, marks)}
+	priorVal := cty.NullVal(schema.Type)
+	if prior != nil {
+		priorVal, c.PriorPrivate = prior.value, prior.private
+		cfg = ignoreChanges(r, cfg, priorVal)
+	}
+	c.Before = priorVal
+	subject := e.subjectFunc(r, schema, body)
+	planned, requiresReplace, private, d := e.planChange(ctx, server, r.Type, schema, priorVal, cfg, c.PriorPrivate, subject, addr)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	switch {
+	case prior == nil:
+		c.Action = Create
+	case len(requiresReplace) > 0:
+		c.Action = DeleteThenCreate
+		if r.Lifecycle.CreateBeforeDestroy {
+			c.Action = CreateThenDelete
+		}
+		c.ReplacePaths = requiresReplace
+		planned, _, private, d = e.planChange(ctx, server, r.Type, schema, cty.NullVal(schema.Type), cfg, nil, subject, addr)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return nil, diags
+		}
+	default:
+		c.Action = Update
+		if eq := planned.Equals(priorVal); eq.IsKnown() && eq.True() {
+			c.Action = NoOp
+		}
+	}
+	c.After, c.Private = planned, private
+	if planned.IsWhollyKnown() {
+		diags = append(diags, e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, planned, "Resource postcondition failed")...)
+	}
+	return c, diags
+}
+
+// planChange calls PlanResourceChange with Terraform's proposed new state.
+func (e *Engine) planChange(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, prior, cfg cty.Value, priorPrivate []byte, subject func(*tftypes.AttributePath) *hcl.Range, addr string) (cty.Value, []cty.Path, []byte, hcl.Diagnostics) {
+	proposed := proposedNew(schema.Proto.Block, prior, cfg)
+	priorDV, err1 := encode(prior, schema.Type)
+	proposedDV, err2 := encode(proposed, schema.Type)
+	cfgDV, err3 := encode(cfg, schema.Type)
+	for _, err := range []error{err1, err2, err3} {
+		if err != nil {
+			return cty.NilVal, nil, nil, hcl.Diagnostics{sourceless("Cannot plan "+addr, err.Error())}
+		}
+	}
+	resp, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typ, PriorState: priorDV, ProposedNewState: proposedDV, Config: cfgDV, PriorPrivate: priorPrivate,
+	})
+	if err != nil {
+		return cty.NilVal, nil, nil, hcl.Diagnostics{sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err))}
+	}
+	diags := protoDiags(resp.Diagnostics, subject, addr)
+	if diags.HasErrors() {
+		return cty.NilVal, nil, nil, diags
+	}
+	planned, err := decode(resp.PlannedState, schema.Type)
+	if err != nil {
+		return cty.NilVal, nil, nil, append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
+	}
+	var paths []cty.Path
+	for _, p := range resp.RequiresReplace {
+		paths = append(paths, ctyPath(p))
+	}
+	return planned, paths, resp.PlannedPrivate, diags
+}
+
+// ignoreChanges keeps prior values for attributes lifecycle.ignore_changes
+// names.
+func ignoreChanges(r *config.Resource, cfg, prior cty.Value) cty.Value {
+	if prior.IsNull() || (!r.Lifecycle.IgnoreAllChanges && len(r.Lifecycle.IgnoreChanges) == 0) {
+		return cfg
+	}
+	attrs := cfg.AsValueMap()
+	for name := range attrs {
+		ignored := r.Lifecycle.IgnoreAllChanges
+		for _, tr := range r.Lifecycle.IgnoreChanges {
+			if tr.RootName() == name {
+				ignored = true
+			}
+		}
+		if ignored {
+			attrs[name] = prior.GetAttr(name)
+		}
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// planOrphans plans the deletion of resources in state that the
+// configuration no longer declares.
+func (e *Engine) planOrphans(ctx context.Context) ([]*Change, []*Drift, hcl.Diagnostics) {
+	var changes []*Change
+	var drift []*Drift
+	var diags hcl.Diagnostics
+	for i := range e.State.Resources {
+		sr := &e.State.Resources[i]
+		if sc := e.scopes[sr.Module]; sc != nil && sc.resource(resourceAddr(sr.Mode, sr.Type, sr.Name)) != nil {
+			continue
+		}
+		schema := e.schemaFor(sr.Mode, sr.Type)
+		if schema == nil {
+			diags = append(diags, sourceless("Unknown resource type in state", fmt.Sprintf("%s.%s: the spice provider has no type %q", sr.Type, sr.Name, sr.Type)))
+			continue
+		}
+		key, err := providerKeyFromAddress(sr.Provider)
+		if err != nil {
+			diags = append(diags, sourceless("Foreign provider in state", err.Error()))
+			continue
+		}
+		priors, d, dd := e.refreshResource(ctx, sr, schema, e.server(key))
+		drift = append(drift, d...)
+		diags = append(diags, dd...)
+		if sr.Mode == "data" {
+			continue // data sources are simply forgotten
+		}
+		for _, p := range sortedPriors(priors) {
+			changes = append(changes, e.deleteChange(sr.Module, sr.Mode, sr.Type, sr.Name, key, p, schema))
+		}
+	}
+	return changes, drift, diags
+}
