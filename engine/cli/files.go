@@ -11,8 +11,6 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 )
 
-type ctyValue = cty.Value
-
 // unknownOf stands in for a variable's value during validate, which needs
 // no values.
 func unknownOf(v *config.Variable) cty.Value { return cty.UnknownVal(v.Type) }
@@ -36,8 +34,6 @@ func tfFiles(dir string, recursive bool) ([]string, error) {
 	})
 	return out, err
 }
-
-func readFile(p string) ([]byte, error) { return os.ReadFile(p) }
 
 // writeFileKeepMode replaces a file atomically, keeping its mode.
 func writeFileKeepMode(p string, b []byte) error {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/core"
@@ -40,7 +42,7 @@ func (c *validateCommand) Run(args []string) int {
 	if err != nil {
 		return c.errorf("%s", err)
 	}
-	vars := map[string]ctyValue{}
+	vars := map[string]cty.Value{}
 	for name, v := range mod.Variables {
 		vars[name] = unknownOf(v)
 	}
@@ -283,7 +285,7 @@ func (c *fmtCommand) Run(args []string) int {
 	}
 	unformatted := 0
 	for _, f := range files {
-		src, err := readFile(f)
+		src, err := os.ReadFile(f)
 		if err != nil {
 			return c.errorf("%s", err)
 		}
