@@ -64,6 +64,9 @@ type Result struct {
 type Host interface {
 	// Name identifies the host in messages.
 	Name() string
+	// Root is the directory managed paths are mapped below: "/" normally,
+	// another directory in image mode, where nothing live may be touched.
+	Root() string
 
 	ReadFile(ctx context.Context, path string) ([]byte, error)
 	Stat(ctx context.Context, path string) (FileInfo, error)

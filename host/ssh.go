@@ -177,6 +177,14 @@ func dialSSH(ctx context.Context, cfg SSHConfig, sudo []string) (*SSH, error) {
 // Name is "user@host:port", with ":ROOT" appended when paths are mapped.
 func (s *SSH) Name() string { return s.name }
 
+// Root is the remote directory managed paths are mapped below.
+func (s *SSH) Root() string {
+	if s.root == "" {
+		return "/"
+	}
+	return s.root
+}
+
 // hostName is the host without the root, for messages about the host itself.
 func (s *SSH) hostName() string { return s.user + "@" + s.addr }
 
