@@ -172,6 +172,8 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newEnvFileResource,
 		newSecretResource,
 		newHostResource,
+		newSysctlResource,
+		newLimitsResource,
 	}
 }
 
