@@ -200,10 +200,25 @@ func mkdirParents(dir string) error {
 	if err := mkdirParents(filepath.Dir(dir)); err != nil {
 		return err
 	}
-	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+	// Made complete under a temporary name, then renamed into place only if
+	// nothing is there yet: a directory created meanwhile (by a directory
+	// resource applied in parallel) keeps its own mode.
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".spice-mkdir-*")
+	if err != nil {
 		return err
 	}
-	return unix.Chmod(dir, 0o755)
+	if err := unix.Chmod(tmp, 0o755); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	err = unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dir, unix.RENAME_NOREPLACE)
+	if err != nil {
+		_ = os.Remove(tmp)
+		if errors.Is(err, unix.EEXIST) {
+			return nil
+		}
+	}
+	return err
 }
 
 func (l *Local) Mkdir(_ context.Context, p string, attrs Attrs) error {

@@ -266,13 +266,28 @@ func mkdirParentsSFTP(sc *sftp.Client, dir string) error {
 			return err
 		}
 	}
-	if err := sc.Mkdir(dir); err != nil {
-		// SFTP v3 reports "exists" as a plain failure: created meanwhile?
-		if info, serr := sc.Stat(dir); serr != nil || !info.IsDir() {
-			return err
-		}
+	// Made complete under a temporary name, then moved into place with
+	// SFTP's plain rename, which refuses an existing target: a directory
+	// created meanwhile (by a directory resource applied in parallel) keeps
+	// its own mode.
+	var suffix [6]byte
+	_, _ = rand.Read(suffix[:])
+	tmp := path.Join(path.Dir(dir), "."+path.Base(dir)+".spice-mkdir-"+hex.EncodeToString(suffix[:]))
+	if err := sc.Mkdir(tmp); err != nil {
+		return err
 	}
-	return sc.Chmod(dir, 0o755)
+	if err := sc.Chmod(tmp, 0o755); err != nil {
+		_ = sc.RemoveDirectory(tmp)
+		return err
+	}
+	if err := sc.Rename(tmp, dir); err != nil {
+		_ = sc.RemoveDirectory(tmp)
+		if info, serr := sc.Stat(dir); serr == nil && info.IsDir() {
+			return nil
+		}
+		return err
+	}
+	return nil
 }
 
 func (s *SSH) Mkdir(ctx context.Context, p string, attrs Attrs) error {

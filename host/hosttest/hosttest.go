@@ -543,5 +543,8 @@ func mkdirRacesAParentCreation(t *testing.T, h host.Host, root string) {
 		wg.Wait()
 		require.NoError(t, writeErr)
 		require.NoError(t, mkdirErr)
+		info, err := h.Stat(ctx, dir)
+		require.NoError(t, err)
+		assert.Equal(t, host.Perm(0o750), info.Perm, "the parent created for the file must not override the directory's mode")
 	}
 }
