@@ -140,3 +140,11 @@ func CopyDir(t testing.TB, from, to string) {
 		}
 	}
 }
+
+// RemoveBuiltBinary deletes what BuildBinary built; a package's TestMain
+// calls it once every test is done.
+func RemoveBuiltBinary() {
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+}
