@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Accounts resolves user and group names on one host. Names come from the
@@ -25,6 +27,33 @@ type Accounts struct {
 type idTable struct {
 	byName map[string]int
 	byID   map[int]string
+}
+
+// accountsTTL bounds how long CachedAccounts trusts what it read: long
+// enough that one plan or apply reads each host's account files once, short
+// enough that a long-running process sees accounts added meanwhile.
+const accountsTTL = 10 * time.Second
+
+type cachedAccounts struct {
+	acc  *Accounts
+	read time.Time
+}
+
+var accountsCache sync.Map // Host -> cachedAccounts
+
+// CachedAccounts is LoadAccounts for the many objects of one run: every
+// managed file and directory resolves owners on refresh, and over SSH each
+// read of /etc/passwd and /etc/group costs round trips.
+func CachedAccounts(ctx context.Context, h Host) (*Accounts, error) {
+	if c, ok := accountsCache.Load(h); ok && time.Since(c.(cachedAccounts).read) < accountsTTL {
+		return c.(cachedAccounts).acc, nil
+	}
+	acc, err := LoadAccounts(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	accountsCache.Store(h, cachedAccounts{acc: acc, read: time.Now()})
+	return acc, nil
 }
 
 // LoadAccounts reads the account database of h. A missing file is an empty

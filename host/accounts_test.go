@@ -59,3 +59,19 @@ func TestAccounts_imageWithoutEtc(t *testing.T) {
 	_, err = acc.UID("root")
 	assert.Error(t, err)
 }
+
+func TestCachedAccounts_readsOncePerRun(t *testing.T) {
+	l, root := newLocal(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "etc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("spice:x:998:998::/:/bin/false\n"), 0o644))
+	first, err := host.CachedAccounts(context.Background(), l)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("other:x:999:999::/:/bin/false\n"), 0o644))
+	second, err := host.CachedAccounts(context.Background(), l)
+	require.NoError(t, err)
+	assert.Same(t, first, second, "one run reads the account files once")
+	other, _ := newLocal(t)
+	third, err := host.CachedAccounts(context.Background(), other)
+	require.NoError(t, err)
+	assert.NotSame(t, first, third, "each host has its own accounts")
+}

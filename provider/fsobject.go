@@ -94,7 +94,7 @@ func (o *fsObject) desired(ctx context.Context, h host.Host) (host.Attrs, error)
 	if !known(o.Owner) && !known(o.Group) {
 		return attrs, nil
 	}
-	acc, err := host.LoadAccounts(ctx, h)
+	acc, err := host.CachedAccounts(ctx, h)
 	if err != nil {
 		return attrs, err
 	}
@@ -114,7 +114,7 @@ func (o *fsObject) desired(ctx context.Context, h host.Host) (host.Attrs, error)
 // observe records what the host reports. Owner and group keep the form the
 // configuration used ("0" or "root") as long as it still names the actual id.
 func (o *fsObject) observe(ctx context.Context, h host.Host, info host.FileInfo) error {
-	acc, err := host.LoadAccounts(ctx, h)
+	acc, err := host.CachedAccounts(ctx, h)
 	if err != nil {
 		return err
 	}
@@ -242,6 +242,30 @@ func removeCreatedParents(ctx context.Context, h host.Host, private privateState
 		}
 	}
 	return diags
+}
+
+// readManagedFile reads a managed file for refresh. ok=false means Read is
+// done: the file is gone (the resource is removed from state, so the plan
+// creates it again) or a diagnostic says why it cannot be read.
+func readManagedFile(ctx context.Context, h host.Host, p, kind string, resp *resource.ReadResponse) (info host.FileInfo, content []byte, ok bool) {
+	info, found, err := statExisting(ctx, h, p)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot read "+kind, err.Error())
+		return info, nil, false
+	case !found:
+		resp.State.RemoveResource(ctx)
+		return info, nil, false
+	case info.IsDir:
+		resp.Diagnostics.AddError("Not a file", fmt.Sprintf("%s on %s is a directory", p, h.Name()))
+		return info, nil, false
+	}
+	content, err = h.ReadFile(ctx, p)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read "+kind, err.Error())
+		return info, nil, false
+	}
+	return info, content, true
 }
 
 // statExisting reports whether path exists. Absence is not an error; any

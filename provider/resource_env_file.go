@@ -195,22 +195,8 @@ func (r *envFileResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p := state.Path.ValueString()
-	info, found, err := statExisting(ctx, r.host, p)
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddError("Cannot read env file", err.Error())
-		return
-	case !found:
-		resp.State.RemoveResource(ctx)
-		return
-	case info.IsDir:
-		resp.Diagnostics.AddError("Not a file", fmt.Sprintf("%s on %s is a directory", p, r.host.Name()))
-		return
-	}
-	content, err := r.host.ReadFile(ctx, p)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read env file", err.Error())
+	info, content, ok := readManagedFile(ctx, r.host, state.Path.ValueString(), "env file", resp)
+	if !ok {
 		return
 	}
 	// sha256 always reflects the bytes on the host, so any edit plans a

@@ -203,22 +203,8 @@ func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p := state.Path.ValueString()
-	info, found, err := statExisting(ctx, r.host, p)
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddError("Cannot read file", err.Error())
-		return
-	case !found:
-		resp.State.RemoveResource(ctx)
-		return
-	case info.IsDir:
-		resp.Diagnostics.AddError("Not a file", fmt.Sprintf("%s on %s is a directory", p, r.host.Name()))
-		return
-	}
-	content, err := r.host.ReadFile(ctx, p)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read file", err.Error())
+	info, content, ok := readManagedFile(ctx, r.host, state.Path.ValueString(), "file", resp)
+	if !ok {
 		return
 	}
 	// The content attribute that declared the file carries what is on the

@@ -127,12 +127,26 @@ func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes 
 		return nil
 	}
 	sort.Slice(changes, func(i, j int) bool { return keyLess(changes[i].Key, changes[j].Key) })
+	// count.index and each.* once for the resource, not once per instance.
+	keysNow, varsNow, d := e.expand(r)
+	if d.HasErrors() {
+		return d
+	}
+	instVars := map[string]instanceVars{}
+	for i, k := range keysNow {
+		instVars[keyString(k)] = varsNow[i]
+	}
 	afters := make([]cty.Value, len(changes))
 	diagsOf := make([]hcl.Diagnostics, len(changes))
 	// Instances of one resource are independent: apply them concurrently,
 	// as Terraform does, within -parallelism.
 	parallel(len(changes), e.Parallelism, func(i int) {
-		afters[i], diagsOf[i] = e.applyInstance(ctx, r, changes[i], w)
+		inst, ok := instVars[keyString(changes[i].Key)]
+		if !ok {
+			diagsOf[i] = hcl.Diagnostics{sourceless("Instance disappeared", fmt.Sprintf("%s no longer has key %s", r.Address(), keyString(changes[i].Key)))}
+			return
+		}
+		afters[i], diagsOf[i] = e.applyInstance(ctx, r, changes[i], inst, w)
 	})
 	var diags hcl.Diagnostics
 	keys := make([]cty.Value, 0, len(changes))
@@ -154,20 +168,9 @@ func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes 
 
 // applyInstance applies one instance's change and records the result in
 // state; it returns the value references to it evaluate to.
-func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Change, w *stateWriter) (cty.Value, hcl.Diagnostics) {
+func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Change, inst instanceVars, w *stateWriter) (cty.Value, hcl.Diagnostics) {
 	server := e.server(r.ProviderKey)
 	schema := e.schemaFor(r.Mode, r.Type)
-	var inst instanceVars
-	switch {
-	case r.Count != nil:
-		inst = instanceVars{"count": cty.ObjectVal(map[string]cty.Value{"index": c.Key})}
-	case r.ForEach != nil:
-		each, d := e.eachValue(r, c.Key)
-		if d.HasErrors() {
-			return cty.NilVal, d
-		}
-		inst = each
-	}
 	if r.Mode == "data" {
 		if c.Action == Read {
 			read, d := e.readData(ctx, r, schema, server, c.Key, inst, true)
@@ -229,19 +232,6 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 		}
 	}
 	return newVal.MarkWithPaths(markPaths(c.Sensitive)), diags
-}
-
-func (e *Engine) eachValue(r *config.Resource, key cty.Value) (instanceVars, hcl.Diagnostics) {
-	keys, vars, diags := e.expand(r)
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	for i, k := range keys {
-		if k.Equals(key).True() {
-			return vars[i], nil
-		}
-	}
-	return nil, hcl.Diagnostics{sourceless("Instance disappeared", fmt.Sprintf("%s no longer has key %s", r.Address(), key.GoString()))}
 }
 
 func (e *Engine) applyChange(ctx context.Context, server tfprotov6.ProviderServer, c *Change, prior, planned, cfg cty.Value, private []byte) (cty.Value, []byte, hcl.Diagnostics) {
