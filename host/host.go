@@ -9,6 +9,7 @@ package host
 import (
 	"context"
 	"fmt"
+	"net"
 )
 
 // Perm holds Unix permission bits including setuid, setgid and sticky
@@ -92,6 +93,11 @@ type Host interface {
 	// Run executes a command to completion. A non-zero exit is reported as
 	// an *ExitError that carries the Result.
 	Run(ctx context.Context, cmd Command) (Result, error)
+
+	// DialContext opens a TCP connection as the host itself would: address
+	// is resolved and reached from the host, so 127.0.0.1 is the host's
+	// own loopback (over SSH, a direct-tcpip channel of the connection).
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // ExitError reports a command that ran but exited non-zero.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -317,4 +318,15 @@ func (l *Local) Run(ctx context.Context, cmd Command) (Result, error) {
 		return res, fmt.Errorf("run %s on %s: %w", cmd.Argv[0], l.Name(), err)
 	}
 	return res, nil
+}
+
+// DialContext connects from this machine. In image mode nothing under root
+// is running, so callers check Root before probing services.
+func (l *Local) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, network, address)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s from %s: %w", address, l.Name(), err)
+	}
+	return conn, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -231,4 +232,19 @@ func (b *cappedBuffer) Bytes() []byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return bytes.Clone(b.buf.Bytes())
+}
+
+// DialContext opens a direct-tcpip channel: the host's sshd makes the
+// connection, so address is reached as the host sees it and no port has
+// to be open towards this machine.
+func (s *SSH) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	c, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := c.client.DialContext(ctx, network, address)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s from %s: %w", address, s.name, err)
+	}
+	return conn, nil
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, newHost func(t *testing.T) (h host.Host, root string)) {
 		{"RunReportsExitStatus", runReportsExitStatus},
 		{"RunHonoursContext", runHonoursContext},
 		{"ConcurrentUse", concurrentUse},
+		{"DialReachesTheHostsLoopback", dialReachesTheHostsLoopback},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -230,7 +230,8 @@ func (s *Server) start(t testing.TB, port int) error {
 		"UseDNS no",
 		"X11Forwarding no",
 		"AllowAgentForwarding no",
-		"AllowTcpForwarding no",
+		// Local forwarding only: host.SSH.DialContext reaches loopback services.
+		"AllowTcpForwarding local",
 		"MaxSessions 10",
 		"LogLevel VERBOSE",
 		"Subsystem sftp /usr/lib/openssh/sftp-server",
