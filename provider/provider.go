@@ -178,5 +178,5 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *spiceProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newHostDataSource}
+	return []func() datasource.DataSource{newHostDataSource, newHTTPCheckDataSource}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/spice-harvester/terraform-provider-spice/health"
 	"github.com/spice-harvester/terraform-provider-spice/host"
 )
 
@@ -36,6 +37,16 @@ func AbsolutePath() validator.String {
 		description: "must be an absolute path in clean form",
 		check:       host.CheckPath,
 		summary:     "Invalid path",
+	}
+}
+
+// HealthURL accepts the absolute http and https URLs a health check can
+// probe.
+func HealthURL() validator.String {
+	return stringCheck{
+		description: "must be an absolute http or https URL",
+		check:       health.CheckURL,
+		summary:     "Invalid URL",
 	}
 }
 
