@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -352,4 +355,61 @@ output "config_path" {
 	assert.Contains(t, out, "module.bff.spice_file.config will be destroyed")
 	spice.MustRun(0, "apply", "-auto-approve")
 	assert.NoDirExists(t, filepath.Join(root, "opt/spice-harvester/bff"))
+}
+
+// Check blocks with their own data source, the manual's health checks:
+// an unhealthy endpoint or a failed read is a warning, never an error; a
+// check that depends on a resource being changed reads after it, at apply.
+func TestEngineHealthChecksInCheckBlocks(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	var healthy atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if !healthy.Load() {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	work, _ := workdir(t, fmt.Sprintf(`
+provider "spice" {
+  alias = "live" # this machine itself: only probed, never written
+}
+check "api" {
+  data "spice_http_check" "api" {
+    provider   = spice.live
+    url        = "%s/health"
+    depends_on = [spice_file.config]
+  }
+  assert {
+    condition     = data.spice_http_check.api.healthy
+    error_message = "api answered ${data.spice_http_check.api.status}."
+  }
+}
+check "image" {
+  data "spice_http_check" "in_image" {
+    url = "%[1]s/health"
+  }
+  assert {
+    condition     = data.spice_http_check.in_image.healthy
+    error_message = "unreachable."
+  }
+}
+`, srv.URL))
+	for _, front := range []*testsupport.Runner{testsupport.NewSpice(t, work, bin), testsupport.NewTerraform(t, work, bin)} {
+		healthy.Store(false)
+		out := front.MustRun(2, "plan", "-detailed-exitcode")
+		assert.Regexp(t, `data.spice_http_check.api will be read during apply`, out)
+		assert.Regexp(t, `Warning: Cannot check http://127.0.0.1:\d+/health`, out)
+		assert.Regexp(t, `no service is\s+running there to ask`, out)
+
+		out = front.MustRun(0, "apply", "-auto-approve")
+		assert.Contains(t, out, "api answered 503.")
+
+		// Terraform also plans every check's data source for another read
+		// during apply; spice reads it while planning unless something it
+		// depends on changes.
+		healthy.Store(true)
+		out, _ = front.Run("plan")
+		assert.NotContains(t, out, "api answered")
+		front.MustRun(0, "destroy", "-auto-approve")
+	}
 }

@@ -134,6 +134,9 @@ type Resource struct {
 	DeclRange   hcl.Range
 	// ModulePath is the Path of the module that declares the resource.
 	ModulePath string
+	// Check names the check block a data source is scoped to: its read
+	// failures are warnings, as in Terraform.
+	Check string
 }
 
 // LocalAddress is the address inside its module: TYPE.NAME or
@@ -665,7 +668,11 @@ func (m *Module) decodeCheck(block *hcl.Block) hcl.Diagnostics {
 	c := &Check{Name: block.Labels[0], DeclRange: block.DefRange}
 	for _, b := range content.Blocks {
 		if b.Type == "data" {
-			diags = append(diags, unsupported("scoped data sources in check blocks", b.DefRange))
+			d := m.decodeResource(b)
+			diags = append(diags, d...)
+			if !d.HasErrors() {
+				m.Resources[len(m.Resources)-1].Check = c.Name
+			}
 			continue
 		}
 		a, d := decodeAssertion(b)

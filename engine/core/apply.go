@@ -174,10 +174,18 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 	if r.Mode == "data" {
 		if c.Action == Read {
 			read, d := e.readData(ctx, r, schema, server, c.Key, inst, true)
+			if r.Check != "" {
+				d = checkWarnings(d)
+				if read == nil {
+					return cty.UnknownVal(schema.Type), d
+				}
+			}
 			if d.HasErrors() {
 				return cty.NilVal, d
 			}
 			c = read
+			w.set(c, c.After, nil, c.Sensitive)
+			return c.After.MarkWithPaths(markPaths(c.Sensitive)), d
 		}
 		w.set(c, c.After, nil, c.Sensitive)
 		return c.After.MarkWithPaths(markPaths(c.Sensitive)), nil

@@ -107,6 +107,8 @@ type Engine struct {
 	mu      sync.Mutex
 	servers map[string]tfprotov6.ProviderServer
 	graph   *graph
+	// changing holds the resources with planned changes, by address.
+	changing map[string]bool
 }
 
 func (e *Engine) progress(format string, args ...any) {
@@ -135,6 +137,7 @@ func (e *Engine) prepare() hcl.Diagnostics {
 	e.scopes = map[string]*scope{"": e.scope}
 	e.nodes = map[string]*node{}
 	e.servers = map[string]tfprotov6.ProviderServer{}
+	e.changing = map[string]bool{}
 	g := newGraph()
 	var diags hcl.Diagnostics
 	providerKeys := map[string]bool{}

@@ -51,6 +51,13 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 		plan.Changes = append(plan.Changes, cs...)
 		plan.Drift = append(plan.Drift, ds...)
 		mu.Unlock()
+		e.mu.Lock()
+		for _, c := range cs {
+			if c.Action != NoOp {
+				e.changing[c.ResourceAddr] = true
+			}
+		}
+		e.mu.Unlock()
 	}
 	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
 		n := e.nodes[id]
@@ -412,19 +419,59 @@ func (e *Engine) planData(ctx context.Context, r *config.Resource, schema *Schem
 	if diags.HasErrors() {
 		return nil, nil, diags
 	}
-	changes := make([]*Change, len(keys))
+	changes := make([]*Change, 0, len(keys))
 	afters := make([]cty.Value, len(keys))
 	for i, key := range keys {
 		c, d := e.readData(ctx, r, schema, server, key, vars[i], false)
+		if r.Check != "" {
+			d = checkWarnings(d)
+		}
 		diags = append(diags, d...)
+		if c == nil && r.Check != "" { // failed: the check's assertions see an unknown value
+			afters[i] = cty.UnknownVal(schema.Type)
+			continue
+		}
 		if d.HasErrors() {
 			return nil, nil, diags
 		}
-		changes[i] = c
+		changes = append(changes, c)
 		afters[i] = c.After.MarkWithPaths(markPaths(c.Sensitive))
 	}
 	e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))
 	return changes, nil, diags
+}
+
+// dependsOnChanges reports whether anything r depends on, directly or
+// through locals and other nodes, has planned changes: a check's data
+// source then reads at apply, after them (a health check of a service
+// being restarted), as Terraform defers it.
+func (e *Engine) dependsOnChanges(r *config.Resource) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	seen := map[string]bool{}
+	var visit func(id string) bool
+	visit = func(id string) bool {
+		for _, dep := range e.graph.deps[id] {
+			if seen[dep] {
+				continue
+			}
+			seen[dep] = true
+			if e.changing[dep] || visit(dep) {
+				return true
+			}
+		}
+		return false
+	}
+	return visit(r.Address())
+}
+
+// checkWarnings turns the errors of a check-scoped data source into
+// warnings: a check reports, it never stops a plan or an apply.
+func checkWarnings(diags hcl.Diagnostics) hcl.Diagnostics {
+	for _, d := range diags {
+		d.Severity = hcl.DiagWarning
+	}
+	return diags
 }
 
 // readData evaluates one data source instance and reads it when its
@@ -442,7 +489,7 @@ func (e *Engine) readData(ctx context.Context, r *config.Resource, schema *Schem
 	c := &Change{Addr: addr, ResourceAddr: r.Address(), Module: r.ModulePath, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key,
 		ProviderKey: r.ProviderKey, Deps: e.graph.deps[r.Address()], Schema: schema, Sensitive: unionPaths(schema.Sensitive, marks),
 		Before: cty.NullVal(schema.Type)}
-	if !cfg.IsWhollyKnown() {
+	if !cfg.IsWhollyKnown() || (!applying && r.Check != "" && e.dependsOnChanges(r)) {
 		if applying {
 			return nil, append(diags, sourceless("Data source configuration not known", addr))
 		}
