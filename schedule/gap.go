@@ -3,33 +3,41 @@ package schedule
 import "time"
 
 // MaxGap is the longest time between two consecutive runs of s, scanning one
-// whole 400-year Gregorian cycle of run days from the day of from. The
-// calendar repeats after a cycle, so this is the worst gap the schedule ever
-// leaves: 24h for daily, 72h for Mon..Fri 02:00 (Friday to Monday), 8 years
-// for *-02-29 (2096 to 2104). The zero Schedule gives 0.
+// whole 400-year Gregorian cycle of run days from from. The calendar repeats
+// after a cycle, so this is the worst gap the schedule ever leaves: 24h for
+// daily, 72h for Mon..Fri 02:00 (Friday to Monday), 8 years for *-02-29
+// (2096 to 2104). The zero Schedule gives 0.
 //
-// Every run day has the same run times, so the scan only walks days: the
-// widest gap is either inside a day or from a day's last run to the next
-// run day's first.
+// Every run day has the same run times, so the scan only walks run days,
+// a month at a time: the widest gap is either inside a day or from a day's
+// last run to the next run day's first.
 func MaxGap(s Schedule, from time.Time) time.Duration {
-	return s.maxGapWithin(from, gregorianCycleDays)
+	return s.maxGapWithin(from, gregorianCycleMonths)
 }
 
 // maxGapWithin is the widest gap between consecutive runs on the run days
-// that start within days of from's day, the gap to the next run day after
-// them included.
-func (s Schedule) maxGapWithin(from time.Time, days int) time.Duration {
+// from from's day to the end of the given number of months, the gap to the
+// first run day after them included.
+func (s Schedule) maxGapWithin(from time.Time, months int) time.Duration {
 	if len(s.dayRules) == 0 {
 		return 0
 	}
-	widestDays := 0
-	day, offset, ok := s.nextRunDay(civilOf(from.UTC()))
-	for ok && offset < days {
-		var advanced int
-		if day, advanced, ok = s.nextRunDay(day.next()); ok {
-			widestDays = max(widestDays, advanced+1)
-			offset += advanced + 1
+	from = from.UTC()
+	widestDays, previousRunDay, monthStart := 0, -1, 0
+	month, daysBefore := monthOf(from), bitset(1)<<from.Day()-1
+	for i := 0; i < months+gregorianCycleMonths; i++ {
+		if days := s.runDays(month) &^ daysBefore; days != 0 {
+			if previousRunDay >= 0 {
+				widestDays = max(widestDays, monthStart+days.first()-previousRunDay)
+			}
+			if i >= months {
+				break
+			}
+			widestDays = max(widestDays, days.widestStep())
+			previousRunDay = monthStart + days.last()
 		}
+		monthStart += daysIn(month.month, month.year)
+		month, daysBefore = month.next(), 0
 	}
 	firstRun := secondOfDay(s.hours.first(), s.minutes.first(), s.seconds.first())
 	lastRun := secondOfDay(s.hours.last(), s.minutes.last(), s.seconds.last())

@@ -61,6 +61,8 @@ func TestParseValid(t *testing.T) {
 		{"0 0 */2 * */2", []string{"*-*-" + days135 + " 00:00:00 UTC", "Tue,Thu,Sat,Sun *-*-* 00:00:00 UTC"}},
 		{"0 0 1-31 * 1-5", []string{"*-*-* 00:00:00 UTC"}},
 		{"0 0 1 * 0-6", []string{"*-*-* 00:00:00 UTC"}},
+		// April has no 31st: only the Monday half remains.
+		{"0 0 31 4 mon", []string{"Mon *-04-* 00:00:00 UTC"}},
 		// cron descriptors; robfig/cron's weeks start on Sunday
 		{"@daily", []string{"*-*-* 00:00:00 UTC"}},
 		{"@midnight", []string{"*-*-* 00:00:00 UTC"}},

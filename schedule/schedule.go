@@ -47,6 +47,7 @@ package schedule
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 	"time"
 )
@@ -82,7 +83,7 @@ func Parse(text string) (Schedule, error) {
 		s, err = parseCalendar(trimmed)
 	}
 	if err == nil {
-		err = s.checkElapses()
+		err = s.dropNeverElapsing()
 	}
 	if err != nil {
 		return Schedule{}, fmt.Errorf("schedule %q: %w", text, err)
@@ -115,26 +116,22 @@ func (s Schedule) OnCalendar() []string {
 // time for the zero Schedule.
 func (s Schedule) Next(after time.Time) time.Time {
 	t := after.UTC().Truncate(time.Second).Add(time.Second)
-	day := civilOf(t)
-	if s.matches(day) {
+	month := monthOf(t)
+	days := s.runDays(month)
+	if days.has(t.Day()) {
 		if h, m, sec, ok := s.nextTimeOfDay(t.Hour(), t.Minute(), t.Second()); ok {
-			return day.at(h, m, sec)
+			return month.at(t.Day(), h, m, sec)
 		}
 	}
-	day, _, ok := s.nextRunDay(day.next())
-	if !ok {
-		return time.Time{}
-	}
-	return day.at(s.hours.first(), s.minutes.first(), s.seconds.first())
-}
-
-func (s Schedule) matches(d civilDay) bool {
-	for _, r := range s.dayRules {
-		if r.months.has(int(d.month)) && r.days.has(d.day) && r.weekdays.has(int(d.weekday)) {
-			return true
+	from := t.Day() + 1
+	for range gregorianCycleMonths + 1 {
+		if day := days.next(from); day >= 0 {
+			return month.at(day, s.hours.first(), s.minutes.first(), s.seconds.first())
 		}
+		month = month.next()
+		days, from = s.runDays(month), 1
 	}
-	return false
+	return time.Time{}
 }
 
 // nextTimeOfDay is the first run time at or after h:m:sec on a run day.
@@ -157,94 +154,85 @@ func (s Schedule) nextTimeOfDay(h, m, sec int) (hour, minute, second int, ok boo
 	return 0, 0, 0, false
 }
 
-// gregorianCycleDays is 400 years: the calendar, weekdays included, repeats
-// after it, so every pattern of run days shows within one cycle.
-const gregorianCycleDays = 146097
+// gregorianCycleMonths is 400 years: the calendar, weekdays included,
+// repeats after it, so every pattern of run days shows within one cycle.
+const gregorianCycleMonths = 400 * 12
 
-// nextRunDay is the first run day at or after from and how many days later
-// it is; false when none comes within a whole cycle (never, then).
-func (s Schedule) nextRunDay(from civilDay) (civilDay, int, bool) {
-	var months bitset
+// runDays is the set of run days in a month.
+func (s Schedule) runDays(m calendarMonth) bitset {
+	var days bitset
 	for _, r := range s.dayRules {
-		months |= r.months
-	}
-	day := from
-	for advanced := 0; advanced <= gregorianCycleDays; {
-		if !months.has(int(day.month)) {
-			skip := daysIn(day.month, day.year) - day.day + 1
-			day = day.add(skip)
-			advanced += skip
-			continue
-		}
-		if s.matches(day) {
-			return day, advanced, true
-		}
-		day = day.next()
-		advanced++
-	}
-	return civilDay{}, 0, false
-}
-
-// checkElapses refuses schedules with no run day at all, such as *-02-30:
-// systemd would accept them and never fire.
-func (s Schedule) checkElapses() error {
-	for _, r := range s.dayRules {
-		for m := r.months.first(); m >= 0; m = r.months.next(m + 1) {
-			longest := daysIn(time.Month(m), 2000) // a leap year: February 29 exists
-			if r.days.first() <= longest {
-				return nil
-			}
+		if r.months.has(int(m.month)) {
+			days |= r.days & m.daysOn(r.weekdays)
 		}
 	}
-	return fmt.Errorf("never elapses: no month in %s has a day %s",
-		s.dayRules[0].months.format(monthField), s.dayRules[0].days.format(dayField))
+	return days & (bitset(1)<<(daysIn(m.month, m.year)+1) - 2)
 }
 
-// civilDay is a UTC calendar day with its weekday, stepped without time.Time
-// arithmetic so scanning a 400-year cycle stays cheap.
-type civilDay struct {
-	year    int
-	month   time.Month
-	day     int
-	weekday time.Weekday
+// dropNeverElapsing removes day rules with no day at all, such as the
+// *-04-31 half of cron's "0 0 31 4 Mon", and refuses a schedule left without
+// one (*-02-30): systemd would accept it and never fire.
+func (s *Schedule) dropNeverElapsing() error {
+	never := s.dayRules[0]
+	s.dayRules = slices.DeleteFunc(s.dayRules, func(r dayRule) bool { return !r.elapses() })
+	if len(s.dayRules) == 0 {
+		return fmt.Errorf("never elapses: no month in %s has a day %s", never.months.format(monthField), never.days.format(dayField))
+	}
+	return nil
 }
 
-func civilOf(t time.Time) civilDay {
+func (r dayRule) elapses() bool {
+	for m := r.months.first(); m >= 0; m = r.months.next(m + 1) {
+		if r.days.first() <= daysIn(time.Month(m), 2000) { // a leap year: February 29 exists
+			return true
+		}
+	}
+	return false
+}
+
+// calendarMonth is a UTC month with the weekday of its 1st, stepped
+// without time.Time arithmetic so scanning a 400-year cycle stays cheap.
+type calendarMonth struct {
+	year         int
+	month        time.Month
+	firstWeekday time.Weekday
+}
+
+func monthOf(t time.Time) calendarMonth {
 	y, m, d := t.Date()
-	return civilDay{year: y, month: m, day: d, weekday: t.Weekday()}
+	return calendarMonth{year: y, month: m, firstWeekday: (t.Weekday() + 7 - time.Weekday((d-1)%7)) % 7}
 }
 
-func (d civilDay) next() civilDay {
-	d.weekday = (d.weekday + 1) % 7
-	d.day++
-	if d.day > daysIn(d.month, d.year) {
-		d.day = 1
-		d.month++
-		if d.month > time.December {
-			d.month = time.January
-			d.year++
-		}
+func (m calendarMonth) next() calendarMonth {
+	m.firstWeekday = time.Weekday((int(m.firstWeekday) + daysIn(m.month, m.year)) % 7)
+	m.month++
+	if m.month > time.December {
+		m.month = time.January
+		m.year++
 	}
-	return d
+	return m
 }
 
-// add moves forward n days.
-func (d civilDay) add(n int) civilDay {
-	d.weekday = time.Weekday((int(d.weekday) + n) % 7)
-	d.day += n
-	for d.day > daysIn(d.month, d.year) {
-		d.day -= daysIn(d.month, d.year)
-		d.month++
-		if d.month > time.December {
-			d.month = time.January
-			d.year++
-		}
+// weekStride[k] holds the days 1+k, 8+k, 15+k, 22+k and 29+k: the days of
+// a month falling on the weekday k days after the 1st's.
+var weekStride = func() (strides [7]bitset) {
+	for k := range strides {
+		strides[k] = rangeBits(1+k, 31, 7)
 	}
-	return d
+	return strides
+}()
+
+// daysOn is the set of days of the month falling on the given weekdays.
+func (m calendarMonth) daysOn(weekdays bitset) bitset {
+	var days bitset
+	for w := weekdays.first(); w >= 0; w = weekdays.next(w + 1) {
+		days |= weekStride[(w-int(m.firstWeekday)+7)%7]
+	}
+	return days
 }
 
-func (d civilDay) at(hour, minute, second int) time.Time {
-	return time.Date(d.year, d.month, d.day, hour, minute, second, 0, time.UTC)
+func (m calendarMonth) at(day, hour, minute, second int) time.Time {
+	return time.Date(m.year, m.month, day, hour, minute, second, 0, time.UTC)
 }
 
 func daysIn(m time.Month, year int) int {
@@ -295,6 +283,12 @@ func (b bitset) last() int { return 63 - bits.LeadingZeros64(uint64(b)) }
 // widestStep is the largest difference between consecutive members; 0 with
 // fewer than two members.
 func (b bitset) widestStep() int {
+	if b == 0 {
+		return 0
+	}
+	if run := b >> b.first(); run&(run+1) == 0 { // one run of consecutive values
+		return min(1, b.last()-b.first())
+	}
 	widest := 0
 	for v := b.first(); v >= 0; {
 		n := b.next(v + 1)
