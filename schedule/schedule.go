@@ -29,7 +29,7 @@
 // Exactly 5 whitespace-separated fields (minute hour day-of-month month
 // day-of-week) or a descriptor such as @daily, parsed by
 // github.com/robfig/cron/v3 (ParseStandard) with its semantics: when neither
-// day field is a plain `*`, a day matches either of them. @every is refused:
+// day field is `*` or `?`, a day matches either of them. @every is refused:
 // it counts from when the timer started, which no calendar can express.
 // Anything else is read as a calendar expression; a calendar expression has
 // at most 4 fields, so the two forms never overlap.
