@@ -51,7 +51,7 @@ func createArchive(path, compression string) (*archiveWriter, error) {
 	a := &archiveWriter{file: f, sum: sha256.New()}
 	a.buffered = bufio.NewWriterSize(io.MultiWriter(f, a.sum, (*counter)(&a.stored)), 256<<10)
 	if compression == CompressionGzip {
-		a.compressor = gzip.NewWriter(a.buffered)
+		a.compressor, _ = gzip.NewWriterLevel(a.buffered, gzip.BestSpeed)
 	}
 	return a, nil
 }
@@ -160,6 +160,7 @@ func (t *tail) String() string { return string(t.buf) }
 // skipped (their daemons recreate them); devices and FIFOs fail the source.
 func writeTar(ctx context.Context, w io.Writer, base string, paths []string) error {
 	tw := tar.NewWriter(w)
+	buf := make([]byte, 256<<10) // one copy buffer for every file
 	for _, rel := range paths {
 		err := filepath.WalkDir(filepath.Join(base, rel), func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -172,7 +173,7 @@ func writeTar(ctx context.Context, w io.Writer, base string, paths []string) err
 			if err != nil {
 				return err
 			}
-			return writeTarEntry(tw, base, path, info)
+			return writeTarEntry(tw, base, path, info, buf)
 		})
 		if err != nil {
 			return fmt.Errorf("archive %s: %w", filepath.Join(base, rel), err)
@@ -181,7 +182,7 @@ func writeTar(ctx context.Context, w io.Writer, base string, paths []string) err
 	return tw.Close()
 }
 
-func writeTarEntry(tw *tar.Writer, base, path string, info fs.FileInfo) error {
+func writeTarEntry(tw *tar.Writer, base, path string, info fs.FileInfo, buf []byte) error {
 	link := ""
 	switch mode := info.Mode(); {
 	case mode&fs.ModeSocket != 0:
@@ -224,8 +225,12 @@ func writeTarEntry(tw *tar.Writer, base, path string, info fs.FileInfo) error {
 	defer func() { _ = f.Close() }()
 	// Exactly the size in the header: a file that grows while it is read is
 	// cut there; one that shrinks fails the source.
-	if _, err := io.CopyN(tw, f, hdr.Size); err != nil {
-		return fmt.Errorf("%s changed while it was read: %w", path, err)
+	n, err := io.CopyBuffer(tw, io.LimitReader(f, hdr.Size), buf)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if n < hdr.Size {
+		return fmt.Errorf("%s shrank while it was read", path)
 	}
 	return nil
 }

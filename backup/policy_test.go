@@ -88,7 +88,7 @@ func TestLoadPolicy(t *testing.T) {
 	}
 	file := write("terminusdb.json", string(raw))
 	write("other.json", string(raw))
-	write("typo.json", `{"name":"typo","destinaton":"/x"}`)
+	write("typo.json", `{"name":"typo","destination_dir":"/x"}`)
 	write("invalid.json", `{"name":"invalid","destination":"rel","sources":[{"name":"a","command":["true"]}]}`)
 
 	for _, nameOrFile := range []string{"terminusdb", file} {
@@ -104,7 +104,7 @@ func TestLoadPolicy(t *testing.T) {
 		"":            "no policy given",
 		"missing":     "no such file",
 		"other":       `declares name "terminusdb", expected "other"`,
-		"typo":        `unknown field "destinaton"`,
+		"typo":        `unknown field "destination_dir"`,
 		"invalid":     "destination:",
 		"bad name!":   "policy name",
 		"../../etc/x": "no such file",

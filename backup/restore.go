@@ -142,8 +142,12 @@ func (pl *placement) restoreAside() {
 }
 
 // newPlacement creates the staging directory beside target, so that the
-// final renames never cross a file system.
-func newPlacement(id, target string) (*placement, error) {
+// final renames never cross a file system. A target that overlaps the
+// backups' destination is refused: a restore never writes among backups.
+func newPlacement(destination, id, target string) (*placement, error) {
+	if within(target, destination) || within(destination, target) {
+		return nil, fmt.Errorf("target %s overlaps the destination %s", target, destination)
+	}
 	parent := filepath.Dir(target)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
@@ -170,7 +174,7 @@ func stageSource(dir, id string, s SourceMetadata, compression, to string) ([]*p
 		r = gz
 	}
 	if s.Kind == KindCommand {
-		pl, err := newPlacement(id, filepath.Join(to, strings.TrimSuffix(s.File, ".gz")))
+		pl, err := newPlacement(filepath.Dir(dir), id, filepath.Join(to, strings.TrimSuffix(s.File, ".gz")))
 		if err != nil {
 			return nil, err
 		}
@@ -180,7 +184,7 @@ func stageSource(dir, id string, s SourceMetadata, compression, to string) ([]*p
 	if to != "" {
 		base = to
 	}
-	return stageTar(id, base, s.Paths, r)
+	return stageTar(filepath.Dir(dir), id, base, s.Paths, r)
 }
 
 func writeStream(path string, r io.Reader) error {
@@ -198,7 +202,7 @@ func writeStream(path string, r io.Reader) error {
 // stageTar extracts a paths archive: each path P gets its own staging
 // directory beside base/P, opened as an os.Root, and every entry must lie
 // below one of the paths.
-func stageTar(id, base string, paths []string, r io.Reader) ([]*placement, error) {
+func stageTar(destination, id, base string, paths []string, r io.Reader) ([]*placement, error) {
 	var pls []*placement
 	roots := map[string]*os.Root{}
 	defer func() {
@@ -210,7 +214,7 @@ func stageTar(id, base string, paths []string, r io.Reader) ([]*placement, error
 		if !filepath.IsLocal(rel) {
 			return pls, fmt.Errorf("path %q in metadata is not below the base directory", rel)
 		}
-		pl, err := newPlacement(id, filepath.Join(base, rel))
+		pl, err := newPlacement(destination, id, filepath.Join(base, rel))
 		if err != nil {
 			return pls, err
 		}

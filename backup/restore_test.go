@@ -130,6 +130,8 @@ func TestRestoreOptionsAreChecked(t *testing.T) {
 		{res.ID, RestoreOptions{Source: "nope", To: t.TempDir()}, `no source "nope"`},
 		{"20000101T000000Z", RestoreOptions{To: t.TempDir()}, "no such backup"},
 		{"../../etc", RestoreOptions{To: t.TempDir()}, "not a backup ID"},
+		{res.ID, RestoreOptions{To: p.Destination}, "overlaps the destination"},
+		{res.ID, RestoreOptions{To: filepath.Join(p.Destination, res.ID)}, "overlaps the destination"},
 	} {
 		if _, err := Restore(p, tt.id, tt.opts); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 			t.Errorf("restore %s %+v: got %v, want %q", tt.id, tt.opts, err, tt.wantErr)
