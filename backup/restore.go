@@ -76,15 +76,24 @@ func Restore(p *Policy, id string, opts RestoreOptions) ([]Restored, error) {
 		}
 		restored = append(restored, r)
 	}
+	if err := placeAll(staged); err != nil {
+		return nil, fmt.Errorf("restore backup %s: %w (nothing was changed)", id, err)
+	}
+	return restored, nil
+}
+
+// placeAll moves every staged target into place, or, when one fails, puts
+// back the ones already moved.
+func placeAll(staged []*placement) error {
 	for i, pl := range staged {
 		if err := pl.place(); err != nil {
 			for _, done := range slices.Backward(staged[:i]) {
 				done.undo()
 			}
-			return nil, fmt.Errorf("restore backup %s: %w (nothing was changed)", id, err)
+			return err
 		}
 	}
-	return restored, nil
+	return nil
 }
 
 func chooseSources(md *Metadata, opts RestoreOptions) ([]SourceMetadata, error) {

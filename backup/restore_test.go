@@ -138,3 +138,33 @@ func TestRestoreOptionsAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedPlacementPutsEverythingBack: when the second of two targets
+// cannot be moved into place, the first, already replaced, is put back.
+func TestFailedPlacementPutsEverythingBack(t *testing.T) {
+	dir := t.TempDir()
+	var staged []*placement
+	for _, name := range []string{"first", "second"} {
+		target := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Join(target, "inside"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(target, "inside", "live"), []byte("live "+name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pl, err := newPlacement("/nonexistent/destination", "20260101T000000Z", target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		staged = append(staged, pl)
+	}
+	if err := os.WriteFile(staged[0].staged(), []byte("restored first"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// staged[1] has nothing staged: its rename into place fails.
+	before := snapshot(t, dir)
+	if err := placeAll(staged); err == nil {
+		t.Fatal("placing a missing staged target succeeded")
+	}
+	assertSameTree(t, before, snapshot(t, dir))
+}
