@@ -68,6 +68,11 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 			"fmt":      command(&fmtCommand{m}),
 			"import":   command(&importCommand{m}),
 			"graph":    command(&graphCommand{m}),
+
+			"backup run":     command(&backupCommand{meta: m, verb: "run"}),
+			"backup list":    command(&backupCommand{meta: m, verb: "list"}),
+			"backup verify":  command(&backupCommand{meta: m, verb: "verify"}),
+			"backup restore": command(&backupCommand{meta: m, verb: "restore"}),
 		},
 	}
 	code, err := c.Run()

@@ -1,0 +1,73 @@
+// Package backup is the backup agent behind `spice backup run|list|verify|restore`.
+// It runs on the host that holds the backups (the binary that
+// spice_backup_policy installs there), as root, on local files only.
+//
+// # Policy file
+//
+// A policy is JSON (Policy), written by spice_backup_policy to
+// /etc/spice/backup/NAME.json (PolicyDir, or SPICE_BACKUP_POLICY_DIR):
+//
+//	{
+//	  "name": "terminusdb",
+//	  "schedule": "*-*-* 02:00:00",
+//	  "destination": "/var/backups/spice/terminusdb",
+//	  "retention": {"days": 7, "min_keep": 3},
+//	  "sources": [
+//	    {"name": "config", "base_dir": "/etc", "paths": ["spice", "nginx/sites-available"]},
+//	    {"name": "db", "command": ["terminusdb", "bundle", "admin/spice", "-o", "/dev/stdout"]}
+//	  ],
+//	  "compression": "gzip",
+//	  "metrics_file": "/var/lib/node_exporter/textfile/spice_backup_terminusdb.prom"
+//	}
+//
+// Unknown fields are refused. Compression is "gzip" (default) or "none";
+// gzip runs at level 1 (BestSpeed): about 3.5x faster than the default
+// level on incompressible data such as database bundles, which keeps a
+// nightly run short on a two-core host (see BenchmarkRun).
+//
+// # Layout of the destination
+//
+//	DESTINATION/.spice-backup.lock        flock held by run, prune, restore (holds the PID)
+//	DESTINATION/20261129T093000Z/         one backup, named by its UTC start (second
+//	                                      precision; "-1", "-2"... within the same second)
+//	    config.tar.gz                     a paths source: tar of the paths, names relative to base_dir
+//	    db.out.gz                         a command source: its standard output
+//	    metadata.json                     written last, atomically: the backup is complete
+//	    FAILED                            instead of metadata.json: the reason the run failed
+//
+// A directory without metadata.json is never counted: not listed as
+// complete, never verified, restored, reported as the last success or
+// protected by retention. A failed run keeps only its FAILED file.
+//
+// # Retention
+//
+// After a successful run, backups whose ID timestamp is older than
+// retention.days are removed, whatever their status, except the newest
+// max(min_keep, 1) complete ones: the newest successful backup survives
+// even when it is older than the window. days = 0 keeps everything. A
+// failed run prunes nothing, so a broken job never eats the good backups.
+// Only direct children of the destination that are real directories
+// named like a backup ID are ever removed.
+//
+// # Restore
+//
+// Restore verifies every checksum first and refuses a corrupt or incomplete
+// backup. Each restored path P (base_dir/P, or To/P) is extracted into a
+// staging directory beside it, and once every source is staged each target
+// is moved aside, the new one renamed in, and the old one removed; a failure
+// renames back what was already moved. Parent directories of a target are
+// created when missing. A command source is written, decompressed, to
+// To/NAME.out (To is required): a TerminusDB bundle is then loaded by the
+// operator with `terminusdb unbundle DB FILE`. Archive entries that are
+// absolute, contain "..", lie outside the source's paths, go through a
+// symlink or are hard links or devices are refused.
+//
+// # Metrics
+//
+// With metrics_file set, every run rewrites it atomically in node_exporter
+// textfile format: spice_backup_last_run_success,
+// spice_backup_last_run_duration_seconds, spice_backup_backups and, once a
+// complete backup exists, spice_backup_last_success_timestamp_seconds,
+// spice_backup_last_duration_seconds and spice_backup_last_size_bytes, each
+// labelled {policy="NAME"}.
+package backup

@@ -1,0 +1,53 @@
+package backup
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// writeMetrics rewrites the policy's metrics file (if any) in node_exporter
+// textfile format, atomically: node_exporter never reads half a file. The
+// last-success gauges come from the newest complete backup on disk, so they
+// stay right after a failed run. Policy names need no label escaping: they
+// are restricted to [A-Za-z0-9._-].
+func writeMetrics(p *Policy, success bool, runSeconds float64) error {
+	if p.MetricsFile == "" {
+		return nil
+	}
+	backups, err := List(p)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	gauge := func(name, help string, value float64) {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s{policy=%q} %s\n", name, help, name, name, p.Name, strconv.FormatFloat(value, 'f', -1, 64))
+	}
+	gauge("spice_backup_last_run_success", "1 if the last backup run succeeded, 0 if it failed.", boolGauge(success))
+	gauge("spice_backup_last_run_duration_seconds", "Duration of the last backup run, successful or not.", runSeconds)
+	complete := 0
+	var newest *Backup
+	for i := range backups {
+		if backups[i].Complete() {
+			complete++
+			newest = &backups[i]
+		}
+	}
+	gauge("spice_backup_backups", "Complete backups in the destination.", float64(complete))
+	if newest != nil {
+		gauge("spice_backup_last_success_timestamp_seconds", "Start time of the newest complete backup (its ID), Unix seconds.", float64(newest.Time.Unix()))
+		gauge("spice_backup_last_duration_seconds", "Duration of the newest complete backup.", newest.DurationSeconds)
+		gauge("spice_backup_last_size_bytes", "Stored size of the newest complete backup.", float64(newest.Bytes))
+	}
+	if err := writeAtomic(p.MetricsFile, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("write metrics file of policy %s: %w", p.Name, err)
+	}
+	return nil
+}
+
+func boolGauge(v bool) float64 {
+	if v {
+		return 1
+	}
+	return 0
+}

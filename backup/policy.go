@@ -1,0 +1,217 @@
+package backup
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// PolicyDir is where a bare policy NAME is looked up (NAME.json). The
+// environment variable SPICE_BACKUP_POLICY_DIR overrides it, for tests and
+// for hosts that keep policies elsewhere.
+var PolicyDir = "/etc/spice/backup"
+
+// Compression values of Policy.Compression. The empty string means gzip.
+const (
+	CompressionGzip = "gzip"
+	CompressionNone = "none"
+)
+
+// Policy is one backup policy: the JSON file that spice_backup_policy writes
+// to /etc/spice/backup/NAME.json and that `spice backup` reads.
+type Policy struct {
+	// Name identifies the policy: file names, unit names, metric labels.
+	Name string `json:"name"`
+	// Schedule is the systemd calendar expression (or cron line) of the
+	// timer; the agent itself does not read it.
+	Schedule string `json:"schedule,omitempty"`
+	// Destination is the absolute directory that holds one directory per backup.
+	Destination string    `json:"destination"`
+	Retention   Retention `json:"retention"`
+	Sources     []Source  `json:"sources"`
+	// Compression of every archive: "gzip" (default, also when empty) or "none".
+	Compression string `json:"compression,omitempty"`
+	// MetricsFile, when set, is rewritten after every run in node_exporter
+	// textfile format.
+	MetricsFile string `json:"metrics_file,omitempty"`
+}
+
+// Retention says how long backups are kept.
+type Retention struct {
+	// Days: backups whose ID timestamp is older than this many days are
+	// pruned after a successful run. 0 keeps them forever.
+	Days int `json:"days"`
+	// MinKeep: the newest MinKeep successful backups are kept whatever their
+	// age. The newest successful backup is always kept, even with MinKeep 0.
+	MinKeep int `json:"min_keep"`
+}
+
+// Source is one thing backed up into one archive: either Paths below BaseDir
+// (a tar archive) or the standard output of Command (argv, no shell).
+type Source struct {
+	Name    string   `json:"name"`
+	Paths   []string `json:"paths,omitempty"`
+	BaseDir string   `json:"base_dir,omitempty"`
+	Command []string `json:"command,omitempty"`
+}
+
+// IsCommand reports whether the source saves a command's standard output.
+func (s Source) IsCommand() bool { return len(s.Command) > 0 }
+
+// safeName: usable as a file name, a systemd unit name part and a Prometheus
+// label value without escaping.
+var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// LoadPolicy reads and validates a policy. nameOrFile is a path when it
+// contains a slash or ends in ".json"; otherwise it is a policy name looked up
+// as NAME.json in SPICE_BACKUP_POLICY_DIR or PolicyDir, and the file must
+// declare that same name.
+func LoadPolicy(nameOrFile string) (*Policy, error) {
+	if nameOrFile == "" {
+		return nil, errors.New("no policy given: pass a policy file or a name under " + policyDir())
+	}
+	path, byName := nameOrFile, false
+	if !strings.Contains(nameOrFile, "/") && !strings.HasSuffix(nameOrFile, ".json") {
+		if !safeName.MatchString(nameOrFile) {
+			return nil, fmt.Errorf("policy name %q: must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", nameOrFile)
+		}
+		path, byName = filepath.Join(policyDir(), nameOrFile+".json"), true
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read backup policy: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var p Policy
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("backup policy %s: %w", path, err)
+	}
+	if byName && p.Name != nameOrFile {
+		return nil, fmt.Errorf("backup policy %s declares name %q, expected %q", path, p.Name, nameOrFile)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("backup policy %s: %w", path, err)
+	}
+	return &p, nil
+}
+
+func policyDir() string {
+	if dir := os.Getenv("SPICE_BACKUP_POLICY_DIR"); dir != "" {
+		return dir
+	}
+	return PolicyDir
+}
+
+// Validate checks the policy and returns every problem found, each naming
+// the attribute (as spelled in HCL and JSON) and the reason.
+func (p *Policy) Validate() error {
+	var errs []error
+	bad := func(attr, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{attr}, args...)...))
+	}
+	if !safeName.MatchString(p.Name) {
+		bad("name", "%q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", p.Name)
+	}
+	checkAbsolute := func(attr, dir string) bool {
+		switch {
+		case dir == "":
+			bad(attr, "is required")
+		case !filepath.IsAbs(dir):
+			bad(attr, "%q must be an absolute path", dir)
+		case filepath.Clean(dir) != dir:
+			bad(attr, "%q must be a clean path (no trailing slash, '.', '..' or '//')", dir)
+		default:
+			return true
+		}
+		return false
+	}
+	destOK := checkAbsolute("destination", p.Destination)
+	if destOK && p.Destination == "/" {
+		bad("destination", "must not be /")
+		destOK = false
+	}
+	if p.Retention.Days < 0 {
+		bad("retention.days", "must not be negative, got %d", p.Retention.Days)
+	}
+	if p.Retention.MinKeep < 0 {
+		bad("retention.min_keep", "must not be negative, got %d", p.Retention.MinKeep)
+	}
+	switch p.Compression {
+	case "", CompressionGzip, CompressionNone:
+	default:
+		bad("compression", "%q is not supported: use %q or %q", p.Compression, CompressionGzip, CompressionNone)
+	}
+	if p.MetricsFile != "" {
+		checkAbsolute("metrics_file", p.MetricsFile)
+	}
+	if len(p.Sources) == 0 {
+		bad("sources", "at least one source is required")
+	}
+	seen := map[string]bool{}
+	for i, s := range p.Sources {
+		attr := fmt.Sprintf("sources[%d]", i)
+		if !safeName.MatchString(s.Name) {
+			bad(attr+".name", "%q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", s.Name)
+		} else if seen[s.Name] {
+			bad(attr+".name", "%q is used by another source", s.Name)
+		}
+		seen[s.Name] = true
+		switch {
+		case s.IsCommand() && (len(s.Paths) > 0 || s.BaseDir != ""):
+			bad(attr, "set either command or paths with base_dir, not both")
+		case s.IsCommand():
+			if s.Command[0] == "" {
+				bad(attr+".command", "the program (first element) must not be empty")
+			}
+		case len(s.Paths) == 0:
+			bad(attr, "set either command or paths with base_dir")
+		default:
+			if checkAbsolute(attr+".base_dir", s.BaseDir) {
+				errs = append(errs, checkPaths(attr, s, p.Destination, destOK)...)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkPaths: each path stays below base_dir, no path contains another (an
+// archive entry must belong to exactly one path on restore), and the
+// destination is neither inside a backed-up path nor holds one.
+func checkPaths(attr string, s Source, destination string, destOK bool) []error {
+	var errs []error
+	for j, rel := range s.Paths {
+		pattr := fmt.Sprintf("%s.paths[%d]", attr, j)
+		if !filepath.IsLocal(rel) || filepath.Clean(rel) != rel || rel == "." {
+			errs = append(errs, fmt.Errorf("%s: %q must be a clean relative path below base_dir (no '..', no leading '/', not '.')", pattr, rel))
+			continue
+		}
+		for k, other := range s.Paths[:j] {
+			if within(rel, other) || within(other, rel) {
+				errs = append(errs, fmt.Errorf("%s: %q overlaps %s.paths[%d] %q", pattr, rel, attr, k, other))
+			}
+		}
+		full := filepath.Join(s.BaseDir, rel)
+		if destOK && (within(destination, full) || within(full, destination)) {
+			errs = append(errs, fmt.Errorf("%s: %q overlaps the destination %q", pattr, full, destination))
+		}
+	}
+	return errs
+}
+
+// within reports whether path is dir or below it (both clean, same kind).
+func within(path, dir string) bool {
+	return path == dir || strings.HasPrefix(path, strings.TrimSuffix(dir, "/")+"/")
+}
+
+func (p *Policy) compression() string {
+	if p.Compression == "" {
+		return CompressionGzip
+	}
+	return p.Compression
+}

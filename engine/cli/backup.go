@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spice-harvester/terraform-provider-spice/backup"
+)
+
+// backupCommand is one verb of `spice backup`: a thin front over package
+// backup, run on the host that holds the backups.
+type backupCommand struct {
+	meta
+	verb string
+}
+
+var backupVerbs = map[string]struct{ synopsis, usage, help string }{
+	"run": {
+		"Make a backup now, then apply retention",
+		"backup run -policy FILE|NAME [-timeout DURATION]",
+		"Backs up every source of the policy into a new directory under its\n  destination, writes metadata.json last, prunes old backups and updates\n  the metrics file. Exits 1 if any source fails (the backup is marked FAILED).",
+	},
+	"list": {
+		"List the backups of a policy",
+		"backup list -policy FILE|NAME [-json]",
+		"Lists every backup directory, oldest first, with its status (complete,\n  failed, incomplete). -json prints an array of objects with id, time,\n  status, bytes, duration_seconds, reason and path.",
+	},
+	"verify": {
+		"Check a backup's checksums",
+		"backup verify -policy FILE|NAME ID",
+		"Checks that the backup is complete and that every archive has the size\n  and SHA-256 recorded in metadata.json. Exits 1 otherwise.",
+	},
+	"restore": {
+		"Restore a backup (verified first)",
+		"backup restore -policy FILE|NAME ID [-source NAME] [-to DIR]",
+		"Verifies the backup, extracts into staging directories beside the targets\n  and renames into place; a corrupt backup changes nothing. Paths sources go\n  back below their base_dir, or below -to DIR. A command source is written to\n  DIR/NAME.out and needs -to (a TerminusDB bundle is then loaded with\n  `terminusdb unbundle DB FILE`).",
+	},
+}
+
+func (c *backupCommand) Synopsis() string { return backupVerbs[c.verb].synopsis }
+func (c *backupCommand) Help() string {
+	v := backupVerbs[c.verb]
+	return fmt.Sprintf("Usage: spice %s\n\n  %s\n\n  -policy takes a policy file or a policy name under %s.", v.usage, v.help, backup.PolicyDir)
+}
+
+func (c *backupCommand) Run(args []string) int {
+	fs := flag.NewFlagSet("backup "+c.verb, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.Usage = func() { fmt.Fprintln(c.stderr, c.Help()) }
+	policy := fs.String("policy", "", "policy file or name")
+	var timeout time.Duration
+	var asJSON bool
+	var opts backup.RestoreOptions
+	switch c.verb {
+	case "run":
+		fs.DurationVar(&timeout, "timeout", 0, "give up after this long (0: no limit)")
+	case "list":
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	case "restore":
+		fs.StringVar(&opts.Source, "source", "", "restore only this source")
+		fs.StringVar(&opts.To, "to", "", "restore below this directory")
+	}
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 1
+	}
+	wantArgs := 0
+	if c.verb == "verify" || c.verb == "restore" {
+		wantArgs = 1
+	}
+	if len(pos) != wantArgs {
+		return c.errorf("wrong number of arguments %q\n\nUsage: spice %s", pos, backupVerbs[c.verb].usage)
+	}
+	if *policy == "" {
+		return c.errorf("-policy is required: a policy file or a policy name under %s", backup.PolicyDir)
+	}
+	p, err := backup.LoadPolicy(*policy)
+	if err != nil {
+		return c.errorf("%s", err)
+	}
+	switch c.verb {
+	case "run":
+		return c.run(p, timeout)
+	case "list":
+		return c.list(p, asJSON)
+	case "verify":
+		md, err := backup.Verify(p, pos[0])
+		if err != nil {
+			return c.errorf("%s", err)
+		}
+		fmt.Fprintf(c.stdout, "Backup %s of policy %s is intact: %d sources, %s verified.\n", md.ID, p.Name, len(md.Sources), humanBytes(md.Bytes))
+		return 0
+	default:
+		restored, err := backup.Restore(p, pos[0], opts)
+		if err != nil {
+			return c.errorf("%s", err)
+		}
+		for _, r := range restored {
+			fmt.Fprintf(c.stdout, "Restored source %s of backup %s: %s\n", r.Source, pos[0], strings.Join(r.Targets, ", "))
+		}
+		return 0
+	}
+}
+
+func (c *backupCommand) run(p *backup.Policy, timeout time.Duration) int {
+	// SIGTERM (systemd stopping the unit) and SIGINT end the source's
+	// command and mark the backup failed instead of leaving it half-written.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	res, err := backup.Run(ctx, p, backup.Options{Version: c.version})
+	if res != nil && res.Metadata != nil {
+		md := res.Metadata
+		fmt.Fprintf(c.stdout, "Backup %s of policy %s complete: %d sources, %s in %s.\n",
+			md.ID, p.Name, len(md.Sources), humanBytes(md.Bytes), seconds(md.DurationSeconds))
+		for _, id := range res.Pruned {
+			fmt.Fprintf(c.stdout, "Pruned backup %s (retention %d days).\n", id, p.Retention.Days)
+		}
+	}
+	if err != nil {
+		return c.errorf("%s", err)
+	}
+	return 0
+}
+
+func (c *backupCommand) list(p *backup.Policy, asJSON bool) int {
+	backups, err := backup.List(p)
+	if err != nil {
+		return c.errorf("%s", err)
+	}
+	if asJSON {
+		if backups == nil {
+			backups = []backup.Backup{}
+		}
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(backups); err != nil {
+			return c.errorf("%s", err)
+		}
+		return 0
+	}
+	if len(backups) == 0 {
+		fmt.Fprintf(c.stdout, "No backups of policy %s in %s.\n", p.Name, p.Destination)
+		return 0
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tSIZE\tDURATION\tAGE")
+	now := time.Now()
+	for _, b := range backups {
+		size, took := "-", "-"
+		if b.Complete() {
+			size, took = humanBytes(b.Bytes), seconds(b.DurationSeconds)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", b.ID, b.Status, size, took, age(now.Sub(b.Time)))
+	}
+	if err := tw.Flush(); err != nil {
+		return c.errorf("%s", err)
+	}
+	return 0
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+func seconds(s float64) string {
+	return time.Duration(s * float64(time.Second)).Round(time.Millisecond).String()
+}
+
+// age is a coarse "how long ago": days and hours, hours and minutes, or
+// minutes.
+func age(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "in the future"
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd%dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%dm", d/time.Hour, d%time.Hour/time.Minute)
+	default:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+}
