@@ -118,7 +118,7 @@ func assessRPO(o Objective, policies []PolicyFacts, now time.Time, v *verdict) (
 			rpo := p.MaxGap + p.LastDuration
 			worstAchievable = max(worstAchievable, rpo)
 			if rpo > o.RPO+Tolerance || o.RPO == 0 {
-				msg := fmt.Sprintf("%s schedule of policy %s leaves gaps of %s", p.Schedule, p.Name, p.MaxGap)
+				msg := fmt.Sprintf("policy %s: schedule %q leaves gaps of %s", p.Name, p.Schedule, p.MaxGap)
 				if p.LastDuration > 0 {
 					msg += fmt.Sprintf(" plus %s for the backup itself", p.LastDuration.Round(time.Second))
 				}

@@ -30,7 +30,7 @@ func TestAssess(t *testing.T) {
 			policies:  []PolicyFacts{daily},
 			drill:     &Journal{Success: true, DurationSeconds: 600, Policies: []DrilledPolicy{{Name: "daily"}}},
 			status:    StatusBreached, rpo: d(24*hour + 2*time.Minute), obs: d(3 * hour), rto: d(10 * time.Minute),
-			findings: []string{"daily schedule of policy daily leaves gaps of 24h0m0s plus 2m0s for the backup itself; rpo is 1h0m0s",
+			findings: []string{`policy daily: schedule "daily" leaves gaps of 24h0m0s plus 2m0s for the backup itself; rpo is 1h0m0s`,
 				"the newest backup of policy daily is 3h0m0s old; rpo is 1h0m0s"},
 		},
 		{
@@ -93,7 +93,7 @@ func TestAssess(t *testing.T) {
 			policies:  []PolicyFacts{hourly, daily},
 			drill:     &Journal{Success: true, DurationSeconds: 60, Policies: []DrilledPolicy{{Name: "daily"}, {Name: "hourly"}}},
 			status:    StatusBreached, rpo: d(24*hour + 2*time.Minute), obs: d(3 * hour), rto: d(time.Minute),
-			findings: []string{"daily schedule of policy daily leaves gaps of 24h0m0s"},
+			findings: []string{`policy daily: schedule "daily" leaves gaps of 24h0m0s`},
 		},
 	}
 	for _, tc := range tests {

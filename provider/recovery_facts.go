@@ -1,0 +1,143 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spice-harvester/terraform-provider-spice/host"
+	"github.com/spice-harvester/terraform-provider-spice/recovery"
+	"github.com/spice-harvester/terraform-provider-spice/schedule"
+)
+
+// defaultBinaryPath is where spice_backup_policy installs the agent.
+const defaultBinaryPath = "/usr/local/bin/spice"
+
+// plannedPolicy is what a spice_backup_policy of this run declares, so
+// that an objective referring to it is judged on the schedule about to be
+// applied rather than the one installed on the host (or none yet).
+type plannedPolicy struct {
+	Schedule   string
+	BinaryPath string
+}
+
+// plannedPolicies holds, per host, the policies planned in this provider
+// process. Terraform and spice plan a policy before an objective that
+// refers to it (backup_policies = [spice_backup_policy.x.name]).
+var plannedPolicies sync.Map // host.Host -> *sync.Map (name -> plannedPolicy)
+
+func recordPlannedPolicy(h host.Host, name string, p plannedPolicy) {
+	m, _ := plannedPolicies.LoadOrStore(h, &sync.Map{})
+	m.(*sync.Map).Store(name, p)
+}
+
+func lookupPlannedPolicy(h host.Host, name string) (plannedPolicy, bool) {
+	m, ok := plannedPolicies.Load(h)
+	if !ok {
+		return plannedPolicy{}, false
+	}
+	p, ok := m.(*sync.Map).Load(name)
+	if !ok {
+		return plannedPolicy{}, false
+	}
+	return p.(plannedPolicy), true
+}
+
+// installedPolicy is the part of /etc/spice/backup/NAME.json an objective
+// reads.
+type installedPolicy struct {
+	Schedule string `json:"schedule"`
+}
+
+// listedBackup is one entry of `spice backup list -json`.
+type listedBackup struct {
+	ID              string    `json:"id"`
+	Time            time.Time `json:"time"`
+	Status          string    `json:"status"`
+	DurationSeconds float64   `json:"duration_seconds"`
+}
+
+// policyFacts gathers what the host says of one policy: its schedule (as
+// planned in this run, else as installed) and its newest complete backup,
+// listed by the agent installed on the host, so that listing has one
+// implementation.
+func policyFacts(ctx context.Context, h host.Host, name string, now time.Time) recovery.PolicyFacts {
+	f := recovery.PolicyFacts{Name: name}
+	binary := defaultBinaryPath
+	planned, ok := lookupPlannedPolicy(h, name)
+	if ok {
+		f.Schedule = planned.Schedule
+		if planned.BinaryPath != "" {
+			binary = planned.BinaryPath
+		}
+	} else if b, err := h.ReadFile(ctx, "/etc/spice/backup/"+name+".json"); err == nil {
+		var p installedPolicy
+		if json.Unmarshal(b, &p) == nil {
+			f.Schedule = p.Schedule
+		}
+	}
+	if s, err := schedule.Parse(f.Schedule); err == nil && f.Schedule != "" {
+		f.MaxGap = schedule.MaxGap(s, now)
+	}
+	if h.Root() != "/" {
+		f.Unreadable = "the provider manages an image, where no backups run"
+		return f
+	}
+	res, err := h.Run(ctx, host.Command{Argv: []string{binary, "backup", "list", "-json", "-policy", name}})
+	if err != nil {
+		f.Unreadable = agentError(binary, h, err)
+		return f
+	}
+	var backups []listedBackup
+	if err := json.Unmarshal(res.Stdout, &backups); err != nil {
+		f.Unreadable = fmt.Sprintf("%s backup list printed no backup list: %v", binary, err)
+		return f
+	}
+	for _, b := range backups { // oldest first
+		if b.Status == "complete" {
+			f.Newest = b.Time
+			f.LastDuration = time.Duration(b.DurationSeconds * float64(time.Second))
+		}
+	}
+	return f
+}
+
+// agentError says briefly why the agent could not answer; a policy not
+// applied yet is the common case.
+func agentError(binary string, h host.Host, err error) string {
+	var exit *host.ExitError
+	if errors.As(err, &exit) {
+		if exit.Result.ExitCode == 127 {
+			return fmt.Sprintf("%s is not installed on %s yet", binary, h.Name())
+		}
+		return strings.TrimSpace(lastLineOf(exit.Result.Stderr))
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Sprintf("%s is not installed on %s yet", binary, h.Name())
+	}
+	return err.Error()
+}
+
+func lastLineOf(b []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return lines[len(lines)-1]
+}
+
+// readJSONOnHost reads a small JSON record the host keeps; ok is false
+// when it is absent or unreadable.
+func readJSONOnHost[T any](ctx context.Context, h host.Host, path string, parse func([]byte) (*T, error)) (*T, bool) {
+	b, err := h.ReadFile(ctx, path)
+	if err != nil {
+		return nil, false
+	}
+	v, err := parse(b)
+	if err != nil {
+		return nil, false
+	}
+	return v, true
+}
