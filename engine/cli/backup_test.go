@@ -11,10 +11,12 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/backup"
 )
 
-// TestBackupVerbs drives spice backup run, list, verify and restore through
-// Run, with a policy given by name (SPICE_BACKUP_POLICY_DIR) and by file.
-func TestBackupVerbs(t *testing.T) {
-	dir := t.TempDir()
+// installTestPolicy installs a policy "app" (a small tree and a command's
+// output) where a bare name finds it, and returns the test's directory and
+// the policy file.
+func installTestPolicy(t *testing.T) (dir, policyFile string) {
+	t.Helper()
+	dir = t.TempDir()
 	src := filepath.Join(dir, "src")
 	if err := os.MkdirAll(filepath.Join(src, "conf"), 0o755); err != nil {
 		t.Fatal(err)
@@ -35,10 +37,17 @@ func TestBackupVerbs(t *testing.T) {
 	if err := os.MkdirAll(policyDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	policyFile := filepath.Join(policyDir, "app.json")
+	policyFile = filepath.Join(policyDir, "app.json")
 	if err := os.WriteFile(policyFile, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return dir, policyFile
+}
+
+// TestBackupVerbs drives spice backup run, list, verify and restore through
+// Run, with a policy given by name (SPICE_BACKUP_POLICY_DIR) and by file.
+func TestBackupVerbs(t *testing.T) {
+	dir, policyFile := installTestPolicy(t)
 
 	out, code := runCLI(t, "backup", "run", "-policy", "app")
 	if code != 0 || !strings.Contains(out, "complete: 2 sources") {
@@ -73,7 +82,7 @@ func TestBackupVerbs(t *testing.T) {
 	}
 
 	// A flipped byte: verify and restore exit 1, and the target is untouched.
-	archive := filepath.Join(p.Destination, id, "db.out.gz")
+	archive := filepath.Join(dir, "backups", id, "db.out.gz")
 	b, _ := os.ReadFile(archive)
 	b[len(b)/2] ^= 0x10
 	if err := os.WriteFile(archive, b, 0o600); err != nil {

@@ -73,6 +73,7 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 			"backup list":    command(&backupCommand{meta: m, verb: "list"}),
 			"backup verify":  command(&backupCommand{meta: m, verb: "verify"}),
 			"backup restore": command(&backupCommand{meta: m, verb: "restore"}),
+			"drill":          command(&drillCommand{m}),
 		},
 	}
 	code, err := c.Run()
