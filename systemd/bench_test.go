@@ -10,11 +10,12 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/health"
 	"github.com/spice-harvester/terraform-provider-spice/host"
 	"github.com/spice-harvester/terraform-provider-spice/systemd"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // startHTTPService installs and starts a python http.server serving /health
 // on port with the given Restart= and RestartSec=.
-func startHTTPService(b *testing.B, h host.Host, th interface{ Exec(testing.TB, ...string) string }, unit string, port int, restartSec time.Duration) {
+func startHTTPService(b *testing.B, h host.Host, th *testhosts.Host, unit string, port int, restartDelay time.Duration) {
 	ctx := context.Background()
 	th.Exec(b, "sh", "-c", "mkdir -p /srv/bench && echo ok > /srv/bench/health")
 	var u systemd.Unit
@@ -23,7 +24,7 @@ func startHTTPService(b *testing.B, h host.Host, th interface{ Exec(testing.TB, 
 	u.Add("Unit", "StartLimitIntervalSec", "0")
 	u.Add("Service", "ExecStart", fmt.Sprintf("/usr/bin/python3 -m http.server %d --bind 127.0.0.1 --directory /srv/bench", port))
 	u.Add("Service", "Restart", "always")
-	u.Add("Service", "RestartSec", systemd.TimeSpan(restartSec))
+	u.Add("Service", "RestartSec", systemd.TimeSpan(restartDelay))
 	content, err := u.Render()
 	if err != nil {
 		b.Fatal(err)
@@ -46,12 +47,12 @@ func startHTTPService(b *testing.B, h host.Host, th interface{ Exec(testing.TB, 
 func BenchmarkServiceCrashRecovery(b *testing.B) {
 	h, th := containerHost(b)
 	ctx := context.Background()
-	for i, restartSec := range []time.Duration{time.Second, 100 * time.Millisecond} {
-		b.Run("restart_sec="+restartSec.String(), func(b *testing.B) {
+	for i, restartDelay := range []time.Duration{time.Second, 100 * time.Millisecond} {
+		b.Run("restart_sec="+restartDelay.String(), func(b *testing.B) {
 			unit := fmt.Sprintf("spice-crash-%d.service", i)
 			port := 8100 + i
 			url := "http://127.0.0.1:" + strconv.Itoa(port) + "/health"
-			startHTTPService(b, h, th, unit, port, restartSec)
+			startHTTPService(b, h, th, unit, port, restartDelay)
 			if _, err := health.Wait(ctx, h, health.Check{URL: url, ExpectStatus: 200, Timeout: time.Second, Interval: 10 * time.Millisecond, StartPeriod: 10 * time.Second}); err != nil {
 				b.Fatal(err)
 			}

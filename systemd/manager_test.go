@@ -148,9 +148,9 @@ func TestVerbs(t *testing.T) {
 		return s
 	}
 	for _, step := range []struct {
-		verb         func(context.Context, host.Host, string) error
-		name         string
-		wantActive   string
+		verb          func(context.Context, host.Host, string) error
+		name          string
+		wantActive    string
 		wantFileState string
 	}{
 		{systemd.Enable, "enable", "inactive", "enabled"},

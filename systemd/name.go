@@ -51,7 +51,7 @@ func checkPrefix(full, prefix string) error {
 		return fmt.Errorf("unit name %q is %d characters long; systemd allows %d", full, len(full), maxUnitName)
 	}
 	for _, r := range prefix {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(":_.-@", r)) {
+		if !unitNameChar(r) {
 			return fmt.Errorf("unit name %q holds %q: systemd allows only letters, digits and \":_.-@\"", full, r)
 		}
 	}
@@ -64,4 +64,8 @@ func checkPrefix(full, prefix string) error {
 		}
 	}
 	return nil
+}
+
+func unitNameChar(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(":_.-@", r)
 }
