@@ -474,9 +474,6 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 	if status.NeedDaemonReload && !changed {
 		systemd.MarkWritten(r.host) // changed by someone else since the last reload
 	}
-	if err := systemd.Reload(ctx, r.host); err != nil {
-		return true, err
-	}
 	if enabled, known := status.Enabled(); !known || enabled != plan.Enabled.ValueBool() {
 		setEnabled := systemd.Disable
 		if plan.Enabled.ValueBool() {
@@ -485,6 +482,9 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 		if err := setEnabled(ctx, r.host, unit); err != nil {
 			return true, err
 		}
+	}
+	if err := systemd.Reload(ctx, r.host); err != nil {
+		return true, err
 	}
 	if !systemd.Live(r.host) {
 		plan.ActiveState, plan.MainPID = types.StringNull(), types.Int64Null()
@@ -633,8 +633,15 @@ func (r *serviceResource) remove(ctx context.Context, unit string) error {
 		if err := systemd.Stop(ctx, r.host, unit); err != nil {
 			return err
 		}
-		if err := systemd.ResetFailed(ctx, r.host, unit); err != nil {
+		// A failed unit stays loaded as failed after the stop; any other
+		// is unloaded by systemd at once.
+		if status, err = systemd.Show(ctx, r.host, unit); err != nil {
 			return err
+		}
+		if status.ActiveState == "failed" {
+			if err := systemd.ResetFailed(ctx, r.host, unit); err != nil {
+				return err
+			}
 		}
 	}
 	if enabled, known := status.Enabled(); known && enabled {

@@ -116,13 +116,18 @@ func showImage(ctx context.Context, h host.Host, unit string) (Status, error) {
 	return Status{UnitFileState: state}, nil
 }
 
-// systemctl runs a verb on units. Enable and disable work on the links
-// below the root in image mode; the others need a running systemd.
+// systemctl runs a verb on a unit. Enable and disable work on the links
+// (below the root in image mode); the others need a running systemd.
 func systemctl(ctx context.Context, h host.Host, verb, unit string) error {
 	argv := []string{"systemctl"}
+	links := verb == "enable" || verb == "disable"
 	switch {
-	case !Live(h) && (verb == "enable" || verb == "disable"):
+	case links && !Live(h):
 		argv = append(argv, "--root="+h.Root())
+	case links:
+		// The reload systemctl would run is left to Reload, shared
+		// with the unit files written at the same time.
+		argv = append(argv, "--no-reload")
 	case !Live(h):
 		return fmt.Errorf("systemctl %s %s on %s: image mode (root %s) starts and stops nothing", verb, unit, h.Name(), h.Root())
 	}
@@ -130,15 +135,22 @@ func systemctl(ctx context.Context, h host.Host, verb, unit string) error {
 	if _, err := h.Run(ctx, host.Command{Argv: argv}); err != nil {
 		return fmt.Errorf("systemctl %s %s on %s: %w", verb, unit, h.Name(), err)
 	}
+	if links {
+		MarkWritten(h)
+	}
 	return nil
 }
 
-// Enable links the unit into the targets of its [Install] section.
+// Enable links the unit into the targets of its [Install] section. Call
+// Reload afterwards: systemd sees the links (and reports the unit
+// enabled) from the next daemon-reload, which Enable leaves to Reload so
+// that it is shared.
 func Enable(ctx context.Context, h host.Host, unit string) error {
 	return systemctl(ctx, h, "enable", unit)
 }
 
-// Disable removes the unit's [Install] links.
+// Disable removes the unit's [Install] links; call Reload afterwards, as
+// for Enable.
 func Disable(ctx context.Context, h host.Host, unit string) error {
 	return systemctl(ctx, h, "disable", unit)
 }
@@ -226,9 +238,9 @@ func reloadStateOf(h host.Host) *reloadState {
 	return s.(*reloadState)
 }
 
-// MarkWritten records that a unit file on h changed outside WriteUnit and
-// RemoveUnit (or that systemd reported NeedDaemonReload), so the next
-// Reload runs.
+// MarkWritten records that a unit file or link on h changed outside
+// WriteUnit, RemoveUnit, Enable and Disable (or that systemd reported
+// NeedDaemonReload), so the next Reload runs.
 func MarkWritten(h host.Host) {
 	reloadStateOf(h).written.Add(1)
 }

@@ -163,6 +163,9 @@ func TestVerbs(t *testing.T) {
 		if err := step.verb(ctx, h, unit); err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
+		if err := systemd.Reload(ctx, h); err != nil { // after enable and disable, as documented
+			t.Fatal(err)
+		}
 		after := show()
 		if after.ActiveState != step.wantActive || after.UnitFileState != step.wantFileState {
 			t.Errorf("after %s: %+v", step.name, after)
