@@ -171,6 +171,7 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newFileResource,
 		newEnvFileResource,
 		newSecretResource,
+		newServiceResource,
 		newHostResource,
 		newSysctlResource,
 		newLimitsResource,

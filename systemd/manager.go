@@ -1,0 +1,269 @@
+package systemd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/spice-harvester/terraform-provider-spice/host"
+)
+
+// UnitDir is where administrators' units live and spice writes its own.
+const UnitDir = "/etc/systemd/system"
+
+// UnitPath is the file of a unit spice manages.
+func UnitPath(unit string) string { return UnitDir + "/" + unit }
+
+// Live reports whether h runs the systemd it holds: false in image mode,
+// where only files and links are managed.
+func Live(h host.Host) bool { return h.Root() == "/" }
+
+// Status is what systemd reports about a unit.
+type Status struct {
+	LoadState        string // loaded, not-found, bad-setting, masked, ...
+	ActiveState      string // active, inactive, failed, activating, deactivating, reloading
+	SubState         string // running, dead, exited, auto-restart, ...
+	UnitFileState    string // enabled, disabled, static, masked, ... ("" when not loaded)
+	MainPID          int    // 0 when no main process runs
+	FragmentPath     string // the unit file systemd loaded
+	NeedDaemonReload bool   // the file changed since systemd loaded it
+}
+
+// Running reports a unit that is up or on its way up.
+func (s Status) Running() bool {
+	switch s.ActiveState {
+	case "active", "activating", "reloading":
+		return true
+	}
+	return false
+}
+
+// Enabled reports whether the unit is enabled, and whether that question
+// has an answer: a static, generated or transient unit is neither.
+func (s Status) Enabled() (enabled, known bool) {
+	switch s.UnitFileState {
+	case "enabled", "enabled-runtime", "linked", "linked-runtime", "alias":
+		return true, true
+	case "disabled":
+		return false, true
+	}
+	return false, false
+}
+
+var showProperties = []string{"LoadState", "ActiveState", "SubState", "UnitFileState", "MainPID", "FragmentPath", "NeedDaemonReload"}
+
+// Show reads a unit's status in one `systemctl show` call. In image mode
+// only UnitFileState is known, from the links under the root
+// (`systemctl --root=ROOT is-enabled`).
+func Show(ctx context.Context, h host.Host, unit string) (Status, error) {
+	if !Live(h) {
+		return showImage(ctx, h, unit)
+	}
+	res, err := h.Run(ctx, host.Command{Argv: []string{"systemctl", "show", "-p", strings.Join(showProperties, ","), "--", unit}})
+	if err != nil {
+		return Status{}, fmt.Errorf("systemctl show %s on %s: %w", unit, h.Name(), err)
+	}
+	return parseShow(string(res.Stdout))
+}
+
+func parseShow(out string) (Status, error) {
+	var s Status
+	for _, line := range strings.Split(out, "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "LoadState":
+			s.LoadState = v
+		case "ActiveState":
+			s.ActiveState = v
+		case "SubState":
+			s.SubState = v
+		case "UnitFileState":
+			s.UnitFileState = v
+		case "FragmentPath":
+			s.FragmentPath = v
+		case "NeedDaemonReload":
+			s.NeedDaemonReload = v == "yes"
+		case "MainPID":
+			pid, err := strconv.Atoi(v)
+			if err != nil {
+				return s, fmt.Errorf("systemctl show: MainPID=%q is not a number", v)
+			}
+			s.MainPID = pid
+		}
+	}
+	if s.LoadState == "" || s.ActiveState == "" {
+		return s, fmt.Errorf("systemctl show printed no LoadState or ActiveState: %q", out)
+	}
+	return s, nil
+}
+
+func showImage(ctx context.Context, h host.Host, unit string) (Status, error) {
+	res, err := h.Run(ctx, host.Command{Argv: []string{"systemctl", "--root=" + h.Root(), "is-enabled", "--", unit}})
+	state := strings.TrimSpace(string(res.Stdout))
+	// is-enabled exits non-zero for anything but enabled, yet says which.
+	var exit *host.ExitError
+	if err != nil && (!errors.As(err, &exit) || state == "") {
+		return Status{}, fmt.Errorf("systemctl is-enabled %s below %s on %s: %w", unit, h.Root(), h.Name(), err)
+	}
+	return Status{UnitFileState: state}, nil
+}
+
+// systemctl runs a verb on a unit. Enable and disable work on the links
+// (below the root in image mode); the others need a running systemd.
+func systemctl(ctx context.Context, h host.Host, verb, unit string) error {
+	argv := []string{"systemctl"}
+	links := verb == "enable" || verb == "disable"
+	switch {
+	case links && !Live(h):
+		argv = append(argv, "--root="+h.Root())
+	case links:
+		// The reload systemctl would run is left to Reload, shared
+		// with the unit files written at the same time.
+		argv = append(argv, "--no-reload")
+	case !Live(h):
+		return fmt.Errorf("systemctl %s %s on %s: image mode (root %s) starts and stops nothing", verb, unit, h.Name(), h.Root())
+	}
+	argv = append(argv, verb, "--", unit)
+	if _, err := h.Run(ctx, host.Command{Argv: argv}); err != nil {
+		return fmt.Errorf("systemctl %s %s on %s: %w", verb, unit, h.Name(), err)
+	}
+	if links {
+		MarkWritten(h)
+	}
+	return nil
+}
+
+// Enable links the unit into the targets of its [Install] section. Call
+// Reload afterwards: systemd sees the links (and reports the unit
+// enabled) from the next daemon-reload, which Enable leaves to Reload so
+// that it is shared.
+func Enable(ctx context.Context, h host.Host, unit string) error {
+	return systemctl(ctx, h, "enable", unit)
+}
+
+// Disable removes the unit's [Install] links; call Reload afterwards, as
+// for Enable.
+func Disable(ctx context.Context, h host.Host, unit string) error {
+	return systemctl(ctx, h, "disable", unit)
+}
+
+// Start starts the unit and waits for the start job (live hosts only).
+func Start(ctx context.Context, h host.Host, unit string) error {
+	return systemctl(ctx, h, "start", unit)
+}
+
+// Stop stops the unit and waits until its processes are gone (live hosts only).
+func Stop(ctx context.Context, h host.Host, unit string) error {
+	return systemctl(ctx, h, "stop", unit)
+}
+
+// Restart stops and starts the unit, or starts it when stopped (live hosts only).
+func Restart(ctx context.Context, h host.Host, unit string) error {
+	return systemctl(ctx, h, "restart", unit)
+}
+
+// ResetFailed forgets a unit's failed state, so a removed unit does not
+// linger in systemd as failed (live hosts only).
+func ResetFailed(ctx context.Context, h host.Host, unit string) error {
+	return systemctl(ctx, h, "reset-failed", unit)
+}
+
+// ReadUnit reads a unit file from UnitDir; found is false when there is none.
+func ReadUnit(ctx context.Context, h host.Host, unit string) (content []byte, found bool, err error) {
+	content, err = h.ReadFile(ctx, UnitPath(unit))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read unit %s on %s: %w", unit, h.Name(), err)
+	}
+	return content, true, nil
+}
+
+// unitAttrs: unit files are root's and world-readable, as systemctl cat
+// and non-root `systemctl status` expect.
+var unitAttrs = host.Attrs{Perm: 0o644, UID: 0, GID: 0}
+
+// WriteUnit makes UnitDir hold content for unit, atomically, and reports
+// whether it changed anything. A change is remembered for Reload.
+func WriteUnit(ctx context.Context, h host.Host, unit string, content []byte) (changed bool, err error) {
+	current, found, err := ReadUnit(ctx, h, unit)
+	if err != nil {
+		return false, err
+	}
+	if found && string(current) == string(content) {
+		return false, nil
+	}
+	if err := h.WriteFile(ctx, UnitPath(unit), content, unitAttrs); err != nil {
+		return false, fmt.Errorf("write unit %s on %s: %w", unit, h.Name(), err)
+	}
+	MarkWritten(h)
+	return true, nil
+}
+
+// RemoveUnit deletes a unit file (one already gone is fine) and remembers
+// the change for Reload.
+func RemoveUnit(ctx context.Context, h host.Host, unit string) error {
+	err := h.Remove(ctx, UnitPath(unit))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("remove unit %s on %s: %w", unit, h.Name(), err)
+	}
+	MarkWritten(h)
+	return nil
+}
+
+// reloadState counts, per host, unit file changes and how many of them a
+// daemon-reload has covered.
+type reloadState struct {
+	mu       sync.Mutex    // held while a daemon-reload runs
+	written  atomic.Uint64 // changes made
+	reloaded uint64        // changes a finished daemon-reload covers
+}
+
+var reloads sync.Map // host.Host -> *reloadState
+
+func reloadStateOf(h host.Host) *reloadState {
+	s, _ := reloads.LoadOrStore(h, &reloadState{})
+	return s.(*reloadState)
+}
+
+// MarkWritten records that a unit file or link on h changed outside
+// WriteUnit, RemoveUnit, Enable and Disable (or that systemd reported
+// NeedDaemonReload), so the next Reload runs.
+func MarkWritten(h host.Host) {
+	reloadStateOf(h).written.Add(1)
+}
+
+// Reload runs `systemctl daemon-reload` on h if a unit file changed since
+// the last one. Callers that changed files together share one reload: the
+// first runs it for all changes made until it starts, the others wait for
+// it and find nothing left to do. A change made while a reload runs gets a
+// reload of its own. In image mode there is nothing to reload.
+func Reload(ctx context.Context, h host.Host) error {
+	if !Live(h) {
+		return nil
+	}
+	s := reloadStateOf(h)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	target := s.written.Load()
+	if s.reloaded >= target {
+		return nil
+	}
+	if _, err := h.Run(ctx, host.Command{Argv: []string{"systemctl", "daemon-reload"}}); err != nil {
+		return fmt.Errorf("systemctl daemon-reload on %s: %w", h.Name(), err)
+	}
+	s.reloaded = target
+	return nil
+}
