@@ -67,6 +67,15 @@ func (s Source) IsCommand() bool { return len(s.Command) > 0 }
 // label value without escaping.
 var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
+// CheckName accepts policy names: usable as a file name, a systemd unit
+// name part and a Prometheus label value without escaping.
+func CheckName(name string) error {
+	if !safeName.MatchString(name) {
+		return fmt.Errorf("%q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)
+	}
+	return nil
+}
+
 // LoadPolicy reads and validates a policy. nameOrFile is a path when it
 // contains a slash or ends in ".json"; otherwise it is a policy name looked up
 // as NAME.json in SPICE_BACKUP_POLICY_DIR or PolicyDir, and the file must
@@ -115,8 +124,8 @@ func (p *Policy) Validate() error {
 	bad := func(attr, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{attr}, args...)...))
 	}
-	if !safeName.MatchString(p.Name) {
-		bad("name", "%q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", p.Name)
+	if err := CheckName(p.Name); err != nil {
+		bad("name", "%s", err)
 	}
 	checkAbsolute := func(attr, dir string) bool {
 		switch {

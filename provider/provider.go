@@ -176,6 +176,7 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newSysctlResource,
 		newLimitsResource,
 		newRecoveryObjectiveResource,
+		newBackupPolicyResource,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spice-harvester/terraform-provider-spice/backup"
 	"github.com/spice-harvester/terraform-provider-spice/host"
 	"github.com/spice-harvester/terraform-provider-spice/recovery"
 	"github.com/spice-harvester/terraform-provider-spice/schedule"
@@ -54,14 +55,6 @@ type installedPolicy struct {
 	Schedule string `json:"schedule"`
 }
 
-// listedBackup is one entry of `spice backup list -json`.
-type listedBackup struct {
-	ID              string    `json:"id"`
-	Time            time.Time `json:"time"`
-	Status          string    `json:"status"`
-	DurationSeconds float64   `json:"duration_seconds"`
-}
-
 // policyFacts gathers what the host says of one policy: its schedule (as
 // planned in this run, else as installed) and its newest complete backup,
 // listed by the agent installed on the host, so that listing has one
@@ -88,23 +81,32 @@ func policyFacts(ctx context.Context, h host.Host, name string, now time.Time) r
 		f.Unreadable = "the provider manages an image, where no backups run"
 		return f
 	}
-	res, err := h.Run(ctx, host.Command{Argv: []string{binary, "backup", "list", "-json", "-policy", name}})
+	backups, err := listBackups(ctx, h, binary, name)
 	if err != nil {
-		f.Unreadable = agentError(binary, h, err)
-		return f
-	}
-	var backups []listedBackup
-	if err := json.Unmarshal(res.Stdout, &backups); err != nil {
-		f.Unreadable = fmt.Sprintf("%s backup list printed no backup list: %v", binary, err)
+		f.Unreadable = err.Error()
 		return f
 	}
 	for _, b := range backups { // oldest first
-		if b.Status == "complete" {
+		if b.Complete() {
 			f.Newest = b.Time
 			f.LastDuration = time.Duration(b.DurationSeconds * float64(time.Second))
 		}
 	}
 	return f
+}
+
+// listBackups asks the agent installed on h for a policy's backups, oldest
+// first, so that reading backups has one implementation.
+func listBackups(ctx context.Context, h host.Host, binary, policy string) ([]backup.Backup, error) {
+	res, err := h.Run(ctx, host.Command{Argv: []string{binary, "backup", "list", "-json", "-policy", policy}})
+	if err != nil {
+		return nil, errors.New(agentError(binary, h, err))
+	}
+	var backups []backup.Backup
+	if err := json.Unmarshal(res.Stdout, &backups); err != nil {
+		return nil, fmt.Errorf("%s backup list on %s printed no backup list: %w", binary, h.Name(), err)
+	}
+	return backups, nil
 }
 
 // agentError says briefly why the agent could not answer; a policy not

@@ -187,19 +187,22 @@ func (r *recoveryObjectiveResource) ModifyPlan(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	verdict := plan
 	if plan.Status.IsUnknown() {
-		plan.ID = plan.Scenario
-		r.assess(ctx, &plan)
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		// New or changed: judge now for the diagnostics, but leave the
+		// computed values to apply, which judges again. Ages and the
+		// backups may move in between, and Terraform holds apply to
+		// every value a plan knew.
+		r.assess(ctx, &verdict)
 	}
-	if plan.Status.ValueString() != recovery.StatusBreached {
+	if verdict.Status.ValueString() != recovery.StatusBreached {
 		return
 	}
-	summary := fmt.Sprintf("Recovery objective %s breached", plan.Scenario.ValueString())
+	summary := fmt.Sprintf("Recovery objective %s breached", verdict.Scenario.ValueString())
 	var findings []string
-	resp.Diagnostics.Append(plan.Findings.ElementsAs(ctx, &findings, false)...)
+	resp.Diagnostics.Append(verdict.Findings.ElementsAs(ctx, &findings, false)...)
 	detail := "- " + strings.Join(findings, "\n- ")
-	if plan.Enforcement.ValueString() == "error" {
+	if verdict.Enforcement.ValueString() == "error" {
 		resp.Diagnostics.AddError(summary, detail)
 	} else {
 		resp.Diagnostics.AddWarning(summary, detail)
@@ -229,9 +232,7 @@ func (r *recoveryObjectiveResource) Update(ctx context.Context, req resource.Upd
 	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
-// write installs the objective; the verdict stays as planned (Terraform
-// requires the applied values to match the plan), the next refresh
-// judges again.
+// write installs the objective and records the verdict as of now.
 func (r *recoveryObjectiveResource) write(ctx context.Context, planned tfsdk.Plan, st *tfsdk.State, diags *diag.Diagnostics) {
 	var m recoveryObjectiveModel
 	diags.Append(planned.Get(ctx, &m)...)
@@ -242,6 +243,8 @@ func (r *recoveryObjectiveResource) write(ctx context.Context, planned tfsdk.Pla
 		diags.AddError("Cannot install recovery objective", err.Error())
 		return
 	}
+	m.ID = m.Scenario
+	r.assess(ctx, &m)
 	diags.Append(st.Set(ctx, &m)...)
 }
 

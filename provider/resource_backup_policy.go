@@ -1,0 +1,507 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/spice-harvester/terraform-provider-spice/backup"
+	"github.com/spice-harvester/terraform-provider-spice/host"
+	"github.com/spice-harvester/terraform-provider-spice/schedule"
+	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
+	"github.com/spice-harvester/terraform-provider-spice/systemd"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &backupPolicyResource{}
+	_ resource.ResourceWithImportState    = &backupPolicyResource{}
+	_ resource.ResourceWithModifyPlan     = &backupPolicyResource{}
+	_ resource.ResourceWithValidateConfig = &backupPolicyResource{}
+)
+
+func newBackupPolicyResource() resource.Resource { return &backupPolicyResource{} }
+
+// backupPolicyResource is spice_backup_policy: a policy file the agent
+// reads, a systemd service and timer that run it, and the agent itself.
+type backupPolicyResource struct {
+	hostResource
+}
+
+type backupPolicyModel struct {
+	ID            types.String          `tfsdk:"id"`
+	Name          types.String          `tfsdk:"name"`
+	Schedule      types.String          `tfsdk:"schedule"`
+	Destination   types.String          `tfsdk:"destination"`
+	Compression   types.String          `tfsdk:"compression"`
+	MetricsFile   types.String          `tfsdk:"metrics_file"`
+	BinaryPath    types.String          `tfsdk:"binary_path"`
+	Retention     *backupRetentionModel `tfsdk:"retention"`
+	Sources       []backupSourceModel   `tfsdk:"source"`
+	ServiceUnit   types.String          `tfsdk:"service_unit"`
+	TimerUnit     types.String          `tfsdk:"timer_unit"`
+	TimerActive   types.Bool            `tfsdk:"timer_active"`
+	BinarySHA256  types.String          `tfsdk:"binary_sha256"`
+	LastSuccessAt types.String          `tfsdk:"last_success_at"`
+	LastBackupID  types.String          `tfsdk:"last_backup_id"`
+	BackupCount   types.Int64           `tfsdk:"backup_count"`
+	LastDuration  types.String          `tfsdk:"last_duration"`
+}
+
+type backupRetentionModel struct {
+	Days    types.Int64 `tfsdk:"days"`
+	MinKeep types.Int64 `tfsdk:"min_keep"`
+}
+
+type backupSourceModel struct {
+	Name    types.String `tfsdk:"name"`
+	Paths   []string     `tfsdk:"paths"`
+	BaseDir types.String `tfsdk:"base_dir"`
+	Command []string     `tfsdk:"command"`
+}
+
+const policyDir = "/etc/spice/backup"
+
+func policyFile(name string) string { return policyDir + "/" + name + ".json" }
+
+func backupUnits(name string) (service, timer string) {
+	return "spice-backup-" + name + ".service", "spice-backup-" + name + ".timer"
+}
+
+func (r *backupPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_backup_policy"
+}
+
+func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A scheduled backup on the host, run by spice itself as the agent (`spice backup run`):\n\n" +
+			"- the policy file `" + policyDir + "/NAME.json`, which `spice backup run|list|verify|restore -policy NAME` read;\n" +
+			"- `spice-backup-NAME.service` (oneshot) and `spice-backup-NAME.timer` (`OnCalendar=` in UTC, `Persistent=true`, so a run missed while the host was off happens at boot), enabled and started;\n" +
+			"- the spice binary at `binary_path`, uploaded when absent or when its sha256 differs from the running spice's " +
+			"(or from the build `SPICE_AGENT_BINARY` names, e.g. one for the hosts' architecture: a binary for another architecture is refused).\n\n" +
+			"Each run makes one directory per backup under `destination`, named by its UTC start time, with one archive per `source` and `metadata.json` " +
+			"written last (a backup without it is incomplete and never counted); retention prunes by those timestamps and never removes the newest complete backup. " +
+			"Refresh reads the backups through the agent: `last_success_at`, `last_backup_id`, `backup_count`, `last_duration`.\n\n" +
+			"Destroy stops and removes the timer, the service and the policy file. The backups and the agent binary stay: " +
+			"backups are data, and the binary may serve other policies and drills.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The policy name.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Names the policy file, the units (`spice-backup-NAME`) and the metrics label: letters, digits, `.`, `_`, `-`. Changing it replaces the resource.",
+				Validators:          []validator.String{spiceschema.Check("Invalid name", "a policy name", backup.CheckName)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"schedule": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "When to run, in UTC: a systemd calendar expression (`daily`, `hourly`, `*-*-* 02:00:00`, `Mon..Fri 02:00`, lists, ranges, steps) " +
+					"or a 5-field cron line (`0 */6 * * *`), converted to `OnCalendar=` lines.",
+				Validators: []validator.String{spiceschema.Check("Invalid schedule", "a systemd calendar expression or a cron line", func(s string) error {
+					_, err := schedule.Parse(s)
+					return err
+				})},
+			},
+			"destination": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The directory holding one directory per backup; created 0700.",
+				Validators:          []validator.String{spiceschema.AbsolutePath()},
+			},
+			"compression": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(backup.CompressionGzip),
+				MarkdownDescription: "`gzip` (the default, fastest level) or `none`.",
+				Validators:          []validator.String{stringvalidator.OneOf(backup.CompressionGzip, backup.CompressionNone)},
+			},
+			"metrics_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "A node_exporter textfile rewritten after every run: `spice_backup_last_success_timestamp_seconds`, " +
+					"`spice_backup_last_duration_seconds`, `spice_backup_last_size_bytes`, `spice_backup_last_run_success`, ... labelled `policy`.",
+				Validators: []validator.String{spiceschema.AbsolutePath()},
+			},
+			"binary_path": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(defaultBinaryPath),
+				MarkdownDescription: "Where the agent is installed. Default `" + defaultBinaryPath + "`.",
+				Validators:          []validator.String{spiceschema.AbsolutePath(), stringvalidator.RegexMatches(safeUnitPath, "must not contain spaces, quotes, '%', '$' or backslashes: it stands in ExecStart=")},
+			},
+			"service_unit":    computed("The `spice-backup-NAME.service` unit file; an edit on the host shows as a diff."),
+			"timer_unit":      computed("The `spice-backup-NAME.timer` unit file; an edit on the host shows as a diff."),
+			"timer_active":    schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the timer is enabled and active (in image mode: enabled); a stopped or disabled timer shows as a diff."},
+			"binary_sha256":   computed("sha256 of the agent at `binary_path`; a different binary shows as a diff and is replaced."),
+			"last_success_at": computed("When the newest complete backup was taken (RFC 3339, UTC); null when there is none."),
+			"last_backup_id":  computed("ID of the newest complete backup."),
+			"backup_count":    schema.Int64Attribute{Computed: true, MarkdownDescription: "How many complete backups there are."},
+			"last_duration":   computed("How long the newest complete backup took, such as `4.2s`."),
+		},
+		Blocks: map[string]schema.Block{
+			"retention": schema.SingleNestedBlock{
+				MarkdownDescription: "How long backups are kept. Without it they are kept forever.",
+				Attributes: map[string]schema.Attribute{
+					"days": schema.Int64Attribute{Optional: true,
+						MarkdownDescription: "Backups whose timestamp is older than this many days are pruned after each successful run; `0` keeps them."},
+					"min_keep": schema.Int64Attribute{Optional: true,
+						MarkdownDescription: "The newest this-many complete backups are kept whatever their age (the newest one always is)."},
+				},
+			},
+			"source": schema.ListNestedBlock{
+				MarkdownDescription: "One archive per source: `paths` relative to `base_dir` (a tar archive, symlinks kept as links), " +
+					"or the standard output of `command` (argv, no shell), streamed, such as `[\"docker\", \"exec\", \"terminusdb\", \"terminusdb\", \"bundle\", \"admin/spice\", \"-o\", \"/dev/stdout\"]`.",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+					"name":     schema.StringAttribute{Required: true, MarkdownDescription: "Names the archive; unique in the policy."},
+					"paths":    schema.ListAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: "Relative paths below `base_dir`."},
+					"base_dir": schema.StringAttribute{Optional: true, MarkdownDescription: "The absolute directory `paths` are relative to."},
+					"command":  schema.ListAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: "Argv whose standard output is saved; a non-zero exit fails the backup."},
+				}},
+			},
+		},
+	}
+}
+
+var safeUnitPath = regexp.MustCompile(`^[A-Za-z0-9/._+-]+$`)
+
+// policy is the agent's view of the model.
+func (m *backupPolicyModel) policy() *backup.Policy {
+	p := &backup.Policy{
+		Name: m.Name.ValueString(), Schedule: m.Schedule.ValueString(), Destination: m.Destination.ValueString(),
+		Compression: m.Compression.ValueString(), MetricsFile: m.MetricsFile.ValueString(),
+	}
+	if m.Retention != nil {
+		p.Retention = backup.Retention{Days: int(m.Retention.Days.ValueInt64()), MinKeep: int(m.Retention.MinKeep.ValueInt64())}
+	}
+	for _, s := range m.Sources {
+		p.Sources = append(p.Sources, backup.Source{Name: s.Name.ValueString(), Paths: s.Paths, BaseDir: s.BaseDir.ValueString(), Command: s.Command})
+	}
+	return p
+}
+
+// ValidateConfig runs the agent's own validation of the policy, so that a
+// policy the agent would refuse fails the plan, naming the attribute.
+func (r *backupPolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if !req.Config.Raw.IsFullyKnown() {
+		return
+	}
+	var m backupPolicyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if m.Compression.IsNull() {
+		m.Compression = types.StringValue(backup.CompressionGzip)
+	}
+	err := m.policy().Validate()
+	if err == nil {
+		return
+	}
+	for _, e := range strings.Split(err.Error(), "\n") {
+		if strings.HasPrefix(e, "name:") {
+			continue // the name's own validator said it
+		}
+		resp.Diagnostics.AddError("Invalid backup policy", strings.Replace(e, "sources[", "source[", 1))
+	}
+}
+
+// units renders the service and the timer.
+func (m *backupPolicyModel) units() (service, timer string, err error) {
+	name := m.Name.ValueString()
+	s, err := schedule.Parse(m.Schedule.ValueString())
+	if err != nil {
+		return "", "", err
+	}
+	var svc systemd.Unit
+	svc.Add("Unit", "Description", systemd.Escape("spice backup "+name))
+	svc.Add("Unit", "Documentation", "man:systemd.timer(5)")
+	svc.Add("Service", "Type", "oneshot")
+	svc.Add("Service", "ExecStart", m.BinaryPath.ValueString()+" backup run -policy "+name)
+	// A backup yields to the services it protects.
+	svc.Add("Service", "Nice", "10")
+	svc.Add("Service", "IOSchedulingClass", "idle")
+	var tmr systemd.Unit
+	tmr.Add("Unit", "Description", systemd.Escape("spice backup "+name+" schedule"))
+	for _, line := range s.OnCalendar() {
+		tmr.Add("Timer", "OnCalendar", line)
+	}
+	tmr.Add("Timer", "Persistent", "true")
+	// Runs start on time: systemd's default accuracy is a minute.
+	tmr.Add("Timer", "AccuracySec", "1s")
+	tmr.Add("Install", "WantedBy", "timers.target")
+	sb, err := svc.Render()
+	if err != nil {
+		return "", "", err
+	}
+	tb, err := tmr.Render()
+	return string(sb), string(tb), err
+}
+
+// ModifyPlan plans what apply installs (the units, an active timer, the
+// running spice as the agent) so that drift on the host shows as a diff,
+// and tells objectives of this run the schedule about to be applied.
+func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.Config.Raw.IsFullyKnown() {
+		return
+	}
+	var plan backupPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	service, timer, err := plan.units()
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("schedule"), "Invalid schedule", err.Error())
+		return
+	}
+	agent, err := localAgent()
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot plan the backup agent", err.Error())
+		return
+	}
+	plan.ID = plan.Name
+	plan.ServiceUnit, plan.TimerUnit = types.StringValue(service), types.StringValue(timer)
+	plan.TimerActive = types.BoolValue(true)
+	plan.BinarySHA256 = types.StringValue(agent.sha256)
+	if r.host != nil {
+		recordPlannedPolicy(r.host, plan.Name.ValueString(), plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString()})
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *backupPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *backupPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// apply installs the agent, the policy file and the units, in that order:
+// the timer never fires before what it runs is in place.
+func (r *backupPolicyResource) apply(ctx context.Context, planned tfsdk.Plan, st *tfsdk.State, diags *diag.Diagnostics) {
+	var m backupPolicyModel
+	diags.Append(planned.Get(ctx, &m)...)
+	if diags.HasError() {
+		return
+	}
+	if err := r.install(ctx, &m); err != nil {
+		diags.AddError("Cannot install backup policy", err.Error())
+		return
+	}
+	r.readBackups(ctx, &m, diags)
+	diags.Append(st.Set(ctx, &m)...)
+}
+
+func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel) error {
+	name := m.Name.ValueString()
+	if err := installAgent(ctx, r.host, m.BinaryPath.ValueString()); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(m.policy(), "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := r.host.WriteFile(ctx, policyFile(name), append(b, '\n'), host.Attrs{Perm: 0o600, UID: 0, GID: 0}); err != nil {
+		return fmt.Errorf("write %s on %s: %w", policyFile(name), r.host.Name(), err)
+	}
+	serviceUnit, timerUnit := backupUnits(name)
+	for unit, content := range map[string]string{serviceUnit: m.ServiceUnit.ValueString(), timerUnit: m.TimerUnit.ValueString()} {
+		if _, err := systemd.WriteUnit(ctx, r.host, unit, []byte(content)); err != nil {
+			return err
+		}
+	}
+	if err := systemd.Enable(ctx, r.host, timerUnit); err != nil {
+		return err
+	}
+	if err := systemd.Reload(ctx, r.host); err != nil {
+		return err
+	}
+	if !systemd.Live(r.host) {
+		return nil
+	}
+	// restart, not start: a changed schedule takes effect now.
+	return systemd.Restart(ctx, r.host, timerUnit)
+}
+
+// readBackups fills the computed view of the backups, through the agent.
+func (r *backupPolicyResource) readBackups(ctx context.Context, m *backupPolicyModel, diags *diag.Diagnostics) {
+	m.LastSuccessAt, m.LastBackupID, m.LastDuration = types.StringNull(), types.StringNull(), types.StringNull()
+	m.BackupCount = types.Int64Value(0)
+	if !systemd.Live(r.host) {
+		return
+	}
+	backups, err := listBackups(ctx, r.host, m.BinaryPath.ValueString(), m.Name.ValueString())
+	if err != nil {
+		diags.AddWarning("Cannot list backups", err.Error())
+		return
+	}
+	count := 0
+	for _, b := range backups {
+		if b.Status != backup.StatusComplete {
+			continue
+		}
+		count++
+		m.LastSuccessAt = types.StringValue(b.Time.UTC().Format(time.RFC3339))
+		m.LastBackupID = types.StringValue(b.ID)
+		m.LastDuration = types.StringValue(time.Duration(b.DurationSeconds * float64(time.Second)).Round(100 * time.Millisecond).String())
+	}
+	m.BackupCount = types.Int64Value(int64(count))
+}
+
+// Read reads the policy file back (a missing one removes the resource),
+// the unit files, whether the timer runs, the agent's hash and the backups.
+func (r *backupPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m backupPolicyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := m.Name.ValueString()
+	b, err := r.host.ReadFile(ctx, policyFile(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("read %s on %s: %s", policyFile(name), r.host.Name(), err))
+		return
+	}
+	var p backup.Policy
+	if err := json.Unmarshal(b, &p); err != nil {
+		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("%s on %s: %s", policyFile(name), r.host.Name(), err))
+		return
+	}
+	m.fromPolicy(&p)
+	serviceUnit, timerUnit := backupUnits(name)
+	for unit, attr := range map[string]*types.String{serviceUnit: &m.ServiceUnit, timerUnit: &m.TimerUnit} {
+		content, found, err := systemd.ReadUnit(ctx, r.host, unit)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read backup policy", err.Error())
+			return
+		}
+		*attr = types.StringValue(string(content))
+		if !found {
+			*attr = types.StringNull()
+		}
+	}
+	status, err := systemd.Show(ctx, r.host, timerUnit)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read backup policy", err.Error())
+		return
+	}
+	enabled, _ := status.Enabled()
+	m.TimerActive = types.BoolValue(enabled && (!systemd.Live(r.host) || status.ActiveState == "active"))
+	sum, err := remoteSHA256(ctx, r.host, m.BinaryPath.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read backup policy", err.Error())
+		return
+	}
+	m.BinarySHA256 = types.StringValue(sum)
+	m.ID = m.Name
+	r.readBackups(ctx, &m, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// fromPolicy takes the installed policy's values, keeping null what the
+// configuration left out.
+func (m *backupPolicyModel) fromPolicy(p *backup.Policy) {
+	m.Schedule, m.Destination = types.StringValue(p.Schedule), types.StringValue(p.Destination)
+	m.Compression = types.StringValue(p.Compression)
+	if p.Compression == "" {
+		m.Compression = types.StringValue(backup.CompressionGzip)
+	}
+	m.MetricsFile = types.StringNull()
+	if p.MetricsFile != "" {
+		m.MetricsFile = types.StringValue(p.MetricsFile)
+	}
+	if p.Retention != (backup.Retention{}) || m.Retention != nil {
+		keep := func(n int, prior func(*backupRetentionModel) types.Int64) types.Int64 {
+			if n == 0 && (m.Retention == nil || prior(m.Retention).IsNull()) {
+				return types.Int64Null()
+			}
+			return types.Int64Value(int64(n))
+		}
+		m.Retention = &backupRetentionModel{
+			Days:    keep(p.Retention.Days, func(r *backupRetentionModel) types.Int64 { return r.Days }),
+			MinKeep: keep(p.Retention.MinKeep, func(r *backupRetentionModel) types.Int64 { return r.MinKeep }),
+		}
+	}
+	m.Sources = nil
+	for _, s := range p.Sources {
+		src := backupSourceModel{Name: types.StringValue(s.Name), Paths: s.Paths, Command: s.Command, BaseDir: types.StringNull()}
+		if s.BaseDir != "" {
+			src.BaseDir = types.StringValue(s.BaseDir)
+		}
+		m.Sources = append(m.Sources, src)
+	}
+}
+
+func (r *backupPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m backupPolicyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := m.Name.ValueString()
+	serviceUnit, timerUnit := backupUnits(name)
+	fail := func(err error) {
+		resp.Diagnostics.AddError("Cannot remove backup policy", err.Error())
+	}
+	if systemd.Live(r.host) {
+		if status, err := systemd.Show(ctx, r.host, timerUnit); err != nil {
+			fail(err)
+			return
+		} else if status.LoadState == "loaded" {
+			if err := systemd.Stop(ctx, r.host, timerUnit); err != nil {
+				fail(err)
+				return
+			}
+		}
+	}
+	if _, found, _ := systemd.ReadUnit(ctx, r.host, timerUnit); found {
+		if err := systemd.Disable(ctx, r.host, timerUnit); err != nil {
+			fail(err)
+			return
+		}
+	}
+	for _, unit := range []string{timerUnit, serviceUnit} {
+		if err := systemd.RemoveUnit(ctx, r.host, unit); err != nil {
+			fail(err)
+			return
+		}
+	}
+	if err := systemd.Reload(ctx, r.host); err != nil {
+		fail(err)
+		return
+	}
+	if err := r.host.Remove(ctx, policyFile(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		fail(fmt.Errorf("remove %s on %s: %w", policyFile(name), r.host.Name(), err))
+	}
+}
+
+// ImportState takes the policy name; the rest is read from the host.
+func (r *backupPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if err := backup.CheckName(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("binary_path"), defaultBinaryPath)...)
+}
