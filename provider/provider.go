@@ -174,6 +174,7 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newHostResource,
 		newSysctlResource,
 		newLimitsResource,
+		newLogrotateResource,
 	}
 }
 
