@@ -175,6 +175,7 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newSysctlResource,
 		newLimitsResource,
 		newLogrotateResource,
+		newMaintenanceModeResource,
 	}
 }
 

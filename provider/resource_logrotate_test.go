@@ -45,11 +45,12 @@ const (
 		"\tsharedscripts\n\tpostrotate\ntouch /opt/spice-harvester/logs/.reopened\n\tendscript\n}\n"
 )
 
-// checkInside compares a file inside the container, with its mode.
-func checkInside(t *testing.T, h *testhosts.Host, file, mode, content string) func(*terraform.State) error {
+// checkInside compares a policy file inside the container, with the mode
+// logrotate requires.
+func checkInside(t *testing.T, h *testhosts.Host, file, content string) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		if got := strings.TrimSpace(h.Exec(t, "stat", "-c", "%a", file)); got != strings.TrimPrefix(mode, "0") {
-			return fmt.Errorf("%s has mode %s, want %s", file, got, mode)
+		if got := strings.TrimSpace(h.Exec(t, "stat", "-c", "%a", file)); got != "644" {
+			return fmt.Errorf("%s has mode %s, want 0644", file, got)
 		}
 		if got := h.Exec(t, "cat", file); got != content {
 			return fmt.Errorf("%s holds\n%s\nwant\n%s", file, got, content)
@@ -91,8 +92,8 @@ func TestAccLogrotate_container(t *testing.T) {
 			{
 				Config: cfg,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkInside(t, h, services, "0644", logrotateServicesFile),
-					checkInside(t, h, web, "0644", logrotateWebFile),
+					checkInside(t, h, services, logrotateServicesFile),
+					checkInside(t, h, web, logrotateWebFile),
 					resource.TestCheckResourceAttr("spice_logrotate.services", "id", "spice-harvester-services"),
 					resource.TestCheckResourceAttr("spice_logrotate.services", "content", logrotateServicesFile),
 					func(*terraform.State) error { return noLogrotateLeftovers(t, h, services, web) },
@@ -121,7 +122,7 @@ func TestAccLogrotate_container(t *testing.T) {
 					plancheck.ExpectKnownValue("spice_logrotate.services", tfjsonpath.New("rotate"), knownvalue.Int64Exact(7)),
 					plancheck.ExpectResourceAction("spice_logrotate.web", plancheck.ResourceActionNoop),
 				}},
-				Check: checkInside(t, h, services, "0644", logrotateServicesFile),
+				Check: checkInside(t, h, services, logrotateServicesFile),
 			},
 			{
 				// A file no longer in spice's form: planned through content.
@@ -132,7 +133,7 @@ func TestAccLogrotate_container(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spice_logrotate.web", plancheck.ResourceActionUpdate),
 				}},
-				Check: checkInside(t, h, web, "0644", logrotateWebFile),
+				Check: checkInside(t, h, web, logrotateWebFile),
 			},
 			{
 				// Removed by hand: created again.
@@ -141,7 +142,7 @@ func TestAccLogrotate_container(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spice_logrotate.services", plancheck.ResourceActionCreate),
 				}},
-				Check: checkInside(t, h, services, "0644", logrotateServicesFile),
+				Check: checkInside(t, h, services, logrotateServicesFile),
 			},
 			{
 				// A policy logrotate rejects leaves the one in place as it was.
@@ -150,7 +151,7 @@ func TestAccLogrotate_container(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if err := checkInside(t, h, web, "0644", logrotateWebFile)(nil); err != nil {
+					if err := checkInside(t, h, web, logrotateWebFile)(nil); err != nil {
 						t.Fatalf("after the rejected update: %v", err)
 					}
 				},
