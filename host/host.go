@@ -85,6 +85,15 @@ type Host interface {
 	// SetAttrs changes mode and ownership of an existing path.
 	SetAttrs(ctx context.Context, path string, attrs Attrs) error
 
+	// Symlink makes path a symbolic link to target, atomically: a link made
+	// under a temporary name in the same directory is renamed over path, so
+	// readers see the old object or the new link, never nothing. target is
+	// stored as given (in image mode it is not mapped below root: it is
+	// what the managed system resolves). Missing parents are created 0755.
+	Symlink(ctx context.Context, target, path string) error
+	// ReadLink returns the target a symbolic link holds, unresolved.
+	ReadLink(ctx context.Context, path string) (string, error)
+
 	// Remove deletes a file or an empty directory.
 	Remove(ctx context.Context, path string) error
 	// RemoveAll deletes path and everything below it.

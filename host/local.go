@@ -270,6 +270,53 @@ func setAttrs(real string, attrs Attrs) error {
 	return unix.Chmod(real, uint32(attrs.Perm))
 }
 
+func (l *Local) Symlink(_ context.Context, target, p string) error {
+	real, err := l.real(p)
+	if err != nil {
+		return err
+	}
+	if err := symlinkAtomic(target, real); err != nil {
+		return l.fail("link", p, err)
+	}
+	return nil
+}
+
+func symlinkAtomic(target, real string) error {
+	if target == "" {
+		return errors.New("empty link target")
+	}
+	dir := filepath.Dir(real)
+	if err := mkdirParents(dir); err != nil {
+		return err
+	}
+	// The same fixed temporary name as writeAtomic: a stray from a killed
+	// run is replaced, not accumulated.
+	tmp := TempName(real)
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.Symlink(target, tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, real); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+func (l *Local) ReadLink(_ context.Context, p string) (string, error) {
+	real, err := l.real(p)
+	if err != nil {
+		return "", err
+	}
+	target, err := os.Readlink(real)
+	if err != nil {
+		return "", l.fail("read link", p, err)
+	}
+	return target, nil
+}
+
 func (l *Local) Remove(_ context.Context, p string) error {
 	real, err := l.real(p)
 	if err != nil {

@@ -333,6 +333,53 @@ func setAttrsSFTP(sc *sftp.Client, real string, attrs Attrs) error {
 	return sc.Chmod(real, fs.FileMode(attrs.Perm))
 }
 
+func (s *SSH) Symlink(ctx context.Context, target, p string) error {
+	var leftover string
+	return s.fileOp(ctx, "link", p, func(sc *sftp.Client, real string) error {
+		if leftover != "" {
+			_ = sc.Remove(leftover)
+		}
+		var err error
+		leftover, err = symlinkAtomicSFTP(sc, target, real)
+		return err
+	})
+}
+
+// symlinkAtomicSFTP is Local's atomic link swap over SFTP; leftover as for
+// writeAtomicSFTP.
+func symlinkAtomicSFTP(sc *sftp.Client, target, real string) (leftover string, err error) {
+	if target == "" {
+		return "", &hostError{msg: "empty link target"}
+	}
+	dir := path.Dir(real)
+	if err := mkdirParentsSFTP(sc, dir); err != nil {
+		return "", err
+	}
+	suffix := make([]byte, 8)
+	_, _ = rand.Read(suffix)
+	tmp := path.Join(dir, "."+path.Base(real)+".spice-"+hex.EncodeToString(suffix))
+	if err := sc.Symlink(target, tmp); err != nil {
+		return "", err
+	}
+	if err := sc.PosixRename(tmp, real); err != nil {
+		if sc.Remove(tmp) != nil {
+			leftover = tmp
+		}
+		return leftover, err
+	}
+	return "", syncDirSFTP(sc, dir)
+}
+
+func (s *SSH) ReadLink(ctx context.Context, p string) (string, error) {
+	var target string
+	err := s.fileOp(ctx, "read link", p, func(sc *sftp.Client, real string) error {
+		var err error
+		target, err = sc.ReadLink(real)
+		return err
+	})
+	return target, err
+}
+
 func (s *SSH) Remove(ctx context.Context, p string) error {
 	return s.fileOp(ctx, "remove", p, func(sc *sftp.Client, real string) error {
 		err := sc.Remove(real)

@@ -167,16 +167,18 @@ func stringOr(v types.String, fallback string) string {
 
 func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		newBackupPolicyResource,
 		newDirectoryResource,
-		newFileResource,
 		newEnvFileResource,
+		newFileResource,
+		newHostResource,
+		newLimitsResource,
+		newLogrotateResource,
+		newMaintenanceModeResource,
+		newRecoveryObjectiveResource,
 		newSecretResource,
 		newServiceResource,
-		newHostResource,
 		newSysctlResource,
-		newLimitsResource,
-		newRecoveryObjectiveResource,
-		newBackupPolicyResource,
 	}
 }
 

@@ -3,11 +3,13 @@
 # HARVESTER services read .env, to cross-check env files), and what the test
 # hosts are made of: systemd-nspawn containers (systemd-container) running
 # sshd (openssh-server, openssh-client), forwarded to loopback (socat), with
-# sudo for the non-root SSH tests inside them.
+# sudo for the non-root SSH tests inside them, and nginx-light and logrotate,
+# which the test hosts inherit from this machine (spice_maintenance_mode
+# reloads a real nginx in one; spice_logrotate validates with logrotate -d).
 # Needs root (CI runs as root); without it, says what to install instead.
 set -euo pipefail
 
-packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo)
+packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate)
 # make bench also compares with Ansible.
 [[ "${1:-}" == "bench" ]] && packages+=(ansible-core)
 missing=()
@@ -22,5 +24,14 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "install-test-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as nginx start their service from postinst through
+# invoke-rc.d. Nothing may start on this machine: a policy-rc.d exiting 101
+# ("action forbidden") holds for the install, unless one is in place already.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+	trap 'rm -f "$policy"' EXIT
+	printf '#!/bin/sh\n# install-test-deps.sh: start no service while installing\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+fi
 apt-get update -qq >&2
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -33,8 +33,9 @@ REPO=$(dirname "$(dirname "$SELF")")
 
 # Units the image enables that must not run in a copy of it: the host's
 # database and maintenance jobs (they would work on copies of its data and
-# cost boot time) and gettys (nobody logs in on the console; a getty on an
-# unread console only adds noise).
+# cost boot time), gettys (nobody logs in on the console; a getty on an
+# unread console only adds noise), and nginx and logrotate's timer: tests
+# that need them start them in their own container.
 MASK=(
 	postgresql.service
 	getty@tty1.service
@@ -46,6 +47,8 @@ MASK=(
 	e2scrub_all.timer
 	e2scrub_reap.service
 	fstrim.timer
+	nginx.service
+	logrotate.timer
 )
 
 BOOT_TIMEOUT=${SPICE_TESTHOSTS_BOOT_TIMEOUT:-60}

@@ -44,6 +44,8 @@ func Run(t *testing.T, newHost func(t *testing.T) (h host.Host, root string)) {
 		{"MkdirRacesAParentCreation", mkdirRacesAParentCreation},
 		{"RemoveAllDoesNotFollowLinks", removeAllDoesNotFollowLinks},
 		{"SetAttrs", setAttrs},
+		{"SymlinkSwapsAtomically", symlinkSwapsAtomically},
+		{"SymlinkNeverReplacesADirectory", symlinkNeverReplacesADirectory},
 		{"RunPassesArgvUnchanged", runPassesArgvUnchanged},
 		{"RunReportsExitStatus", runReportsExitStatus},
 		{"RunHonoursContext", runHonoursContext},
@@ -378,6 +380,91 @@ func setAttrs(t *testing.T, h host.Host, _ string) {
 	info, err = h.Stat(ctx, "/d")
 	require.NoError(t, err)
 	assert.Equal(t, host.Perm(0o1777), info.Perm)
+}
+
+func symlinkSwapsAtomically(t *testing.T, h host.Host, root string) {
+	ctx := context.Background()
+	const link, production, maintenance = "/etc/nginx/sites-enabled/default", "/etc/nginx/sites-available/production", "/etc/nginx/sites-available/maintenance"
+	onDisk := filepath.Join(root, link)
+
+	require.NoError(t, h.Symlink(ctx, production, link), "parents are created")
+	info, err := h.Stat(ctx, link)
+	require.NoError(t, err)
+	assert.True(t, info.IsSymlink)
+	got, err := h.ReadLink(ctx, link)
+	require.NoError(t, err)
+	assert.Equal(t, production, got)
+	got, err = os.Readlink(onDisk)
+	require.NoError(t, err)
+	assert.Equal(t, production, got, "the target is stored as given, not mapped below root")
+
+	// A reader racing the swaps always finds a link, to one site or the other.
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var torn, reads int
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			target, err := os.Readlink(onDisk)
+			reads++
+			if err != nil || (target != production && target != maintenance) {
+				torn++
+			}
+		}
+	}()
+	for i := range 30 {
+		target := production
+		if i%2 == 0 {
+			target = maintenance
+		}
+		require.NoError(t, h.Symlink(ctx, target, link))
+	}
+	close(stop)
+	wg.Wait()
+	assert.Zero(t, torn, "a reader found no link or another target in %d reads", reads)
+	got, err = h.ReadLink(ctx, link)
+	require.NoError(t, err)
+	assert.Equal(t, production, got)
+
+	// A regular file is replaced; a relative target is kept as written.
+	require.NoError(t, h.WriteFile(ctx, "/etc/nginx/sites-enabled/plain", []byte("x"), keep))
+	require.NoError(t, h.Symlink(ctx, "../sites-available/production", "/etc/nginx/sites-enabled/plain"))
+	got, err = h.ReadLink(ctx, "/etc/nginx/sites-enabled/plain")
+	require.NoError(t, err)
+	assert.Equal(t, "../sites-available/production", got)
+
+	entries, err := os.ReadDir(filepath.Join(root, "etc/nginx/sites-enabled"))
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "temporary links left behind: %v", entries)
+
+	_, err = h.ReadLink(ctx, "/etc/nginx/missing")
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	require.NoError(t, h.WriteFile(ctx, "/etc/nginx/file", []byte("x"), keep))
+	_, err = h.ReadLink(ctx, "/etc/nginx/file")
+	assert.ErrorContains(t, err, "read link /etc/nginx/file on "+h.Name(), "a file is not a link")
+	assert.NotErrorIs(t, err, fs.ErrNotExist)
+	assert.Error(t, h.Symlink(ctx, "", "/etc/nginx/empty"), "an empty target")
+}
+
+func symlinkNeverReplacesADirectory(t *testing.T, h host.Host, root string) {
+	ctx := context.Background()
+	require.NoError(t, h.WriteFile(ctx, "/d/keep", []byte("k"), keep))
+	err := h.Symlink(ctx, "/elsewhere", "/d")
+	assert.ErrorContains(t, err, "link /d on "+h.Name())
+	b, err := os.ReadFile(filepath.Join(root, "d", "keep"))
+	require.NoError(t, err, "the directory and its content stay")
+	assert.Equal(t, "k", string(b))
+	entries, err := os.ReadDir(root)
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.NotContains(t, e.Name(), "spice", "temporary link left behind")
+	}
 }
 
 // Hostile are strings a shell would interpret if they reached one
