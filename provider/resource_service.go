@@ -2,7 +2,10 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"sort"
 	"strconv"
@@ -27,6 +30,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spice-harvester/terraform-provider-spice/health"
+	"github.com/spice-harvester/terraform-provider-spice/host"
+	"github.com/spice-harvester/terraform-provider-spice/recovery"
 	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
 	"github.com/spice-harvester/terraform-provider-spice/systemd"
 )
@@ -491,6 +496,7 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 		return true, nil
 	}
 	started := false
+	startedAt := time.Now()
 	switch {
 	case plan.State.ValueString() == stateStopped && status.Running():
 		err = systemd.Stop(ctx, r.host, unit)
@@ -502,7 +508,11 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 	}
 	var healthErr error
 	if check, ok := plan.healthCheck(); ok && started {
-		_, healthErr = health.Wait(ctx, r.host, check)
+		if _, healthErr = health.Wait(ctx, r.host, check); healthErr == nil {
+			if err := r.recordRestartTime(ctx, plan.Name.ValueString(), time.Since(startedAt)); err != nil {
+				return true, err
+			}
+		}
 	}
 	if status, err = systemd.Show(ctx, r.host, unit); err != nil {
 		return true, err
@@ -652,7 +662,28 @@ func (r *serviceResource) remove(ctx context.Context, unit string) error {
 	if err := systemd.RemoveUnit(ctx, r.host, unit); err != nil {
 		return err
 	}
-	return systemd.Reload(ctx, r.host)
+	if err := systemd.Reload(ctx, r.host); err != nil {
+		return err
+	}
+	timing := recovery.ServiceFile(strings.TrimSuffix(unit, ".service"))
+	if err := r.host.Remove(ctx, timing); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s on %s: %w", timing, r.host.Name(), err)
+	}
+	return nil
+}
+
+// recordRestartTime keeps the measured restart-to-healthy time on the
+// host, where spice_recovery_objective reads achievable_rto from.
+func (r *serviceResource) recordRestartTime(ctx context.Context, name string, d time.Duration) error {
+	b, err := json.Marshal(recovery.ServiceTiming{Service: name, RestartToHealthySeconds: d.Seconds(), MeasuredAt: time.Now().UTC()})
+	if err != nil {
+		return err
+	}
+	p := recovery.ServiceFile(name)
+	if err := r.host.WriteFile(ctx, p, append(b, '\n'), host.Attrs{Perm: 0o644, UID: host.KeepID, GID: host.KeepID}); err != nil {
+		return fmt.Errorf("record the restart time of %s in %s on %s: %w", name, p, r.host.Name(), err)
+	}
+	return nil
 }
 
 // ImportState takes the service's name (without .service). Refresh then

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/spice-harvester/terraform-provider-spice/recovery"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
@@ -172,6 +174,9 @@ func TestAccService_container(t *testing.T) {
 			if out := h.Exec(t, "sh", "-c", "ls /etc/systemd/system/multi-user.target.wants/ | grep spice-test || true"); out != "" {
 				return fmt.Errorf("enable links left: %s", out)
 			}
+			if out := h.Exec(t, "sh", "-c", "ls /var/lib/spice/services/ 2>/dev/null || true"); out != "" {
+				return fmt.Errorf("restart timings left: %s", out)
+			}
 			for _, pid := range pids {
 				if err := h.Command("test", "-e", fmt.Sprintf("/proc/%d", pid)).Run(); err == nil {
 					return fmt.Errorf("process %d still runs after destroy", pid)
@@ -189,6 +194,17 @@ func TestAccService_container(t *testing.T) {
 						// services created in parallel shared (the exact
 						// count is asserted in package systemd).
 						t.Logf("daemon-reloads for 3 new services: %s", strings.TrimSpace(h.Exec(t, "sh", "-c", "journalctl -b --no-pager | grep -c 'Reloading' || true")))
+						return nil
+					},
+					func(*terraform.State) error {
+						// The measured restart-to-healthy time, for
+						// spice_recovery_objective.
+						var timing recovery.ServiceTiming
+						out := h.Exec(t, "cat", recovery.ServiceFile(bff.name))
+						if err := json.Unmarshal([]byte(out), &timing); err != nil || timing.Service != bff.name || timing.RestartToHealthySeconds <= 0 {
+							return fmt.Errorf("restart timing of %s: %s (%v)", bff.name, out, err)
+						}
+						t.Logf("%s restart to healthy: %.3fs", bff.name, timing.RestartToHealthySeconds)
 						return nil
 					},
 					resource.TestCheckResourceAttr(bff.addr(), "id", "spice-test-bff.service"),
