@@ -202,7 +202,7 @@ func TestAccService_container(t *testing.T) {
 						var timing recovery.ServiceTiming
 						out := h.Exec(t, "cat", recovery.ServiceFile(bff.name))
 						if err := json.Unmarshal([]byte(out), &timing); err != nil || timing.Service != bff.name || timing.RestartToHealthySeconds <= 0 {
-							return fmt.Errorf("restart timing of %s: %s (%v)", bff.name, out, err)
+							return fmt.Errorf("restart timing of %s: %s (%w)", bff.name, out, err)
 						}
 						t.Logf("%s restart to healthy: %.3fs", bff.name, timing.RestartToHealthySeconds)
 						return nil
