@@ -8,8 +8,12 @@ package host
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"os/exec"
+	"strings"
 )
 
 // Perm holds Unix permission bits including setuid, setgid and sticky
@@ -107,6 +111,18 @@ type Host interface {
 	// is resolved and reached from the host, so 127.0.0.1 is the host's
 	// own loopback (over SSH, a direct-tcpip channel of the connection).
 	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// NotInstalled tells a program missing on the host from one that ran and
+// failed: locally exec finds no such program; over SSH the shell exits 127,
+// or sudo says "command not found".
+func NotInstalled(err error) bool {
+	var exit *ExitError
+	if errors.As(err, &exit) {
+		return exit.Result.ExitCode == 127 ||
+			(exit.Result.ExitCode == 1 && strings.Contains(string(exit.Result.Stderr), "command not found"))
+	}
+	return errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist)
 }
 
 // ExitError reports a command that ran but exited non-zero.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 	"sync"
 	"time"
@@ -112,15 +111,12 @@ func listBackups(ctx context.Context, h host.Host, binary, policy string) ([]bac
 // agentError says briefly why the agent could not answer; a policy not
 // applied yet is the common case.
 func agentError(binary string, h host.Host, err error) string {
+	if host.NotInstalled(err) {
+		return fmt.Sprintf("%s is not installed on %s yet", binary, h.Name())
+	}
 	var exit *host.ExitError
 	if errors.As(err, &exit) {
-		if exit.Result.ExitCode == 127 {
-			return fmt.Sprintf("%s is not installed on %s yet", binary, h.Name())
-		}
 		return strings.TrimSpace(lastLineOf(exit.Result.Stderr))
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Sprintf("%s is not installed on %s yet", binary, h.Name())
 	}
 	return err.Error()
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spice-harvester/terraform-provider-spice/backup"
@@ -285,29 +284,26 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 func (r *backupPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install backup policy", r.apply)
 }
 
 func (r *backupPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install backup policy", r.apply)
 }
 
-// apply installs the agent, the policy file and the units, in that order:
-// the timer never fires before what it runs is in place.
-func (r *backupPolicyResource) apply(ctx context.Context, planned tfsdk.Plan, st *tfsdk.State, diags *diag.Diagnostics) {
-	var m backupPolicyModel
-	diags.Append(planned.Get(ctx, &m)...)
-	if diags.HasError() {
-		return
+// apply installs the agent, the policy file and the units, then reads the
+// backups back.
+func (r *backupPolicyResource) apply(ctx context.Context, m *backupPolicyModel) (diag.Diagnostics, error) {
+	if err := r.install(ctx, m); err != nil {
+		return nil, err
 	}
-	if err := r.install(ctx, &m); err != nil {
-		diags.AddError("Cannot install backup policy", err.Error())
-		return
-	}
-	r.readBackups(ctx, &m, diags)
-	diags.Append(st.Set(ctx, &m)...)
+	var warnings diag.Diagnostics
+	r.readBackups(ctx, m, &warnings)
+	return warnings, nil
 }
 
+// install puts the agent, the policy file and the units in place, in that
+// order: the timer never fires before what it runs is there.
 func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel) error {
 	name := m.Name.ValueString()
 	if err := installAgent(ctx, r.host, m.BinaryPath.ValueString()); err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -22,10 +20,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
+	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
 )
 
 var (
@@ -114,23 +112,6 @@ func checkPostrotate(script string) error {
 	return nil
 }
 
-// stringRule adapts a check function to a plan-time validator.
-type stringRule struct {
-	what  string
-	check func(string) error
-}
-
-func (r stringRule) Description(context.Context) string         { return r.what }
-func (r stringRule) MarkdownDescription(context.Context) string { return r.what }
-func (r stringRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if !known(req.ConfigValue) {
-		return
-	}
-	if err := r.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+r.what, fmt.Sprintf("%s: %s", req.Path, err))
-	}
-}
-
 func matching(re *regexp.Regexp, form string) func(string) error {
 	return func(s string) error {
 		if !re.MatchString(s) {
@@ -170,7 +151,7 @@ func (r *logrotateResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Required: true,
 				MarkdownDescription: "The file name in `/etc/logrotate.d/`: up to 128 of `A-Z a-z 0-9 _ . -`, not starting with `.` or `-`, and not ending " +
 					"in a suffix logrotate skips (`.disabled`, `.dpkg-old`, `.rpmsave`, `.swp`, ...). Changing it replaces the resource.",
-				Validators:    []validator.String{stringRule{"logrotate name", checkLogrotateName}},
+				Validators:    []validator.String{spiceschema.Check("Invalid logrotate name", "logrotate name", checkLogrotateName)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"paths": schema.ListAttribute{
@@ -181,7 +162,7 @@ func (r *logrotateResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
 					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(stringRule{"log path", checkLogrotatePath}),
+					listvalidator.ValueStringsAre(spiceschema.Check("Invalid log path", "log path", checkLogrotatePath)),
 				},
 			},
 			"frequency": schema.StringAttribute{
@@ -204,18 +185,18 @@ func (r *logrotateResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"create": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Create the new, empty log with this mode and optionally owner and group: `\"0640 oms adm\"`. Unset: `/etc/logrotate.conf`'s global setting applies.",
-				Validators:          []validator.String{stringRule{"create", matching(logrotateCreate, `"MODE [OWNER [GROUP]]", such as "0640 oms adm"`)}},
+				Validators:          []validator.String{spiceschema.Check("Invalid create", "create", matching(logrotateCreate, `"MODE [OWNER [GROUP]]", such as "0640 oms adm"`))},
 			},
 			"su": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Rotate as this user and group, `\"USER GROUP\"`: needed when the log directory is writable by others than root.",
-				Validators:          []validator.String{stringRule{"su", matching(logrotateSu, `"USER GROUP", such as "oms oms"`)}},
+				Validators:          []validator.String{spiceschema.Check("Invalid su", "su", matching(logrotateSu, `"USER GROUP", such as "oms oms"`))},
 			},
 			"postrotate": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "A shell script run after rotation, such as `systemctl kill -s HUP oms.service`; run once for all matched logs " +
 					"(`sharedscripts`). Trailing newlines are not significant; import reads the script with one, as a heredoc writes it. It may not hold a line `endscript`.",
-				Validators: []validator.String{stringRule{"postrotate", checkPostrotate}},
+				Validators: []validator.String{spiceschema.Check("Invalid postrotate", "postrotate", checkPostrotate)},
 			},
 			"content": schema.StringAttribute{
 				Computed:            true,
@@ -353,18 +334,6 @@ func (r *logrotateResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("content"), plan.render())...)
 }
 
-// notInstalled tells a program missing on the host from one that ran and
-// failed: locally exec finds no such program; over SSH the shell exits 127,
-// or sudo says "command not found".
-func notInstalled(err error) bool {
-	var exit *host.ExitError
-	if errors.As(err, &exit) {
-		return exit.Result.ExitCode == 127 ||
-			(exit.Result.ExitCode == 1 && strings.Contains(string(exit.Result.Stderr), "command not found"))
-	}
-	return errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist)
-}
-
 // check runs logrotate's dry run on content under a name logrotate's own
 // runs skip, and removes that file again. A rejection is an error;
 // warnings are what the dry run found about the logs themselves.
@@ -381,7 +350,7 @@ func (r *logrotateResource) check(ctx context.Context, name, content string) (wa
 	}()
 	// -s /dev/null: the dry run neither reads nor locks the real state file.
 	res, runErr := r.host.Run(ctx, host.Command{Argv: []string{"logrotate", "-d", "-s", "/dev/null", candidate}})
-	if notInstalled(runErr) {
+	if host.NotInstalled(runErr) {
 		warnings.AddWarning("logrotate not checked", fmt.Sprintf("logrotate is not installed on %s: %s is written unchecked, and nothing rotates the logs until it is installed", r.host.Name(), final))
 		return warnings, nil
 	}
@@ -430,28 +399,13 @@ func (r *logrotateResource) write(ctx context.Context, m *logrotateModel) (diag.
 	return warnings, nil
 }
 
+// Create and Update alike render the whole file anew.
 func (r *logrotateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot write logrotate policy", r.write)
 }
 
 func (r *logrotateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
-}
-
-// apply is Create and Update alike: the whole file is rendered anew.
-func (r *logrotateResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
-	var plan logrotateModel
-	diags.Append(planned.Get(ctx, &plan)...)
-	if diags.HasError() {
-		return
-	}
-	warnings, err := r.write(ctx, &plan)
-	diags.Append(warnings...)
-	if err != nil {
-		diags.AddError("Cannot write logrotate policy", err.Error())
-		return
-	}
-	diags.Append(state.Set(ctx, &plan)...)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot write logrotate policy", r.write)
 }
 
 // Read parses the file back. In spice's form, the options found become the

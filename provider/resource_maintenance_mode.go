@@ -328,7 +328,7 @@ func (r *maintenanceModeResource) nginx(ctx context.Context, m *maintenanceModeM
 	_, err = r.host.Run(ctx, host.Command{Argv: []string{"nginx", "-t"}})
 	var exit *host.ExitError
 	switch {
-	case notInstalled(err):
+	case host.NotInstalled(err):
 		warnings.AddWarning("nginx not reloaded", fmt.Sprintf("nginx is not installed on %s: %s now points at the %s site, nothing was checked or reloaded",
 			r.host.Name(), m.SiteLink.ValueString(), siteName(m)))
 		return warnings, nil

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
@@ -225,27 +224,21 @@ func (r *recoveryObjectiveResource) install(ctx context.Context, m *recoveryObje
 }
 
 func (r *recoveryObjectiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install recovery objective", r.write)
 }
 
 func (r *recoveryObjectiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install recovery objective", r.write)
 }
 
 // write installs the objective and records the verdict as of now.
-func (r *recoveryObjectiveResource) write(ctx context.Context, planned tfsdk.Plan, st *tfsdk.State, diags *diag.Diagnostics) {
-	var m recoveryObjectiveModel
-	diags.Append(planned.Get(ctx, &m)...)
-	if diags.HasError() {
-		return
-	}
-	if err := r.install(ctx, &m); err != nil {
-		diags.AddError("Cannot install recovery objective", err.Error())
-		return
+func (r *recoveryObjectiveResource) write(ctx context.Context, m *recoveryObjectiveModel) (diag.Diagnostics, error) {
+	if err := r.install(ctx, m); err != nil {
+		return nil, err
 	}
 	m.ID = m.Scenario
-	r.assess(ctx, &m)
-	diags.Append(st.Set(ctx, &m)...)
+	r.assess(ctx, m)
+	return nil, nil
 }
 
 func (r *recoveryObjectiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
