@@ -14,6 +14,10 @@
 # objectives against it are met once a backup exists and a drill
 # (`spice drill SCENARIO` on the host) has been timed.
 #
+# Backups here stay on the host they protect: data-center-failure also
+# needs an off-site copy (replicate the destination elsewhere), which this
+# example does not declare.
+#
 # Set enforcement = "error" to make a breach fail the plan (and CI).
 
 terraform {
