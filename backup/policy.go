@@ -76,6 +76,11 @@ func CheckName(name string) error {
 	return nil
 }
 
+// PolicyFile is where spice_backup_policy installs policy name on a host:
+// below PolicyDir, since SPICE_BACKUP_POLICY_DIR is this process's
+// environment, not the host's.
+func PolicyFile(name string) string { return PolicyDir + "/" + name + ".json" }
+
 // LoadPolicy reads and validates a policy. nameOrFile is a path when it
 // contains a slash or ends in ".json"; otherwise it is a policy name looked up
 // as NAME.json in SPICE_BACKUP_POLICY_DIR or PolicyDir, and the file must
@@ -86,8 +91,8 @@ func LoadPolicy(nameOrFile string) (*Policy, error) {
 	}
 	path, byName := nameOrFile, false
 	if !strings.Contains(nameOrFile, "/") && !strings.HasSuffix(nameOrFile, ".json") {
-		if !safeName.MatchString(nameOrFile) {
-			return nil, fmt.Errorf("policy name %q: must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", nameOrFile)
+		if err := CheckName(nameOrFile); err != nil {
+			return nil, fmt.Errorf("policy name %w", err)
 		}
 		path, byName = filepath.Join(policyDir(), nameOrFile+".json"), true
 	}

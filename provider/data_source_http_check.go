@@ -83,7 +83,7 @@ func (d *httpCheckDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.host.Root() != "/" {
+	if imageMode(d.host) {
 		resp.Diagnostics.AddError("Cannot check "+m.URL.ValueString(),
 			"the provider manages an image (root "+d.host.Root()+"): no service is running there to ask")
 		return

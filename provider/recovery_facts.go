@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -48,12 +47,6 @@ func lookupPlannedPolicy(h host.Host, name string) (plannedPolicy, bool) {
 	return p.(plannedPolicy), true
 }
 
-// installedPolicy is the part of /etc/spice/backup/NAME.json an objective
-// reads.
-type installedPolicy struct {
-	Schedule string `json:"schedule"`
-}
-
 // policyFacts gathers what the host says of one policy: its schedule (as
 // planned in this run, else as installed) and its newest complete backup,
 // listed by the agent installed on the host, so that listing has one
@@ -67,8 +60,8 @@ func policyFacts(ctx context.Context, h host.Host, name string, now time.Time) r
 		if planned.BinaryPath != "" {
 			binary = planned.BinaryPath
 		}
-	} else if b, err := h.ReadFile(ctx, "/etc/spice/backup/"+name+".json"); err == nil {
-		var p installedPolicy
+	} else if b, err := h.ReadFile(ctx, backup.PolicyFile(name)); err == nil {
+		var p backup.Policy
 		if json.Unmarshal(b, &p) == nil {
 			f.Schedule = p.Schedule
 		}
@@ -76,7 +69,7 @@ func policyFacts(ctx context.Context, h host.Host, name string, now time.Time) r
 	if s, err := schedule.Parse(f.Schedule); err == nil && f.Schedule != "" {
 		f.MaxGap = schedule.MaxGap(s, now)
 	}
-	if h.Root() != "/" {
+	if imageMode(h) {
 		f.Unreadable = "the provider manages an image, where no backups run"
 		return f
 	}
@@ -114,16 +107,7 @@ func agentError(binary string, h host.Host, err error) string {
 	if host.NotInstalled(err) {
 		return fmt.Sprintf("%s is not installed on %s yet", binary, h.Name())
 	}
-	var exit *host.ExitError
-	if errors.As(err, &exit) {
-		return strings.TrimSpace(lastLineOf(exit.Result.Stderr))
-	}
-	return err.Error()
-}
-
-func lastLineOf(b []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return lines[len(lines)-1]
+	return err.Error() // an *host.ExitError ends with the agent's last stderr line
 }
 
 // readJSONOnHost reads a small JSON record the host keeps; ok is false

@@ -76,10 +76,6 @@ type backupSourceModel struct {
 	Command []string     `tfsdk:"command"`
 }
 
-const policyDir = "/etc/spice/backup"
-
-func policyFile(name string) string { return policyDir + "/" + name + ".json" }
-
 func backupUnits(name string) (service, timer string) {
 	return "spice-backup-" + name + ".service", "spice-backup-" + name + ".timer"
 }
@@ -94,7 +90,7 @@ func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A scheduled backup on the host, run by spice itself as the agent (`spice backup run`):\n\n" +
-			"- the policy file `" + policyDir + "/NAME.json`, which `spice backup run|list|verify|restore -policy NAME` read;\n" +
+			"- the policy file `" + backup.PolicyFile("NAME") + "`, which `spice backup run|list|verify|restore -policy NAME` read;\n" +
 			"- `spice-backup-NAME.service` (oneshot) and `spice-backup-NAME.timer` (`OnCalendar=` in UTC, `Persistent=true`, so a run missed while the host was off happens at boot), enabled and started;\n" +
 			"- the spice binary at `binary_path`, uploaded when absent or when its sha256 differs from the running spice's " +
 			"(or from the build `SPICE_AGENT_BINARY` names, e.g. one for the hosts' architecture: a binary for another architecture is refused).\n\n" +
@@ -313,8 +309,8 @@ func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel
 	if err != nil {
 		return err
 	}
-	if err := r.host.WriteFile(ctx, policyFile(name), append(b, '\n'), host.Attrs{Perm: 0o600, UID: 0, GID: 0}); err != nil {
-		return fmt.Errorf("write %s on %s: %w", policyFile(name), r.host.Name(), err)
+	if err := r.host.WriteFile(ctx, backup.PolicyFile(name), append(b, '\n'), host.Attrs{Perm: 0o600, UID: 0, GID: 0}); err != nil {
+		return fmt.Errorf("write %s on %s: %w", backup.PolicyFile(name), r.host.Name(), err)
 	}
 	serviceUnit, timerUnit := backupUnits(name)
 	for unit, content := range map[string]string{serviceUnit: m.ServiceUnit.ValueString(), timerUnit: m.TimerUnit.ValueString()} {
@@ -369,18 +365,18 @@ func (r *backupPolicyResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	name := m.Name.ValueString()
-	b, err := r.host.ReadFile(ctx, policyFile(name))
+	b, err := r.host.ReadFile(ctx, backup.PolicyFile(name))
 	if errors.Is(err, fs.ErrNotExist) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("read %s on %s: %s", policyFile(name), r.host.Name(), err))
+		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("read %s on %s: %s", backup.PolicyFile(name), r.host.Name(), err))
 		return
 	}
 	var p backup.Policy
 	if err := json.Unmarshal(b, &p); err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("%s on %s: %s", policyFile(name), r.host.Name(), err))
+		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("%s on %s: %s", backup.PolicyFile(name), r.host.Name(), err))
 		return
 	}
 	m.fromPolicy(&p)
@@ -486,8 +482,8 @@ func (r *backupPolicyResource) Delete(ctx context.Context, req resource.DeleteRe
 		fail(err)
 		return
 	}
-	if err := r.host.Remove(ctx, policyFile(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		fail(fmt.Errorf("remove %s on %s: %w", policyFile(name), r.host.Name(), err))
+	if err := r.host.Remove(ctx, backup.PolicyFile(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		fail(fmt.Errorf("remove %s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
 	}
 }
 

@@ -95,7 +95,7 @@ func (r *recoveryObjectiveResource) Schema(_ context.Context, _ resource.SchemaR
 			"rpo": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Recovery point objective, a duration such as `\"1h\"`; `\"0s\"` when no data may be lost (met only without backup policies, as for a service crash).",
-				Validators:          []validator.String{spiceschema.Check("Invalid duration", "a duration, zero allowed", checkDurationOrZero)},
+				Validators:          []validator.String{spiceschema.DurationOrZero()},
 			},
 			"priority": schema.StringAttribute{
 				Optional:            true,
@@ -127,17 +127,6 @@ func (r *recoveryObjectiveResource) Schema(_ context.Context, _ resource.SchemaR
 				MarkdownDescription: "Each problem in plain words, such as `policy daily: schedule \"daily\" leaves gaps of 24h0m0s; rpo is 1h0m0s`."},
 		},
 	}
-}
-
-func checkDurationOrZero(s string) error {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a duration such as \"1h\" or \"0s\"", s)
-	}
-	if d < 0 {
-		return fmt.Errorf("%q must not be negative", s)
-	}
-	return nil
 }
 
 // assess judges m against the host now and fills the computed attributes.

@@ -52,7 +52,12 @@ func HealthURL() validator.String {
 
 // Duration accepts Go duration strings such as "10s" or "1m30s", greater
 // than zero.
-func Duration() validator.String {
+func Duration() validator.String { return durationCheck(false) }
+
+// DurationOrZero accepts Go duration strings such as "1h", and zero ("0s").
+func DurationOrZero() validator.String { return durationCheck(true) }
+
+func durationCheck(zeroAllowed bool) validator.String {
 	return stringCheck{
 		description: `must be a duration such as "10s" or "1m30s"`,
 		check: func(s string) error {
@@ -60,7 +65,10 @@ func Duration() validator.String {
 			if err != nil {
 				return fmt.Errorf("%q is not a duration such as \"10s\" or \"1m30s\"", s)
 			}
-			if d <= 0 {
+			if d < 0 || (d == 0 && !zeroAllowed) {
+				if zeroAllowed {
+					return fmt.Errorf("%q must not be negative", s)
+				}
 				return fmt.Errorf("%q must be greater than zero", s)
 			}
 			return nil
