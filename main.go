@@ -12,7 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
-	"github.com/spice-harvester/terraform-provider-spice/engine/cli"
+	"github.com/spice-harvester/terraform-provider-spice/cli"
 	"github.com/spice-harvester/terraform-provider-spice/provider"
 	"github.com/spice-harvester/terraform-provider-spice/version"
 )

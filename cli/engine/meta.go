@@ -1,14 +1,17 @@
-package cli
+package engine
 
 import (
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/cli"
+
+	"github.com/spice-harvester/terraform-provider-spice/cli/command"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -25,9 +28,7 @@ import (
 // meta carries what every command shares: streams, version, the working
 // directory and the flags common to plan, apply and destroy.
 type meta struct {
-	version        string
-	stdin          io.Reader
-	stdout, stderr io.Writer
+	command.Streams
 
 	dir         string
 	statePath   string
@@ -56,7 +57,7 @@ func (f varFlag) Set(v string) error {
 
 func (m *meta) flagSet(name string, planning bool) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(m.stderr)
+	fs.SetOutput(m.Stderr)
 	fs.StringVar(&m.statePath, "state", state.DefaultPath, "state file")
 	fs.BoolVar(&m.noColor, "no-color", false, "disable colors")
 	if planning {
@@ -80,12 +81,12 @@ func (m *meta) colors() render.Colors {
 	if m.noColor || os.Getenv("NO_COLOR") != "" {
 		return render.NewColors(false)
 	}
-	f, ok := m.stdout.(*os.File)
+	f, ok := m.Stdout.(*os.File)
 	return render.NewColors(ok && term.IsTerminal(int(f.Fd())))
 }
 
 func (m *meta) factory() core.Factory {
-	return func() tfprotov6.ProviderServer { return providerserver.NewProtocol6(provider.New(m.version)())() }
+	return func() tfprotov6.ProviderServer { return providerserver.NewProtocol6(provider.New(m.Version)())() }
 }
 
 // diagnostics prints HCL diagnostics: severity and summary, where
@@ -103,23 +104,23 @@ func (m *meta) diagnostics(mod *config.Module, diags hcl.Diagnostics) {
 		if d.Severity == hcl.DiagWarning {
 			label, color = "Warning", col.Yellow
 		}
-		fmt.Fprintf(m.stderr, "\n%s%s:%s %s\n", color+col.Bold, label, col.Reset, d.Summary)
+		fmt.Fprintf(m.Stderr, "\n%s%s:%s %s\n", color+col.Bold, label, col.Reset, d.Summary)
 		if d.Subject != nil && d.Subject.Filename != "" {
 			r := d.Subject
-			fmt.Fprintf(m.stderr, "\n  on %s:%d:%d:\n", r.Filename, r.Start.Line, r.Start.Column)
+			fmt.Fprintf(m.Stderr, "\n  on %s:%d:%d:\n", r.Filename, r.Start.Line, r.Start.Column)
 			if f, ok := files[r.Filename]; ok {
 				if line, ok := sourceLine(f.Bytes, r.Start.Line); ok {
-					fmt.Fprintf(m.stderr, "  %4d: %s\n", r.Start.Line, line)
+					fmt.Fprintf(m.Stderr, "  %4d: %s\n", r.Start.Line, line)
 					width := r.End.Column - r.Start.Column
 					if r.End.Line != r.Start.Line || width < 1 {
 						width = 1
 					}
-					fmt.Fprintf(m.stderr, "        %s%s\n", strings.Repeat(" ", max(r.Start.Column-1, 0)), strings.Repeat("^", width))
+					fmt.Fprintf(m.Stderr, "        %s%s\n", strings.Repeat(" ", max(r.Start.Column-1, 0)), strings.Repeat("^", width))
 				}
 			}
 		}
 		if d.Detail != "" {
-			fmt.Fprintf(m.stderr, "\n%s\n", d.Detail)
+			fmt.Fprintf(m.Stderr, "\n%s\n", d.Detail)
 		}
 	}
 }
@@ -130,11 +131,6 @@ func sourceLine(src []byte, n int) (string, bool) {
 		return "", false
 	}
 	return strings.TrimRight(lines[n-1], "\r"), true
-}
-
-func (m *meta) errorf(format string, args ...any) int {
-	fmt.Fprintf(m.stderr, "\nError: "+format+"\n", args...)
-	return 1
 }
 
 // session is a loaded module with its variables, state and engine.
@@ -172,10 +168,10 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 	}
 	s := &session{module: mod}
 	if m.lock && operation != "" {
-		lock, err := state.Acquire(ctx, m.statePath, operation, m.version, m.lockTimeout)
+		lock, err := state.Acquire(ctx, m.statePath, operation, m.Version, m.lockTimeout)
 		if err != nil {
 			m.diagnostics(mod, diags)
-			m.errorf("Error acquiring the state lock\n\n%s", err)
+			m.Errorf("Error acquiring the state lock\n\n%s", err)
 			return nil, false
 		}
 		s.lock = lock
@@ -183,20 +179,20 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 	st, err := state.Read(m.statePath)
 	if err != nil {
 		s.close()
-		m.errorf("%s", err)
+		m.Errorf("%s", err)
 		return nil, false
 	}
 	s.state = st
 	schemas, err := core.LoadSchemas(ctx, m.factory()())
 	if err != nil {
 		s.close()
-		m.errorf("%s", err)
+		m.Errorf("%s", err)
 		return nil, false
 	}
 	s.engine = &core.Engine{
 		Module: mod, Vars: values, State: st, Factory: m.factory(), Schemas: schemas,
 		Parallelism: m.parallelism, Refresh: m.refresh,
-		Progress: func(line string) { fmt.Fprintln(m.stdout, line) },
+		Progress: func(line string) { fmt.Fprintln(m.Stdout, line) },
 	}
 	m.diagnostics(mod, diags) // warnings
 	return s, true
@@ -205,11 +201,11 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 func (m *meta) saveState(f *state.File) error { return state.Write(m.statePath, f) }
 
 func (m *meta) confirm(question string) bool {
-	fmt.Fprintf(m.stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	fmt.Fprintf(m.Stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
 	buf := make([]byte, 0, 16)
 	one := make([]byte, 1)
 	for {
-		n, err := m.stdin.Read(one)
+		n, err := m.Stdin.Read(one)
 		if n == 1 {
 			if one[0] == '\n' {
 				break
@@ -220,22 +216,25 @@ func (m *meta) confirm(question string) bool {
 			break
 		}
 	}
-	fmt.Fprintln(m.stdout)
+	fmt.Fprintln(m.Stdout)
 	return strings.TrimSpace(string(buf)) == "yes"
 }
 
-// parseArgs parses flags wherever they stand, before or after positional
-// arguments, and returns the positional ones.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos, args = append(pos, args[0]), args[1:]
+// Commands are the engine's subcommands: everything that reads the
+// configuration and the state.
+func Commands(streams command.Streams) map[string]cli.CommandFactory {
+	m := meta{Streams: streams, dir: ".", parallelism: 10, refresh: true, lock: true}
+	factory := func(c cli.Command) cli.CommandFactory { return func() (cli.Command, error) { return c, nil } }
+	return map[string]cli.CommandFactory{
+		"validate": factory(&validateCommand{m}),
+		"plan":     factory(&planCommand{m}),
+		"apply":    factory(&applyCommand{meta: m}),
+		"destroy":  factory(&applyCommand{meta: m, destroy: true}),
+		"show":     factory(&showCommand{m}),
+		"output":   factory(&outputCommand{m}),
+		"state":    factory(&stateCommand{m}),
+		"fmt":      factory(&fmtCommand{m}),
+		"import":   factory(&importCommand{m}),
+		"graph":    factory(&graphCommand{m}),
 	}
 }

@@ -1,4 +1,4 @@
-package cli
+package engine
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/spice-harvester/terraform-provider-spice/cli/command"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/render"
 )
@@ -41,12 +43,12 @@ func (c *planCommand) Run(args []string) int {
 	detailed := fs.Bool("detailed-exitcode", false, "")
 	out := fs.String("out", "", "")
 	asJSON := fs.Bool("json", false, "")
-	pos, err := parseArgs(fs, args)
+	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
 	if len(pos) > 0 {
-		return c.errorf("plan takes no arguments, got %q", pos)
+		return c.Errorf("plan takes no arguments, got %q", pos)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -64,18 +66,18 @@ func (c *planCommand) Run(args []string) int {
 		return 1
 	}
 	if *asJSON {
-		if err := render.JSON(c.stdout, plan); err != nil {
-			return c.errorf("%s", err)
+		if err := render.JSON(c.Stdout, plan); err != nil {
+			return c.Errorf("%s", err)
 		}
 	} else {
-		render.Plan(c.stdout, plan, c.colors())
+		render.Plan(c.Stdout, plan, c.colors())
 	}
 	if *out != "" {
 		if err := writePlanFile(*out, c.dir, plan, s.engine.Vars); err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 		if !*asJSON {
-			fmt.Fprintf(c.stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  spice apply %q\n", *out, *out)
+			fmt.Fprintf(c.Stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  spice apply %q\n", *out, *out)
 		}
 	}
 	if *detailed && plan.HasChanges() {
@@ -118,12 +120,12 @@ Options:
 func (c *applyCommand) Run(args []string) int {
 	fs := c.flagSet("apply", true)
 	autoApprove := fs.Bool("auto-approve", false, "")
-	pos, err := parseArgs(fs, args)
+	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
 	if len(pos) > 1 || (c.destroy && len(pos) > 0) {
-		return c.errorf("unexpected arguments %q", pos)
+		return c.Errorf("unexpected arguments %q", pos)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -131,7 +133,7 @@ func (c *applyCommand) Run(args []string) int {
 	if len(pos) == 1 {
 		pf, err := readPlanFile(pos[0])
 		if err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 		saved = pf
 		c.vars = pf.varFlags()
@@ -149,7 +151,7 @@ func (c *applyCommand) Run(args []string) int {
 	destroy := c.destroy
 	if saved != nil {
 		if err := saved.check(c.dir, s.state); err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 		destroy = saved.Destroy
 	}
@@ -160,14 +162,14 @@ func (c *applyCommand) Run(args []string) int {
 		return 1
 	}
 	if partial {
-		fmt.Fprintf(c.stderr, "\nWarning: cannot reach %s; converging the other hosts.\n", strings.Join(plan.Unreachable, ", "))
+		fmt.Fprintf(c.Stderr, "\nWarning: cannot reach %s; converging the other hosts.\n", strings.Join(plan.Unreachable, ", "))
 	}
 	if saved != nil {
 		if err := saved.matches(plan); err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 	} else {
-		render.Plan(c.stdout, plan, c.colors())
+		render.Plan(c.Stdout, plan, c.colors())
 	}
 	if plan.HasChanges() && !*autoApprove {
 		question := "Do you want to perform these actions?\n  spice will perform the actions described above."
@@ -175,11 +177,11 @@ func (c *applyCommand) Run(args []string) int {
 			question = "Do you really want to destroy all resources?\n  spice will destroy all your managed objects, as shown above."
 		}
 		if !c.confirm(question) {
-			return c.errorf("Apply cancelled.")
+			return c.Errorf("Apply cancelled.")
 		}
 	}
 	if plan.HasChanges() {
-		fmt.Fprintln(c.stdout)
+		fmt.Fprintln(c.Stdout)
 	}
 	diags = s.engine.Apply(ctx, plan, c.saveState)
 	c.diagnostics(s.module, diags)
@@ -189,7 +191,7 @@ func (c *applyCommand) Run(args []string) int {
 	_, add, change, del := render.Counts(plan)
 	c.summary(s, add, change, del)
 	if partial {
-		return c.errorf("not applied to %s: unreachable (see above)", strings.Join(plan.Unreachable, ", "))
+		return c.Errorf("not applied to %s: unreachable (see above)", strings.Join(plan.Unreachable, ", "))
 	}
 	return 0
 }
@@ -197,9 +199,9 @@ func (c *applyCommand) Run(args []string) int {
 func (c *applyCommand) summary(s *session, add, change, del int) {
 	col := c.colors()
 	if c.destroy {
-		fmt.Fprintf(c.stdout, "\n%sDestroy complete! Resources: %d destroyed.%s\n", col.Bold+col.Green, del, col.Reset)
+		fmt.Fprintf(c.Stdout, "\n%sDestroy complete! Resources: %d destroyed.%s\n", col.Bold+col.Green, del, col.Reset)
 		return
 	}
-	fmt.Fprintf(c.stdout, "\n%sApply complete! Resources: %d added, %d changed, %d destroyed.%s\n", col.Bold+col.Green, add, change, del, col.Reset)
-	render.Outputs(c.stdout, s.state.Outputs)
+	fmt.Fprintf(c.Stdout, "\n%sApply complete! Resources: %d added, %d changed, %d destroyed.%s\n", col.Bold+col.Green, add, change, del, col.Reset)
+	render.Outputs(c.Stdout, s.state.Outputs)
 }

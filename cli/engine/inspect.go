@@ -1,4 +1,4 @@
-package cli
+package engine
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"sort"
+
+	"github.com/spice-harvester/terraform-provider-spice/cli/command"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
@@ -26,12 +28,12 @@ func (c *validateCommand) Help() string {
 
 func (c *validateCommand) Run(args []string) int {
 	fs := c.flagSet("validate", false)
-	pos, err := parseArgs(fs, args)
+	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
 	if len(pos) > 0 {
-		return c.errorf("validate takes no arguments, got %q", pos)
+		return c.Errorf("validate takes no arguments, got %q", pos)
 	}
 	mod, diags := config.Load(c.dir)
 	if diags.HasErrors() {
@@ -40,7 +42,7 @@ func (c *validateCommand) Run(args []string) int {
 	}
 	schemas, err := core.LoadSchemas(context.Background(), c.factory()())
 	if err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	vars := map[string]cty.Value{}
 	for name, v := range mod.Variables {
@@ -52,7 +54,7 @@ func (c *validateCommand) Run(args []string) int {
 	if diags.HasErrors() {
 		return 1
 	}
-	fmt.Fprintln(c.stdout, "Success! The configuration is valid.")
+	fmt.Fprintln(c.Stdout, "Success! The configuration is valid.")
 	return 0
 }
 
@@ -67,14 +69,14 @@ func (c *showCommand) Help() string {
 func (c *showCommand) Run(args []string) int {
 	fs := c.flagSet("show", false)
 	asJSON := fs.Bool("json", false, "")
-	pos, err := parseArgs(fs, args)
+	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
 	if len(pos) == 1 {
 		pf, err := readPlanFile(pos[0])
 		if err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 		c.vars = pf.varFlags()
 		c.parallelism, c.refresh = 10, true
@@ -84,7 +86,7 @@ func (c *showCommand) Run(args []string) int {
 		}
 		defer s.close()
 		if err := pf.check(c.dir, s.state); err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 		s.engine.Progress = nil
 		plan, diags := s.engine.Plan(context.Background(), pf.Destroy)
@@ -93,34 +95,34 @@ func (c *showCommand) Run(args []string) int {
 			return 1
 		}
 		if *asJSON {
-			if err := render.JSON(c.stdout, plan); err != nil {
-				return c.errorf("%s", err)
+			if err := render.JSON(c.Stdout, plan); err != nil {
+				return c.Errorf("%s", err)
 			}
 			return 0
 		}
-		render.Plan(c.stdout, plan, c.colors())
+		render.Plan(c.Stdout, plan, c.colors())
 		return 0
 	}
 	st, err := state.Read(c.statePath)
 	if err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	schemas, err := core.LoadSchemas(context.Background(), c.factory()())
 	if err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	if *asJSON {
 		return c.printJSON(render.StateJSON(st, schemas))
 	}
-	render.State(c.stdout, st, schemas, "")
+	render.State(c.Stdout, st, schemas, "")
 	return 0
 }
 
 func (c *meta) printJSON(v any) int {
-	enc := json.NewEncoder(c.stdout)
+	enc := json.NewEncoder(c.Stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	return 0
 }
@@ -137,31 +139,31 @@ func (c *outputCommand) Run(args []string) int {
 	fs := c.flagSet("output", false)
 	asJSON := fs.Bool("json", false, "")
 	raw := fs.Bool("raw", false, "")
-	pos, err := parseArgs(fs, args)
+	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
 	st, err := state.Read(c.statePath)
 	if err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	if len(pos) == 1 {
 		o, ok := st.Outputs[pos[0]]
 		if !ok {
-			return c.errorf("output %q not found", pos[0])
+			return c.Errorf("output %q not found", pos[0])
 		}
 		switch {
 		case *raw:
 			var s string
 			if json.Unmarshal(o.Value, &s) == nil {
-				fmt.Fprint(c.stdout, s)
+				fmt.Fprint(c.Stdout, s)
 				return 0
 			}
-			fmt.Fprintln(c.stdout, string(o.Value))
+			fmt.Fprintln(c.Stdout, string(o.Value))
 		case *asJSON:
-			fmt.Fprintln(c.stdout, string(o.Value))
+			fmt.Fprintln(c.Stdout, string(o.Value))
 		default:
-			fmt.Fprintln(c.stdout, render.OutputText(o))
+			fmt.Fprintln(c.Stdout, render.OutputText(o))
 		}
 		return 0
 	}
@@ -187,7 +189,7 @@ func (c *outputCommand) Run(args []string) int {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(c.stdout, "%s = %s\n", n, render.OutputText(st.Outputs[n]))
+		fmt.Fprintf(c.Stdout, "%s = %s\n", n, render.OutputText(st.Outputs[n]))
 	}
 	return 0
 }
@@ -204,59 +206,59 @@ func (c *stateCommand) Help() string {
 
 func (c *stateCommand) Run(args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(c.stderr, c.Help())
+		fmt.Fprintln(c.Stderr, c.Help())
 		return 1
 	}
 	sub := args[0]
 	fs := c.flagSet("state "+sub, false)
-	pos, err := parseArgs(fs, args[1:])
+	pos, err := command.ParseArgs(fs, args[1:])
 	if err != nil {
 		return 1
 	}
 	st, err := state.Read(c.statePath)
 	if err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	switch sub {
 	case "list":
 		for _, a := range st.Addresses() {
-			fmt.Fprintln(c.stdout, a)
+			fmt.Fprintln(c.Stdout, a)
 		}
 		return 0
 	case "show":
 		if len(pos) != 1 {
-			return c.errorf("state show takes one address")
+			return c.Errorf("state show takes one address")
 		}
 		schemas, err := core.LoadSchemas(context.Background(), c.factory()())
 		if err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
-		if !render.State(c.stdout, st, schemas, pos[0]) {
-			return c.errorf("no object %s in state", pos[0])
+		if !render.State(c.Stdout, st, schemas, pos[0]) {
+			return c.Errorf("no object %s in state", pos[0])
 		}
 		return 0
 	case "rm":
 		if len(pos) == 0 {
-			return c.errorf("state rm takes one or more addresses")
+			return c.Errorf("state rm takes one or more addresses")
 		}
-		lock, err := state.Acquire(context.Background(), c.statePath, "OperationTypeStateRm", c.version, 0)
+		lock, err := state.Acquire(context.Background(), c.statePath, "OperationTypeStateRm", c.Version, 0)
 		if err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 		defer func() { _ = lock.Release() }()
 		for _, addr := range pos {
 			if !st.RemoveAddress(addr) {
-				return c.errorf("no object %s in state", addr)
+				return c.Errorf("no object %s in state", addr)
 			}
-			fmt.Fprintf(c.stdout, "Removed %s\n", addr)
+			fmt.Fprintf(c.Stdout, "Removed %s\n", addr)
 		}
 		if err := state.Write(c.statePath, st); err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
-		fmt.Fprintf(c.stdout, "Successfully removed %d resource instance(s).\n", len(pos))
+		fmt.Fprintf(c.Stdout, "Successfully removed %d resource instance(s).\n", len(pos))
 		return 0
 	}
-	return c.errorf("unknown state subcommand %q: use list, show or rm", sub)
+	return c.Errorf("unknown state subcommand %q: use list, show or rm", sub)
 }
 
 // fmtCommand rewrites .tf files in the canonical format.
@@ -271,7 +273,7 @@ func (c *fmtCommand) Run(args []string) int {
 	fs := c.flagSet("fmt", false)
 	check := fs.Bool("check", false, "")
 	recursive := fs.Bool("recursive", false, "")
-	pos, err := parseArgs(fs, args)
+	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
@@ -281,23 +283,23 @@ func (c *fmtCommand) Run(args []string) int {
 	}
 	files, err := tfFiles(dir, *recursive)
 	if err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	unformatted := 0
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 		out := hclwrite.Format(src)
 		if string(out) == string(src) {
 			continue
 		}
 		unformatted++
-		fmt.Fprintln(c.stdout, f)
+		fmt.Fprintln(c.Stdout, f)
 		if !*check {
 			if err := writeFileKeepMode(f, out); err != nil {
-				return c.errorf("%s", err)
+				return c.Errorf("%s", err)
 			}
 		}
 	}
@@ -317,12 +319,12 @@ func (c *importCommand) Help() string {
 
 func (c *importCommand) Run(args []string) int {
 	fs := c.flagSet("import", true)
-	pos, err := parseArgs(fs, args)
+	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
 	if len(pos) != 2 {
-		return c.errorf("import takes ADDR and ID, got %q", pos)
+		return c.Errorf("import takes ADDR and ID, got %q", pos)
 	}
 	s, ok := c.open(context.Background(), "OperationTypeImport")
 	if !ok {
@@ -334,7 +336,7 @@ func (c *importCommand) Run(args []string) int {
 	if diags.HasErrors() {
 		return 1
 	}
-	fmt.Fprintln(c.stdout, "\nImport successful!\n\nThe resources that were imported are shown above. These resources are now in\nyour spice state and will henceforth be managed by spice.")
+	fmt.Fprintln(c.Stdout, "\nImport successful!\n\nThe resources that were imported are shown above. These resources are now in\nyour spice state and will henceforth be managed by spice.")
 	return 0
 }
 
@@ -348,7 +350,7 @@ func (c *graphCommand) Help() string {
 
 func (c *graphCommand) Run(args []string) int {
 	fs := c.flagSet("graph", true)
-	if _, err := parseArgs(fs, args); err != nil {
+	if _, err := command.ParseArgs(fs, args); err != nil {
 		return 1
 	}
 	s, ok := c.open(context.Background(), "")
@@ -361,6 +363,6 @@ func (c *graphCommand) Run(args []string) int {
 	if diags.HasErrors() {
 		return 1
 	}
-	fmt.Fprint(c.stdout, dot)
+	fmt.Fprint(c.Stdout, dot)
 	return 0
 }

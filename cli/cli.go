@@ -1,11 +1,14 @@
 // Package cli is the spice command line: the person-facing side of the one
-// binary. Subcommands follow Terraform's conventions (single-dash flags,
-// exit code 1 on error).
+// binary. It has two faces: the engine commands (cli/engine: plan, apply,
+// state, ... on an operator's machine or in CI) and the agent commands
+// (cli/agent: backup and drill, run on the managed host itself). Subcommands
+// follow Terraform's conventions (single-dash flags, exit code 1 on error).
 package cli
 
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -14,21 +17,21 @@ import (
 
 	"github.com/hashicorp/cli"
 
+	"github.com/spice-harvester/terraform-provider-spice/cli/agent"
+	"github.com/spice-harvester/terraform-provider-spice/cli/command"
+	"github.com/spice-harvester/terraform-provider-spice/cli/engine"
 	"github.com/spice-harvester/terraform-provider-spice/provider"
 )
 
 // Run executes the CLI with args (without the program name) and returns the
 // process exit code.
 func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Writer) int {
-	m := meta{version: version, stdin: stdin, stdout: stdout, stderr: stderr, dir: ".", parallelism: 10, refresh: true, lock: true}
 	// -chdir=DIR comes before the subcommand, as in Terraform.
 	for len(args) > 0 && strings.HasPrefix(args[0], "-chdir=") {
-		m.dir = strings.TrimPrefix(args[0], "-chdir=")
-		if err := os.Chdir(m.dir); err != nil {
+		if err := os.Chdir(strings.TrimPrefix(args[0], "-chdir=")); err != nil {
 			_, _ = fmt.Fprintf(stderr, "Error: -chdir: %s\n", err)
 			return 1
 		}
-		m.dir = "."
 		args = args[1:]
 	}
 	// A run is short and allocation-heavy (every provider call converts
@@ -48,33 +51,19 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 			}
 		}
 	}
-	ui := &cli.BasicUi{Writer: stdout, ErrorWriter: stderr}
-	command := func(c cli.Command) cli.CommandFactory { return func() (cli.Command, error) { return c, nil } }
+	streams := command.Streams{Version: version, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	commands := engine.Commands(streams)
+	maps.Copy(commands, agent.Commands(streams))
+	commands["version"] = func() (cli.Command, error) {
+		return &versionCommand{ui: &cli.BasicUi{Writer: stdout, ErrorWriter: stderr}, version: version}, nil
+	}
 	c := &cli.CLI{
 		Name:        "spice",
 		Version:     version,
 		Args:        args,
 		HelpWriter:  stdout,
 		ErrorWriter: stderr,
-		Commands: map[string]cli.CommandFactory{
-			"version":  command(&versionCommand{ui: ui, version: version}),
-			"validate": command(&validateCommand{m}),
-			"plan":     command(&planCommand{m}),
-			"apply":    command(&applyCommand{meta: m}),
-			"destroy":  command(&applyCommand{meta: m, destroy: true}),
-			"show":     command(&showCommand{m}),
-			"output":   command(&outputCommand{m}),
-			"state":    command(&stateCommand{m}),
-			"fmt":      command(&fmtCommand{m}),
-			"import":   command(&importCommand{m}),
-			"graph":    command(&graphCommand{m}),
-
-			"backup run":     command(&backupCommand{meta: m, verb: "run"}),
-			"backup list":    command(&backupCommand{meta: m, verb: "list"}),
-			"backup verify":  command(&backupCommand{meta: m, verb: "verify"}),
-			"backup restore": command(&backupCommand{meta: m, verb: "restore"}),
-			"drill":          command(&drillCommand{m}),
-		},
+		Commands:    commands,
 	}
 	code, err := c.Run()
 	if err != nil {

@@ -1,4 +1,4 @@
-package cli
+package agent
 
 import (
 	"context"
@@ -8,13 +8,15 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/spice-harvester/terraform-provider-spice/cli/command"
+
 	"github.com/spice-harvester/terraform-provider-spice/recovery"
 )
 
 // drillCommand is `spice drill SCENARIO`: a timed restore drill of an
 // objective spice_recovery_objective installed on this host.
 type drillCommand struct {
-	meta
+	command.Streams
 }
 
 func (c *drillCommand) Synopsis() string { return "Time a restore drill of a recovery objective" }
@@ -35,44 +37,44 @@ func (c *drillCommand) Help() string {
 
 func (c *drillCommand) Run(args []string) int {
 	fs := flag.NewFlagSet("drill", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() { fmt.Fprintln(c.stderr, c.Help()) }
+	fs.SetOutput(c.Stderr)
+	fs.Usage = func() { fmt.Fprintln(c.Stderr, c.Help()) }
 	file := fs.String("objective", "", "objective file")
 	scratch := fs.String("scratch", "", "directory for the scratch space")
 	journal := fs.String("journal-dir", recovery.DrillDir, "directory of the drill journals")
-	pos, err := parseArgs(fs, args)
+	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
 	if len(pos) != 1 {
-		return c.errorf("spice drill takes one scenario, got %q\n\n%s", pos, c.Help())
+		return c.Errorf("spice drill takes one scenario, got %q\n\n%s", pos, c.Help())
 	}
 	if err := recovery.CheckScenario(pos[0]); err != nil {
-		return c.errorf("scenario %s", err)
+		return c.Errorf("scenario %s", err)
 	}
 	if *file == "" {
 		*file = recovery.ObjectiveFile(pos[0])
 	}
 	b, err := os.ReadFile(*file)
 	if err != nil {
-		return c.errorf("read objective: %s (is spice_recovery_objective %q applied to this host?)", err, pos[0])
+		return c.Errorf("read objective: %s (is spice_recovery_objective %q applied to this host?)", err, pos[0])
 	}
 	o, err := recovery.ParseInstalled(b)
 	if err != nil {
-		return c.errorf("%s: %s", *file, err)
+		return c.Errorf("%s: %s", *file, err)
 	}
 	if o.Scenario != pos[0] {
-		return c.errorf("%s declares scenario %q, not %q", *file, o.Scenario, pos[0])
+		return c.Errorf("%s declares scenario %q, not %q", *file, o.Scenario, pos[0])
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	j, err := recovery.Drill(ctx, o, recovery.DrillOptions{
-		ScratchBase: *scratch, JournalDir: *journal, Version: c.version,
-		Progress: func(line string) { fmt.Fprintln(c.stdout, line) },
+		ScratchBase: *scratch, JournalDir: *journal, Version: c.Version,
+		Progress: func(line string) { fmt.Fprintln(c.Stdout, line) },
 	})
 	if err != nil {
-		return c.errorf("drill %s failed after %s: %s", o.Scenario, seconds(j.DurationSeconds), err)
+		return c.Errorf("drill %s failed after %s: %s", o.Scenario, seconds(j.DurationSeconds), err)
 	}
-	fmt.Fprintf(c.stdout, "Drill %s passed: %d policies restored and verified in %s.\n", o.Scenario, len(j.Policies), seconds(j.DurationSeconds))
+	fmt.Fprintf(c.Stdout, "Drill %s passed: %d policies restored and verified in %s.\n", o.Scenario, len(j.Policies), seconds(j.DurationSeconds))
 	return 0
 }

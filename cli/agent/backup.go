@@ -1,4 +1,4 @@
-package cli
+package agent
 
 import (
 	"context"
@@ -12,13 +12,15 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spice-harvester/terraform-provider-spice/cli/command"
+
 	"github.com/spice-harvester/terraform-provider-spice/backup"
 )
 
 // backupCommand is one verb of `spice backup`: a thin front over package
 // backup, run on the host that holds the backups.
 type backupCommand struct {
-	meta
+	command.Streams
 	verb string
 }
 
@@ -53,8 +55,8 @@ func (c *backupCommand) Help() string {
 
 func (c *backupCommand) Run(args []string) int {
 	fs := flag.NewFlagSet("backup "+c.verb, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() { fmt.Fprintln(c.stderr, c.Help()) }
+	fs.SetOutput(c.Stderr)
+	fs.Usage = func() { fmt.Fprintln(c.Stderr, c.Help()) }
 	policy := fs.String("policy", "", "policy file or name")
 	var timeout time.Duration
 	var asJSON bool
@@ -68,7 +70,7 @@ func (c *backupCommand) Run(args []string) int {
 		fs.StringVar(&opts.Source, "source", "", "restore only this source")
 		fs.StringVar(&opts.To, "to", "", "restore below this directory")
 	}
-	pos, err := parseArgs(fs, args)
+	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
@@ -77,14 +79,14 @@ func (c *backupCommand) Run(args []string) int {
 		wantArgs = 1
 	}
 	if len(pos) != wantArgs {
-		return c.errorf("wrong number of arguments %q\n\nUsage: spice %s", pos, backupVerbs[c.verb].usage)
+		return c.Errorf("wrong number of arguments %q\n\nUsage: spice %s", pos, backupVerbs[c.verb].usage)
 	}
 	if *policy == "" {
-		return c.errorf("-policy is required: a policy file or a policy name under %s", backup.PolicyDir)
+		return c.Errorf("-policy is required: a policy file or a policy name under %s", backup.PolicyDir)
 	}
 	p, err := backup.LoadPolicy(*policy)
 	if err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	switch c.verb {
 	case "run":
@@ -94,17 +96,17 @@ func (c *backupCommand) Run(args []string) int {
 	case "verify":
 		md, err := backup.Verify(p, pos[0])
 		if err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
-		fmt.Fprintf(c.stdout, "Backup %s of policy %s is intact: %d sources, %s verified.\n", md.ID, p.Name, len(md.Sources), humanBytes(md.Bytes))
+		fmt.Fprintf(c.Stdout, "Backup %s of policy %s is intact: %d sources, %s verified.\n", md.ID, p.Name, len(md.Sources), humanBytes(md.Bytes))
 		return 0
 	default:
 		restored, err := backup.Restore(p, pos[0], opts)
 		if err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 		for _, r := range restored {
-			fmt.Fprintf(c.stdout, "Restored source %s of backup %s: %s\n", r.Source, pos[0], strings.Join(r.Targets, ", "))
+			fmt.Fprintf(c.Stdout, "Restored source %s of backup %s: %s\n", r.Source, pos[0], strings.Join(r.Targets, ", "))
 		}
 		return 0
 	}
@@ -120,17 +122,17 @@ func (c *backupCommand) run(p *backup.Policy, timeout time.Duration) int {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	res, err := backup.Run(ctx, p, backup.Options{Version: c.version})
+	res, err := backup.Run(ctx, p, backup.Options{Version: c.Version})
 	if res != nil && res.Metadata != nil {
 		md := res.Metadata
-		fmt.Fprintf(c.stdout, "Backup %s of policy %s complete: %d sources, %s in %s.\n",
+		fmt.Fprintf(c.Stdout, "Backup %s of policy %s complete: %d sources, %s in %s.\n",
 			md.ID, p.Name, len(md.Sources), humanBytes(md.Bytes), seconds(md.DurationSeconds))
 		for _, id := range res.Pruned {
-			fmt.Fprintf(c.stdout, "Pruned backup %s (retention %d days).\n", id, p.Retention.Days)
+			fmt.Fprintf(c.Stdout, "Pruned backup %s (retention %d days).\n", id, p.Retention.Days)
 		}
 	}
 	if err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	return 0
 }
@@ -138,24 +140,24 @@ func (c *backupCommand) run(p *backup.Policy, timeout time.Duration) int {
 func (c *backupCommand) list(p *backup.Policy, asJSON bool) int {
 	backups, err := backup.List(p)
 	if err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	if asJSON {
 		if backups == nil {
 			backups = []backup.Backup{}
 		}
-		enc := json.NewEncoder(c.stdout)
+		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(backups); err != nil {
-			return c.errorf("%s", err)
+			return c.Errorf("%s", err)
 		}
 		return 0
 	}
 	if len(backups) == 0 {
-		fmt.Fprintf(c.stdout, "No backups of policy %s in %s.\n", p.Name, p.Destination)
+		fmt.Fprintf(c.Stdout, "No backups of policy %s in %s.\n", p.Name, p.Destination)
 		return 0
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tSIZE\tDURATION\tAGE")
 	now := time.Now()
 	for _, b := range backups {
@@ -166,7 +168,7 @@ func (c *backupCommand) list(p *backup.Policy, asJSON bool) int {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", b.ID, b.Status, size, took, age(now.Sub(b.Time)))
 	}
 	if err := tw.Flush(); err != nil {
-		return c.errorf("%s", err)
+		return c.Errorf("%s", err)
 	}
 	return 0
 }

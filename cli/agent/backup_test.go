@@ -1,4 +1,4 @@
-package cli
+package agent_test
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spice-harvester/terraform-provider-spice/cli"
 
 	"github.com/spice-harvester/terraform-provider-spice/backup"
 )
@@ -132,6 +134,6 @@ func TestBackupRunFailureExitsOne(t *testing.T) {
 func runCLI(t *testing.T, args ...string) (string, int) {
 	t.Helper()
 	var out bytes.Buffer
-	code := Run(args, "test", strings.NewReader(""), &out, &out)
+	code := cli.Run(args, "test", strings.NewReader(""), &out, &out)
 	return out.String(), code
 }
