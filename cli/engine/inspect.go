@@ -78,14 +78,16 @@ func (c *showCommand) Run(args []string) int {
 		if err != nil {
 			return c.Errorf("%s", err)
 		}
-		c.vars = pf.varFlags()
-		c.parallelism, c.refresh = 10, true
+		if err := pf.use(&c.meta); err != nil {
+			return c.Errorf("%s", err)
+		}
+		c.parallelism = 10
 		s, ok := c.open(context.Background(), "")
 		if !ok {
 			return 1
 		}
 		defer s.close()
-		if err := pf.check(c.dir, s.state); err != nil {
+		if err := pf.check(s.module, s.state); err != nil {
 			return c.Errorf("%s", err)
 		}
 		s.engine.Progress = nil
@@ -93,6 +95,9 @@ func (c *showCommand) Run(args []string) int {
 		c.diagnostics(s.module, diags)
 		if diags.HasErrors() {
 			return 1
+		}
+		if err := pf.matches(plan); err != nil {
+			return c.Errorf("%s", err)
 		}
 		if *asJSON {
 			if err := render.JSON(c.Stdout, plan); err != nil {
