@@ -181,11 +181,8 @@ func (f *File) follows(path string, current []byte) error {
 	if len(bytes.TrimSpace(current)) == 0 {
 		return nil
 	}
-	var disk struct {
-		Lineage string `json:"lineage"`
-		Serial  uint64 `json:"serial"`
-	}
-	if err := json.Unmarshal(current, &disk); err != nil {
+	disk, err := stamp(current)
+	if err != nil {
 		return fmt.Errorf("write state: %s changed since it was read and is no longer valid state: %w; not overwriting it", path, err)
 	}
 	switch {
@@ -195,6 +192,35 @@ func (f *File) follows(path string, current []byte) error {
 		return fmt.Errorf("write state: %s has serial %d, newer than the %d this state was read at: another process wrote it; not overwriting it", path, disk.Serial, f.Serial)
 	}
 	return nil
+}
+
+// stamp reads a state's lineage and serial. Both come before the
+// resources (spice and Terraform write them first), so the decoder stops
+// there instead of parsing the whole state on every save.
+func stamp(b []byte) (File, error) {
+	var out File
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return out, errors.New("not a JSON object")
+	}
+	seen := 0
+	for seen < 2 && dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return out, err
+		}
+		var target any = new(json.RawMessage)
+		switch t {
+		case "lineage":
+			target, seen = &out.Lineage, seen+1
+		case "serial":
+			target, seen = &out.Serial, seen+1
+		}
+		if err := dec.Decode(target); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 func resourceKey(r Resource) string { return r.Module + "|" + r.Mode + "|" + r.Type + "|" + r.Name }
