@@ -78,14 +78,16 @@ func (c *showCommand) Run(args []string) int {
 		if err != nil {
 			return c.Errorf("%s", err)
 		}
-		c.vars = pf.varFlags()
-		c.parallelism, c.refresh = 10, true
+		if err := pf.use(&c.meta); err != nil {
+			return c.Errorf("%s", err)
+		}
+		c.parallelism = 10
 		s, ok := c.open(context.Background(), "")
 		if !ok {
 			return 1
 		}
 		defer s.close()
-		if err := pf.check(c.dir, s.state); err != nil {
+		if err := pf.check(s.module, s.state); err != nil {
 			return c.Errorf("%s", err)
 		}
 		s.engine.Progress = nil
@@ -93,6 +95,9 @@ func (c *showCommand) Run(args []string) int {
 		c.diagnostics(s.module, diags)
 		if diags.HasErrors() {
 			return 1
+		}
+		if err := pf.matches(plan); err != nil {
+			return c.Errorf("%s", err)
 		}
 		if *asJSON {
 			if err := render.JSON(c.Stdout, plan); err != nil {
@@ -201,7 +206,7 @@ func (c *stateCommand) Synopsis() string {
 	return "Inspect or change the state: list, show ADDR, rm ADDR"
 }
 func (c *stateCommand) Help() string {
-	return "Usage: spice [-chdir=DIR] state list|show ADDR|rm ADDR... [-state=FILE]\n\n  rm forgets objects without touching the hosts."
+	return "Usage: spice [-chdir=DIR] state list|show ADDR|rm [-lock-timeout=D] ADDR... [-state=FILE]\n\n  rm forgets objects without touching the hosts; it waits -lock-timeout\n  for a held state lock."
 }
 
 func (c *stateCommand) Run(args []string) int {
@@ -211,21 +216,26 @@ func (c *stateCommand) Run(args []string) int {
 	}
 	sub := args[0]
 	fs := c.flagSet("state "+sub, false)
+	if sub == "rm" {
+		fs.BoolVar(&c.lock, "lock", true, "lock the state")
+		fs.DurationVar(&c.lockTimeout, "lock-timeout", 0, "retry a held state lock this long")
+	}
 	pos, err := command.ParseArgs(fs, args[1:])
 	if err != nil {
 		return 1
 	}
-	st, err := state.Read(c.statePath)
-	if err != nil {
-		return c.Errorf("%s", err)
-	}
 	switch sub {
-	case "list":
-		for _, a := range st.Addresses() {
-			fmt.Fprintln(c.Stdout, a)
+	case "list", "show":
+		st, err := state.Read(c.statePath)
+		if err != nil {
+			return c.Errorf("%s", err)
 		}
-		return 0
-	case "show":
+		if sub == "list" {
+			for _, a := range st.Addresses() {
+				fmt.Fprintln(c.Stdout, a)
+			}
+			return 0
+		}
 		if len(pos) != 1 {
 			return c.Errorf("state show takes one address")
 		}
@@ -241,24 +251,36 @@ func (c *stateCommand) Run(args []string) int {
 		if len(pos) == 0 {
 			return c.Errorf("state rm takes one or more addresses")
 		}
-		lock, err := state.Acquire(context.Background(), c.statePath, "OperationTypeStateRm", c.Version, 0)
-		if err != nil {
-			return c.Errorf("%s", err)
-		}
-		defer func() { _ = lock.Release() }()
-		for _, addr := range pos {
-			if !st.RemoveAddress(addr) {
-				return c.Errorf("no object %s in state", addr)
-			}
-			fmt.Fprintf(c.Stdout, "Removed %s\n", addr)
-		}
-		if err := state.Write(c.statePath, st); err != nil {
-			return c.Errorf("%s", err)
-		}
-		fmt.Fprintf(c.Stdout, "Successfully removed %d resource instance(s).\n", len(pos))
-		return 0
+		return c.remove(pos)
 	}
 	return c.Errorf("unknown state subcommand %q: use list, show or rm", sub)
+}
+
+// remove forgets objects. The lock comes first and the state is read
+// under it: read before, an apply finishing in between would be lost.
+func (c *stateCommand) remove(addrs []string) int {
+	if c.lock {
+		lock, err := state.Acquire(context.Background(), c.statePath, "OperationTypeStateRm", c.Version, c.lockTimeout)
+		if err != nil {
+			return c.Errorf("Error acquiring the state lock\n\n%s", err)
+		}
+		defer func() { _ = lock.Release() }()
+	}
+	st, err := state.Read(c.statePath)
+	if err != nil {
+		return c.Errorf("%s", err)
+	}
+	for _, addr := range addrs {
+		if !st.RemoveAddress(addr) {
+			return c.Errorf("no object %s in state", addr)
+		}
+		fmt.Fprintf(c.Stdout, "Removed %s\n", addr)
+	}
+	if err := state.Write(c.statePath, st); err != nil {
+		return c.Errorf("%s", err)
+	}
+	fmt.Fprintf(c.Stdout, "Successfully removed %d resource instance(s).\n", len(addrs))
+	return 0
 }
 
 // fmtCommand rewrites .tf files in the canonical format.

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/term"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
@@ -30,9 +31,12 @@ import (
 type meta struct {
 	command.Streams
 
-	dir         string
-	statePath   string
-	vars        varFlags
+	dir       string
+	statePath string
+	vars      varFlags
+	// saved holds a saved plan's variable values: they replace -var,
+	// variable files and the environment.
+	saved       map[string]cty.Value
 	parallelism int
 	refresh     bool
 	noColor     bool
@@ -156,11 +160,17 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 		m.diagnostics(mod, diags)
 		return nil, false
 	}
-	var args []config.VarArg
-	if m.vars.args != nil {
-		args = *m.vars.args
+	var values map[string]cty.Value
+	var vd hcl.Diagnostics
+	if m.saved != nil {
+		values, vd = mod.SavedVariableValues(m.saved)
+	} else {
+		var args []config.VarArg
+		if m.vars.args != nil {
+			args = *m.vars.args
+		}
+		values, vd = mod.VariableValues(args)
 	}
-	values, vd := mod.VariableValues(args)
 	diags = append(diags, vd...)
 	if diags.HasErrors() {
 		m.diagnostics(mod, diags)

@@ -73,7 +73,7 @@ func (c *planCommand) Run(args []string) int {
 		render.Plan(c.Stdout, plan, c.colors())
 	}
 	if *out != "" {
-		if err := writePlanFile(*out, c.dir, plan, s.engine.Vars); err != nil {
+		if err := writePlanFile(*out, s.module, plan, s.engine.Vars, c.refresh); err != nil {
 			return c.Errorf("%s", err)
 		}
 		if !*asJSON {
@@ -135,8 +135,10 @@ func (c *applyCommand) Run(args []string) int {
 		if err != nil {
 			return c.Errorf("%s", err)
 		}
+		if err := pf.use(&c.meta); err != nil {
+			return c.Errorf("%s", err)
+		}
 		saved = pf
-		c.vars = pf.varFlags()
 		*autoApprove = true
 	}
 	operation := "OperationTypeApply"
@@ -150,7 +152,7 @@ func (c *applyCommand) Run(args []string) int {
 	defer s.close()
 	destroy := c.destroy
 	if saved != nil {
-		if err := saved.check(c.dir, s.state); err != nil {
+		if err := saved.check(s.module, s.state); err != nil {
 			return c.Errorf("%s", err)
 		}
 		destroy = saved.Destroy

@@ -5,54 +5,80 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"os"
 	"path/filepath"
 	"sort"
 
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
+	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/core"
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
+	"github.com/spice-harvester/terraform-provider-spice/internal/atomicfile"
 )
 
-// planFile is what "spice plan -out" saves: enough to re-create exactly
-// the same plan and to refuse it when anything moved. It holds variable
-// values, so it is written 0600 like the state.
+// planFormat is the version of the plan file layout; a file of another
+// version is refused.
+const planFormat = "2"
+
+// planFile is what "spice plan -out" saves: enough to make the same plan
+// again and to refuse it when anything moved. It holds variable values in
+// clear (they are needed to plan again), so it is written like the state:
+// atomically, mode 0600. Planned values are kept as digests only.
 type planFile struct {
-	Format     string            `json:"spice_plan_format"`
-	Lineage    string            `json:"lineage"`
-	Serial     uint64            `json:"serial"`
-	ConfigHash string            `json:"config_sha256"`
-	Destroy    bool              `json:"destroy"`
-	Variables  map[string]string `json:"variables"` // HCL literal per variable
-	Actions    map[string]string `json:"actions"`
+	Format     string `json:"spice_plan_format"`
+	Lineage    string `json:"lineage"`
+	Serial     uint64 `json:"serial"`
+	ConfigHash string `json:"config_sha256"`
+	Destroy    bool   `json:"destroy"`
+	Refresh    bool   `json:"refresh"`
+	// Variables are typed JSON values (ctyjson with the dynamic type:
+	// {"value": ..., "type": ...}), read back as values, never parsed as
+	// expressions.
+	Variables map[string]json.RawMessage `json:"variables"`
+	Changes   map[string]plannedChange   `json:"changes"`
 }
 
-func writePlanFile(path, dir string, p *core.Plan, vars map[string]cty.Value) error {
-	hash, err := configHash(dir)
+// plannedChange is one instance's planned action and, for a change that
+// touches a host, a digest of its planned values.
+type plannedChange struct {
+	Action string `json:"action"`
+	Values string `json:"values_sha256,omitempty"`
+}
+
+func writePlanFile(path string, mod *config.Module, p *core.Plan, vars map[string]cty.Value, refresh bool) error {
+	hash, err := configHash(mod)
 	if err != nil {
 		return err
 	}
-	pf := planFile{Format: "1", Lineage: p.Lineage, Serial: p.Serial, ConfigHash: hash, Destroy: p.Destroy,
-		Variables: map[string]string{}, Actions: map[string]string{}}
+	pf := planFile{Format: planFormat, Lineage: p.Lineage, Serial: p.Serial, ConfigHash: hash, Destroy: p.Destroy, Refresh: refresh,
+		Variables: map[string]json.RawMessage{}, Changes: map[string]plannedChange{}}
 	for name, v := range vars {
 		v, _ = v.UnmarkDeep()
-		b, err := ctyjson.Marshal(v, v.Type())
+		b, err := ctyjson.Marshal(v, cty.DynamicPseudoType)
 		if err != nil {
 			return fmt.Errorf("save plan: variable %s: %w", name, err)
 		}
-		pf.Variables[name] = string(b) // JSON is valid HCL expression syntax
+		pf.Variables[name] = b
 	}
 	for _, c := range p.Changes {
-		pf.Actions[c.Addr] = string(c.Action)
+		pc, err := planned(c)
+		if err != nil {
+			return fmt.Errorf("save plan: %w", err)
+		}
+		pf.Changes[c.Addr] = pc
 	}
 	b, err := json.MarshalIndent(pf, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o600)
+	if err := atomicfile.Write(path, b, atomicfile.Private); err != nil {
+		return fmt.Errorf("save plan: %w", err)
+	}
+	return nil
 }
 
 func readPlanFile(path string) (*planFile, error) {
@@ -61,32 +87,36 @@ func readPlanFile(path string) (*planFile, error) {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}
 	var pf planFile
-	if err := json.Unmarshal(b, &pf); err != nil || pf.Format != "1" {
+	if err := json.Unmarshal(b, &pf); err != nil || pf.Format == "" {
 		return nil, fmt.Errorf("%s is not a spice plan file", path)
+	}
+	if pf.Format != planFormat {
+		return nil, fmt.Errorf("%s was saved by another version of spice (plan format %s, this one reads %s); run spice plan again", path, pf.Format, planFormat)
 	}
 	return &pf, nil
 }
 
-// varFlags replays the saved variable values.
-func (pf *planFile) varFlags() varFlags {
-	args := []config.VarArg{}
-	names := make([]string, 0, len(pf.Variables))
-	for n := range pf.Variables {
-		names = append(names, n)
+// use makes m plan as the saved plan was made: with its variable values
+// and its refresh mode.
+func (pf *planFile) use(m *meta) error {
+	vars := map[string]cty.Value{}
+	for name, raw := range pf.Variables {
+		v, err := ctyjson.Unmarshal(raw, cty.DynamicPseudoType)
+		if err != nil {
+			return fmt.Errorf("read plan: variable %s: %w", name, err)
+		}
+		vars[name] = v
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		args = append(args, config.VarArg{Expr: true, Value: n + "=" + pf.Variables[n]})
-	}
-	return varFlags{args: &args}
+	m.saved, m.refresh = vars, pf.Refresh
+	return nil
 }
 
 // check refuses a plan made against another state or configuration.
-func (pf *planFile) check(dir string, st *state.File) error {
+func (pf *planFile) check(mod *config.Module, st *state.File) error {
 	if st.Lineage != pf.Lineage || st.Serial != pf.Serial {
 		return fmt.Errorf("saved plan is stale: the state changed since the plan was made (serial %d, now %d); run spice plan again", pf.Serial, st.Serial)
 	}
-	hash, err := configHash(dir)
+	hash, err := configHash(mod)
 	if err != nil {
 		return err
 	}
@@ -96,21 +126,34 @@ func (pf *planFile) check(dir string, st *state.File) error {
 	return nil
 }
 
-// matches refuses to apply when planning again gives other actions: the
-// hosts moved since the plan was made.
+// matches refuses to apply when planning again gives other actions or
+// other planned values: a file read by file() was edited, the hosts moved.
 func (pf *planFile) matches(p *core.Plan) error {
-	got := map[string]string{}
+	got := map[string]plannedChange{}
 	for _, c := range p.Changes {
-		got[c.Addr] = string(c.Action)
+		pc, err := planned(c)
+		if err != nil {
+			return err
+		}
+		got[c.Addr] = pc
 	}
-	for addr, want := range pf.Actions {
-		if got[addr] != want {
-			return fmt.Errorf("saved plan is stale: %s was planned as %s, but is now %s; run spice plan again", addr, want, orNone(got[addr]))
+	addrs := make([]string, 0, len(pf.Changes))
+	for addr := range pf.Changes {
+		addrs = append(addrs, addr)
+	}
+	sort.Strings(addrs)
+	for _, addr := range addrs {
+		want, now := pf.Changes[addr], got[addr]
+		switch {
+		case now.Action != want.Action:
+			return fmt.Errorf("saved plan is stale: %s was planned as %s, but is now %s; run spice plan again", addr, want.Action, orNone(now.Action))
+		case now.Values != want.Values:
+			return fmt.Errorf("saved plan is stale: the planned values of %s changed since the plan was made; run spice plan again", addr)
 		}
 	}
-	for addr := range got {
-		if _, ok := pf.Actions[addr]; !ok {
-			return fmt.Errorf("saved plan is stale: %s is new since the plan was made; run spice plan again", addr)
+	for _, c := range p.Changes {
+		if _, ok := pf.Changes[c.Addr]; !ok {
+			return fmt.Errorf("saved plan is stale: %s is new since the plan was made; run spice plan again", c.Addr)
 		}
 	}
 	return nil
@@ -123,20 +166,83 @@ func orNone(s string) string {
 	return s
 }
 
-func configHash(dir string) (string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+// planned is what a saved plan keeps of a change. The digest covers the
+// values before and after (unknown values encoded as unknown) of every
+// managed instance that changes. A no-op changes nothing on a host, and a
+// data source's values matter only through the changes that use them:
+// digesting those would refuse every plan reading values that move by
+// the second (free disk space, an HTTP check's latency).
+func planned(c *core.Change) (plannedChange, error) {
+	pc := plannedChange{Action: string(c.Action)}
+	if c.Action == core.NoOp || c.Mode != "managed" {
+		return pc, nil
+	}
+	ty := cty.DynamicPseudoType
+	if c.Schema != nil {
+		ty = c.Schema.Type
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", c.Action, c.ImportID)
+	for _, v := range []cty.Value{c.Before, c.After} {
+		if err := digestValue(h, v, ty); err != nil {
+			return pc, fmt.Errorf("%s: %w", c.Addr, err)
+		}
+	}
+	pc.Values = hex.EncodeToString(h.Sum(nil))
+	return pc, nil
+}
+
+// digestValue writes v in cty's msgpack encoding, which is canonical
+// (object attributes and map keys in order) and keeps unknown values.
+func digestValue(h hash.Hash, v cty.Value, ty cty.Type) error {
+	if v == cty.NilVal {
+		v = cty.NullVal(ty)
+	}
+	v, _ = v.UnmarkDeep()
+	b, err := ctymsgpack.Marshal(v, ty)
 	if err != nil {
+		return err
+	}
+	fmt.Fprintf(h, "%d\x00", len(b))
+	h.Write(b)
+	return nil
+}
+
+// configHash digests the configuration files of the root module and of
+// every module it calls.
+func configHash(mod *config.Module) (string, error) {
+	h := sha256.New()
+	if err := hashModule(h, mod); err != nil {
 		return "", err
 	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashModule(h hash.Hash, mod *config.Module) error {
+	files, err := filepath.Glob(filepath.Join(mod.Dir, "*.tf"))
+	if err != nil {
+		return err
+	}
 	sort.Strings(files)
-	h := sha256.New()
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return "", err
+			return err
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(f), len(b))
+		fmt.Fprintf(h, "%s\x00%s\x00%d\x00", mod.Path, filepath.Base(f), len(b))
 		h.Write(b)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	names := make([]string, 0, len(mod.Calls))
+	for n := range mod.Calls {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if child := mod.Calls[n].Module; child != nil {
+			if err := hashModule(h, child); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -46,7 +46,7 @@ func (e *ErrLocked) Error() string {
 // a waiter and a newcomer lock two different files.
 func Acquire(ctx context.Context, path, operation, version string, timeout time.Duration) (*Lock, error) {
 	lockPath := lockFile(path)
-	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openLockFile(lockPath)
 	if err != nil {
 		return nil, fmt.Errorf("lock state: %w", err)
 	}
@@ -85,6 +85,23 @@ func Acquire(ctx context.Context, path, operation, version string, timeout time.
 	_, _ = f.WriteAt(b, 0)
 	_ = f.Sync()
 	return &Lock{f: f}, nil
+}
+
+// openLockFile opens or creates the lock file, never through a symbolic
+// link: taking the lock truncates the file and writes into it.
+func openLockFile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o600)
+	if errors.Is(err, unix.ELOOP) {
+		return nil, fmt.Errorf("%s is a symbolic link, not spice's lock file; remove it", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		_ = f.Close()
+		return nil, fmt.Errorf("%s is not a regular file, not spice's lock file; remove it", path)
+	}
+	return f, nil
 }
 
 func lockFile(path string) string {

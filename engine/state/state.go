@@ -9,10 +9,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
+	"syscall"
+
+	"github.com/spice-harvester/terraform-provider-spice/internal/atomicfile"
 )
 
 // DefaultPath is where the local backend keeps state.
@@ -77,13 +80,17 @@ func newLineage() string {
 
 // Read loads path; a missing file is a new, empty state.
 func Read(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	b, err := readRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return New(), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read state: %w", err)
 	}
+	return decode(path, b)
+}
+
+func decode(path string, b []byte) (*File, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return New(), nil
 	}
@@ -103,66 +110,117 @@ func Read(path string) (*File, error) {
 	return &f, nil
 }
 
-// Write replaces path atomically with f, mode 0600: a temporary file is
-// written and synced, the previous state is kept as PATH.backup, and the
-// rename makes the new one visible. The serial goes up by one.
+// readRegular reads a state file, which must be a regular file: a symbolic
+// link is refused rather than followed (Write would replace it with a file,
+// leaving its target stale), and so is anything that could block a read.
+func readRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%s is a symbolic link: spice keeps state in a regular file only; name the file itself with -state", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = f.Close() }()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	return io.ReadAll(f)
+}
+
+// Write replaces path with f, one serial higher, atomically and privately
+// (atomicfile.Write: mode 0600, never through a symbolic link); the state
+// it replaces is kept as PATH.backup the same way.
+//
+// The caller holds the state lock and read the state after taking it, so
+// the file on disk is the one f was read from or an earlier write of f.
+// When it is not (another lineage, a higher serial: someone wrote without
+// the lock), Write refuses: it would lose their change, and a write never
+// lowers the serial.
 func Write(path string, f *File) error {
+	current, err := readRegular(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("write state: %w", err)
+	}
+	if err := f.follows(path, current); err != nil {
+		return err
+	}
+	lineage, serial := f.Lineage, f.Serial
 	if f.Lineage == "" {
 		f.Lineage = newLineage()
 	}
 	f.Serial++
+	restore := func(err error) error {
+		f.Lineage, f.Serial = lineage, serial
+		return err
+	}
 	sort.SliceStable(f.Resources, func(i, j int) bool { return resourceKey(f.Resources[i]) < resourceKey(f.Resources[j]) })
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode state: %w", err)
+		return restore(fmt.Errorf("encode state: %w", err))
 	}
 	b = append(b, '\n')
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	defer func() { _ = os.Remove(tmp.Name()) }() // no-op after the rename
-	if err := tmp.Chmod(0o600); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("write state: %w", err)
-	}
-	if _, err := tmp.Write(b); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("write state: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("write state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	if _, err := os.Stat(path); err == nil {
-		if err := copyFile(path, path+".backup"); err != nil {
-			return fmt.Errorf("write state backup: %w", err)
+	if len(current) > 0 {
+		if err := atomicfile.Write(path+".backup", current, atomicfile.Private); err != nil {
+			return restore(fmt.Errorf("write state backup: %w", err))
 		}
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
+	if err := atomicfile.Write(path, b, atomicfile.Private); err != nil {
+		return restore(fmt.Errorf("write state: %w", err))
 	}
 	return nil
 }
 
-func copyFile(from, to string) error {
-	b, err := os.ReadFile(from)
+// follows checks that f may replace the state on disk (current, empty
+// when there is none).
+func (f *File) follows(path string, current []byte) error {
+	if len(bytes.TrimSpace(current)) == 0 {
+		return nil
+	}
+	disk, err := stamp(current)
 	if err != nil {
-		return err
+		return fmt.Errorf("write state: %s changed since it was read and is no longer valid state: %w; not overwriting it", path, err)
 	}
-	tmp := to + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
+	switch {
+	case disk.Lineage != f.Lineage:
+		return fmt.Errorf("write state: %s was replaced since it was read (lineage %q, expected %q); not overwriting it", path, disk.Lineage, f.Lineage)
+	case disk.Serial > f.Serial:
+		return fmt.Errorf("write state: %s has serial %d, newer than the %d this state was read at: another process wrote it; not overwriting it", path, disk.Serial, f.Serial)
 	}
-	return os.Rename(tmp, to)
+	return nil
+}
+
+// stamp reads a state's lineage and serial. Both come before the
+// resources (spice and Terraform write them first), so the decoder stops
+// there instead of parsing the whole state on every save.
+func stamp(b []byte) (File, error) {
+	var out File
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return out, errors.New("not a JSON object")
+	}
+	seen := 0
+	for seen < 2 && dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return out, err
+		}
+		var target any = new(json.RawMessage)
+		switch t {
+		case "lineage":
+			target, seen = &out.Lineage, seen+1
+		case "serial":
+			target, seen = &out.Serial, seen+1
+		}
+		if err := dec.Decode(target); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 func resourceKey(r Resource) string { return r.Module + "|" + r.Mode + "|" + r.Type + "|" + r.Name }
