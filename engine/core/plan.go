@@ -16,25 +16,8 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
-	"github.com/spice-harvester/terraform-provider-spice/engine/funcs"
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
 )
-
-// Plan is the outcome of planning.
-type Plan struct {
-	Changes []*Change
-	Drift   []*Drift
-	Outputs map[string]OutputValue
-	Destroy bool
-	// Lineage and Serial of the state the plan was made against.
-	Lineage string
-	Serial  uint64
-	// Unreachable lists provider configurations (hosts) that failed; when
-	// they are the only errors, the plan is complete for every other host
-	// and Partial is set: a fleet converges what it can reach.
-	Unreachable []string
-	Partial     bool
-}
 
 // Plan refreshes state and plans every resource. With destroy, every
 // object in state is planned for deletion.
@@ -109,42 +92,6 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
 	sort.Slice(plan.Drift, func(i, j int) bool { return plan.Drift[i].Addr < plan.Drift[j].Addr })
 	return plan, diags
-}
-
-func (e *Engine) evalLocal(n *node) hcl.Diagnostics {
-	l := n.sc.module.Locals[n.name]
-	v, diags := l.Expr.Value(n.sc.evalContext(l.Expr.Variables(), nil))
-	n.sc.setLocal(n.name, v)
-	return diags
-}
-
-// evalOutput evaluates an output. A child module's output becomes
-// module.NAME.OUTPUT in its caller, marks and all.
-func (e *Engine) evalOutput(n *node) (OutputValue, hcl.Diagnostics) {
-	o := n.sc.module.Outputs[n.name]
-	v, diags := o.Expr.Value(n.sc.evalContext(o.Expr.Variables(), nil))
-	if diags.HasErrors() {
-		return OutputValue{}, diags
-	}
-	if v.ContainsMarked() && !o.Sensitive {
-		return OutputValue{}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Output refers to sensitive values",
-			Detail: fmt.Sprintf("output %q would show a sensitive value; set sensitive = true on it.", n.name), Subject: o.DeclRange.Ptr()}}
-	}
-	if n.sc.callNode != "" {
-		if o.Sensitive {
-			v = v.Mark(funcs.Sensitive)
-		}
-		parent, call := e.callerOf(n.sc)
-		parent.setChildOutput(call, n.name, v)
-	}
-	v, _ = v.UnmarkDeep()
-	return OutputValue{Value: v, Sensitive: o.Sensitive}, nil
-}
-
-// callerOf finds the scope calling a child module and the call's name.
-func (e *Engine) callerOf(child *scope) (*scope, string) {
-	n := e.nodes[child.callNode]
-	return n.sc, n.call.Name
 }
 
 func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnostics {
