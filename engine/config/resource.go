@@ -10,7 +10,7 @@ import (
 
 // Resource is a resource or data block.
 type Resource struct {
-	Mode        string // "managed" or "data"
+	Mode        Mode
 	Type        string
 	Name        string
 	Count       hcl.Expression
@@ -30,10 +30,7 @@ type Resource struct {
 // LocalAddress is the address inside its module: TYPE.NAME or
 // data.TYPE.NAME.
 func (r *Resource) LocalAddress() string {
-	if r.Mode == "data" {
-		return "data." + r.Type + "." + r.Name
-	}
-	return r.Type + "." + r.Name
+	return r.Mode.LocalAddress(r.Type, r.Name)
 }
 
 // Address is the full address without instance key, with the module path.
@@ -60,9 +57,9 @@ var resourceMeta = &hcl.BodySchema{
 }
 
 func (m *Module) decodeResource(block *hcl.Block) hcl.Diagnostics {
-	r := &Resource{Mode: "managed", Type: block.Labels[0], Name: block.Labels[1], ProviderKey: "spice", DeclRange: block.DefRange}
+	r := &Resource{Mode: Managed, Type: block.Labels[0], Name: block.Labels[1], ProviderKey: "spice", DeclRange: block.DefRange}
 	if block.Type == "data" {
-		r.Mode = "data"
+		r.Mode = Data
 	}
 	var diags hcl.Diagnostics
 	if !strings.HasPrefix(r.Type, "spice_") {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -87,4 +88,33 @@ func (e *Engine) evalCall(n *node) hcl.Diagnostics {
 		child.setVar(name, val)
 	}
 	return diags
+}
+
+// rootOutputs collects the root module's output values as the graph walk
+// evaluates them.
+type rootOutputs struct {
+	mu     sync.Mutex
+	values map[string]OutputValue
+}
+
+// evalValue evaluates the nodes every phase treats alike: locals, module
+// arguments, check blocks and outputs, the root module's recorded in outs.
+func (e *Engine) evalValue(n *node, outs *rootOutputs) hcl.Diagnostics {
+	switch n.kind {
+	case kindLocal:
+		return e.evalLocal(n)
+	case kindCall:
+		return e.evalCall(n)
+	case kindCheck:
+		return e.evalCheck(n)
+	case kindOutput:
+		v, d := e.evalOutput(n)
+		if n.sc.prefix == "" {
+			outs.mu.Lock()
+			outs.values[n.name] = v
+			outs.mu.Unlock()
+		}
+		return d
+	}
+	return nil
 }

@@ -42,11 +42,11 @@ func (e *Engine) prepare() hcl.Diagnostics {
 			trs = dynblock.VariablesHCLDec(p.Config, e.Schemas.Provider.Spec)
 		}
 		name := "provider." + key
-		e.nodes[name] = &node{kind: "provider", sc: e.scope, name: key}
+		e.nodes[name] = &node{kind: kindProvider, sc: e.scope, name: key}
 		g.add(name, e.refsTo(e.scope, trs, false, &diags)...)
 	}
 	for _, imp := range e.Module.Imports {
-		if r := e.scope.resource(resourceOf(imp.To)); r == nil || r.Mode != "managed" {
+		if r := e.scope.resource(resourceOf(imp.To)); r == nil || r.Mode != config.Managed {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Import to an undeclared resource",
 				Detail: fmt.Sprintf("import target %s has no resource block; declare it first.", imp.To), Subject: imp.ToRange.Ptr()})
 		}
@@ -94,7 +94,7 @@ func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]strin
 	}
 	for name, l := range m.Locals {
 		id := sc.prefix + "local." + name
-		e.nodes[id] = &node{kind: "local", sc: sc, name: name}
+		e.nodes[id] = &node{kind: kindLocal, sc: sc, name: name}
 		g.add(id, e.refsTo(sc, l.Expr.Variables(), false, &diags)...)
 	}
 	for _, r := range m.Resources {
@@ -105,12 +105,9 @@ func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]strin
 				Detail: fmt.Sprintf("%s uses provider %s, which has no provider block.", r.Address(), r.ProviderKey), Subject: r.DeclRange.Ptr()})
 			continue
 		}
-		schema := e.schemaFor(r.Mode, r.Type)
+		schema := e.Schemas.For(r.Mode, r.Type)
 		if schema == nil {
-			kind := "resource type"
-			if r.Mode == "data" {
-				kind = "data source"
-			}
+			kind := r.Mode.Noun()
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid " + kind,
 				Detail: fmt.Sprintf("The spice provider does not support %s %q.", kind, r.Type), Subject: r.DeclRange.Ptr()})
 			continue
@@ -145,12 +142,12 @@ func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]strin
 		if sc.callNode != "" {
 			deps = append(deps, sc.callNode) // the module's depends_on
 		}
-		e.nodes[r.Address()] = &node{kind: "resource", sc: sc, res: r}
+		e.nodes[r.Address()] = &node{kind: kindResource, sc: sc, res: r}
 		g.add(r.Address(), append(deps, "provider."+r.ProviderKey)...)
 	}
 	for name, o := range m.Outputs {
 		id := sc.prefix + "output." + name
-		e.nodes[id] = &node{kind: "output", sc: sc, name: name}
+		e.nodes[id] = &node{kind: kindOutput, sc: sc, name: name}
 		g.add(id, e.refsTo(sc, o.Expr.Variables(), false, &diags)...)
 	}
 	for i, c := range m.Checks {
@@ -160,7 +157,7 @@ func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]strin
 			trs = append(trs, a.ErrorMessage.Variables()...)
 		}
 		id := fmt.Sprintf("%scheck.%d", sc.prefix, i)
-		e.nodes[id] = &node{kind: "check", sc: sc, check: c}
+		e.nodes[id] = &node{kind: kindCheck, sc: sc, check: c}
 		g.add(id, e.refsTo(sc, trs, false, &diags)...)
 	}
 	for _, call := range m.Calls {
@@ -179,7 +176,7 @@ func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]strin
 		if sc.callNode != "" {
 			deps = append(deps, sc.callNode)
 		}
-		e.nodes[child.callNode] = &node{kind: "call", sc: sc, call: call}
+		e.nodes[child.callNode] = &node{kind: kindCall, sc: sc, call: call}
 		g.add(child.callNode, deps...)
 		childMap := map[string]string{}
 		for k := range e.Module.Providers {
@@ -192,13 +189,6 @@ func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]strin
 		diags = append(diags, e.prepareModule(g, child, childMap, providerKeys)...)
 	}
 	return diags
-}
-
-func (e *Engine) schemaFor(mode, typ string) *Schema {
-	if mode == "data" {
-		return e.Schemas.DataSources[typ]
-	}
-	return e.Schemas.Resources[typ]
 }
 
 // Graph returns the module's dependency graph in DOT.

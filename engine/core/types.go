@@ -48,7 +48,7 @@ type Change struct {
 	Addr         string // instance address, e.g. spice_file.x[0]
 	ResourceAddr string
 	Module       string // "" or module.NAME
-	Mode         string
+	Mode         config.Mode
 	Type         string
 	Name         string
 	Key          cty.Value // cty.NilVal without count or for_each
@@ -120,9 +120,21 @@ func (e *Engine) progress(format string, args ...any) {
 	}
 }
 
+// nodeKind is what a graph node stands for, and so how a phase evaluates it.
+type nodeKind int
+
+const (
+	kindLocal nodeKind = iota
+	kindProvider
+	kindCall // a module call: sets the child module's variables
+	kindOutput
+	kindCheck
+	kindResource
+)
+
 // node is what one graph node evaluates.
 type node struct {
-	kind  string // local, provider, call, output, check, resource
+	kind  nodeKind
 	sc    *scope // the module the node belongs to
 	name  string
 	res   *config.Resource

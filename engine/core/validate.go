@@ -23,7 +23,7 @@ func (e *Engine) Validate(ctx context.Context) hcl.Diagnostics {
 	}
 	server := e.Factory()
 	for _, r := range e.Module.Resources {
-		schema := e.schemaFor(r.Mode, r.Type)
+		schema := e.Schemas.For(r.Mode, r.Type)
 		evalCtx := e.scopeFor(r).evalContext(nil, unknownInstanceVars(r))
 		e.unknownReferences(evalCtx)
 		body := dynblock.Expand(r.Config, evalCtx)
@@ -44,7 +44,7 @@ func (e *Engine) unknownReferences(ctx *hcl.EvalContext) {
 	types := map[string]map[string]cty.Value{}
 	data := map[string]map[string]cty.Value{}
 	for _, r := range e.Module.Resources {
-		s := e.schemaFor(r.Mode, r.Type)
+		s := e.Schemas.For(r.Mode, r.Type)
 		if s == nil {
 			continue
 		}
@@ -53,7 +53,7 @@ func (e *Engine) unknownReferences(ctx *hcl.EvalContext) {
 			v = cty.UnknownVal(s.Type)
 		}
 		target := types
-		if r.Mode == "data" {
+		if r.Mode == config.Data {
 			target = data
 		}
 		if target[r.Type] == nil {
@@ -92,7 +92,7 @@ func (e *Engine) validateResource(ctx context.Context, server tfprotov6.Provider
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid configuration", Detail: fmt.Sprintf("%s: %s", r.Address(), err), Subject: r.DeclRange.Ptr()}}
 	}
 	subject := e.subjectFunc(r, schema, body)
-	if r.Mode == "data" {
+	if r.Mode == config.Data {
 		resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: r.Type, Config: cfg})
 		if err != nil {
 			return hcl.Diagnostics{transportDiag(r, err)}
