@@ -115,7 +115,7 @@ func (e *Engine) subjectFunc(r *config.Resource, schema *Schema, body hcl.Body) 
 	return func(p *tftypes.AttributePath) *hcl.Range {
 		if p != nil && len(p.Steps()) > 0 && body != nil {
 			if name, ok := p.Steps()[0].(tftypes.AttributeName); ok {
-				if spec, ok := schema.Spec.(hcldec.ObjectSpec)[string(name)]; ok {
+				if spec, ok := schema.Spec[string(name)]; ok {
 					if rng := hcldec.SourceRange(body, spec); rng.Filename != "" {
 						return &rng
 					}
