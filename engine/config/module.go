@@ -32,15 +32,9 @@ func (m *Module) decodeModuleCall(block *hcl.Block) hcl.Diagnostics {
 		case "version", "count", "for_each":
 			diags = append(diags, unsupported("module "+name, attr.Range))
 		case "depends_on":
-			exprs, d := hcl.ExprList(attr.Expr)
+			deps, d := decodeDependsOn(attr)
 			diags = append(diags, d...)
-			for _, e := range exprs {
-				trav, d := hcl.AbsTraversalForExpr(e)
-				diags = append(diags, d...)
-				if !d.HasErrors() {
-					call.DependsOn = append(call.DependsOn, trav)
-				}
-			}
+			call.DependsOn = deps
 		case "providers":
 			pairs, d := hcl.ExprMap(attr.Expr)
 			diags = append(diags, d...)
@@ -68,6 +62,21 @@ func (m *Module) decodeModuleCall(block *hcl.Block) hcl.Diagnostics {
 		m.Calls[call.Name] = call
 	}
 	return diags
+}
+
+// decodeDependsOn reads a depends_on list of references (resource and
+// module blocks share it).
+func decodeDependsOn(attr *hcl.Attribute) ([]hcl.Traversal, hcl.Diagnostics) {
+	exprs, diags := hcl.ExprList(attr.Expr)
+	var deps []hcl.Traversal
+	for _, e := range exprs {
+		trav, d := hcl.AbsTraversalForExpr(e)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			deps = append(deps, trav)
+		}
+	}
+	return deps, diags
 }
 
 // traversalKey renders spice or spice.ALIAS.

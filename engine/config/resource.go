@@ -88,29 +88,17 @@ func (m *Module) decodeResource(block *hcl.Block) hcl.Diagnostics {
 		trav, d := hcl.AbsTraversalForExpr(attr.Expr)
 		diags = append(diags, d...)
 		if !d.HasErrors() {
-			key := trav.RootName()
-			if len(trav) == 2 {
-				if step, ok := trav[1].(hcl.TraverseAttr); ok {
-					key += "." + step.Name
-				}
-			}
 			if trav.RootName() != "spice" || len(trav) > 2 {
 				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid provider reference",
 					Detail: "provider must be spice or spice.ALIAS.", Subject: attr.Expr.Range().Ptr()})
 			}
-			r.ProviderKey = key
+			r.ProviderKey = traversalKey(trav)
 		}
 	}
 	if attr, ok := content.Attributes["depends_on"]; ok {
-		exprs, d := hcl.ExprList(attr.Expr)
+		deps, d := decodeDependsOn(attr)
 		diags = append(diags, d...)
-		for _, e := range exprs {
-			trav, d := hcl.AbsTraversalForExpr(e)
-			diags = append(diags, d...)
-			if !d.HasErrors() {
-				r.DependsOn = append(r.DependsOn, trav)
-			}
-		}
+		r.DependsOn = deps
 	}
 	for _, b := range content.Blocks {
 		switch b.Type {
