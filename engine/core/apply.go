@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -62,38 +61,25 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 			changesOf[c.ResourceAddr] = append(changesOf[c.ResourceAddr], c)
 		}
 	}
-	outputs := map[string]OutputValue{}
-	var mu sync.Mutex
+	outputs := &rootOutputs{values: map[string]OutputValue{}}
 	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
 		n := e.nodes[id]
 		switch n.kind {
-		case "local":
-			return e.evalLocal(n)
-		case "provider":
+		case kindProvider:
 			if e.server(n.name) != nil {
 				return nil
 			}
 			return e.configureProvider(ctx, n.name)
-		case "call":
-			return e.evalCall(n)
-		case "output":
-			v, d := e.evalOutput(n)
-			if n.sc.prefix == "" {
-				mu.Lock()
-				outputs[n.name] = v
-				mu.Unlock()
-			}
-			return d
-		case "check":
-			return e.evalCheck(n)
+		case kindResource:
+			return e.applyResource(ctx, n.res, changesOf[id], w)
 		}
-		return e.applyResource(ctx, n.res, changesOf[id], w)
+		return e.evalValue(n, outputs)
 	})...)
 	if diags.HasErrors() {
 		return diags
 	}
 	e.State.Outputs = map[string]state.Output{}
-	for name, o := range outputs {
+	for name, o := range outputs.values {
 		out, err := stateOutput(o)
 		if err != nil {
 			diags = append(diags, sourceless("Cannot save output "+name, err.Error()))
@@ -170,8 +156,8 @@ func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes 
 // state; it returns the value references to it evaluate to.
 func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Change, inst instanceVars, w *stateWriter) (cty.Value, hcl.Diagnostics) {
 	server := e.server(r.ProviderKey)
-	schema := e.schemaFor(r.Mode, r.Type)
-	if r.Mode == "data" {
+	schema := e.Schemas.For(r.Mode, r.Type)
+	if r.Mode == config.Data {
 		if c.Action == Read {
 			read, d := e.readData(ctx, r, schema, server, c.Key, inst, true)
 			if r.Check != "" {

@@ -119,7 +119,7 @@ func (e *Engine) Import(ctx context.Context, addr, id string, save func(*state.F
 		return diags
 	}
 	r := e.scope.resource(resourceOf(addr))
-	if r == nil || r.Mode != "managed" {
+	if r == nil || r.Mode != config.Managed {
 		return hcl.Diagnostics{sourceless("Import to an undeclared resource", fmt.Sprintf("%s has no resource block; declare it before importing.", resourceOf(addr)))}
 	}
 	key := cty.NilVal
@@ -139,7 +139,7 @@ func (e *Engine) Import(ctx context.Context, addr, id string, save func(*state.F
 	if d := e.configureProvider(ctx, r.ProviderKey); d.HasErrors() {
 		return d
 	}
-	schema := e.schemaFor(r.Mode, r.Type)
+	schema := e.Schemas.For(r.Mode, r.Type)
 	p, err := e.importObject(ctx, e.server(r.ProviderKey), r.Type, schema, addr, id)
 	if err != nil {
 		return hcl.Diagnostics{sourceless("Cannot import", err.Error())}

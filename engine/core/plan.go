@@ -16,25 +16,8 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
-	"github.com/spice-harvester/terraform-provider-spice/engine/funcs"
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
 )
-
-// Plan is the outcome of planning.
-type Plan struct {
-	Changes []*Change
-	Drift   []*Drift
-	Outputs map[string]OutputValue
-	Destroy bool
-	// Lineage and Serial of the state the plan was made against.
-	Lineage string
-	Serial  uint64
-	// Unreachable lists provider configurations (hosts) that failed; when
-	// they are the only errors, the plan is complete for every other host
-	// and Partial is set: a fleet converges what it can reach.
-	Unreachable []string
-	Partial     bool
-}
 
 // Plan refreshes state and plans every resource. With destroy, every
 // object in state is planned for deletion.
@@ -44,6 +27,7 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 		return nil, diags
 	}
 	plan := &Plan{Outputs: map[string]OutputValue{}, Destroy: destroy, Lineage: e.State.Lineage, Serial: e.State.Serial}
+	outputs := &rootOutputs{values: plan.Outputs}
 	var mu sync.Mutex
 	providerErrors := 0
 	addChanges := func(cs []*Change, ds []*Drift) {
@@ -62,9 +46,7 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
 		n := e.nodes[id]
 		switch n.kind {
-		case "local":
-			return e.evalLocal(n)
-		case "provider":
+		case kindProvider:
 			d := e.configureProvider(ctx, n.name)
 			if d.HasErrors() {
 				mu.Lock()
@@ -73,29 +55,16 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 				mu.Unlock()
 			}
 			return d
-		case "call":
-			return e.evalCall(n)
-		case "check":
-			if destroy {
-				return nil
-			}
-			return e.evalCheck(n)
-		case "output":
-			if destroy {
-				return nil
-			}
-			v, d := e.evalOutput(n)
-			if n.sc.prefix == "" {
-				mu.Lock()
-				plan.Outputs[n.name] = v
-				mu.Unlock()
-			}
-			return d
-		default:
+		case kindResource:
 			cs, ds, d := e.planResource(ctx, n.res, destroy)
 			addChanges(cs, ds)
 			return d
+		case kindCheck, kindOutput:
+			if destroy {
+				return nil
+			}
 		}
+		return e.evalValue(n, outputs)
 	})...)
 	if diags.HasErrors() {
 		plan.Partial = providerErrors == len(diags.Errs())
@@ -109,42 +78,6 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
 	sort.Slice(plan.Drift, func(i, j int) bool { return plan.Drift[i].Addr < plan.Drift[j].Addr })
 	return plan, diags
-}
-
-func (e *Engine) evalLocal(n *node) hcl.Diagnostics {
-	l := n.sc.module.Locals[n.name]
-	v, diags := l.Expr.Value(n.sc.evalContext(l.Expr.Variables(), nil))
-	n.sc.setLocal(n.name, v)
-	return diags
-}
-
-// evalOutput evaluates an output. A child module's output becomes
-// module.NAME.OUTPUT in its caller, marks and all.
-func (e *Engine) evalOutput(n *node) (OutputValue, hcl.Diagnostics) {
-	o := n.sc.module.Outputs[n.name]
-	v, diags := o.Expr.Value(n.sc.evalContext(o.Expr.Variables(), nil))
-	if diags.HasErrors() {
-		return OutputValue{}, diags
-	}
-	if v.ContainsMarked() && !o.Sensitive {
-		return OutputValue{}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Output refers to sensitive values",
-			Detail: fmt.Sprintf("output %q would show a sensitive value; set sensitive = true on it.", n.name), Subject: o.DeclRange.Ptr()}}
-	}
-	if n.sc.callNode != "" {
-		if o.Sensitive {
-			v = v.Mark(funcs.Sensitive)
-		}
-		parent, call := e.callerOf(n.sc)
-		parent.setChildOutput(call, n.name, v)
-	}
-	v, _ = v.UnmarkDeep()
-	return OutputValue{Value: v, Sensitive: o.Sensitive}, nil
-}
-
-// callerOf finds the scope calling a child module and the call's name.
-func (e *Engine) callerOf(child *scope) (*scope, string) {
-	n := e.nodes[child.callNode]
-	return n.sc, n.call.Name
 }
 
 func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnostics {
@@ -223,7 +156,7 @@ func (e *Engine) refreshResource(ctx context.Context, sr *state.Resource, schema
 
 func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst state.Instance, schema *Schema, server tfprotov6.ProviderServer) (*priorInstance, *Drift, hcl.Diagnostics) {
 	key := keyValue(inst.IndexKey)
-	addr := instanceAddr(sr.Module, sr.Mode, sr.Type, sr.Name, key)
+	addr := instanceAddr(sr.Module, config.StateMode(sr.Mode), sr.Type, sr.Name, key)
 	fail := func(summary, detail string) (*priorInstance, *Drift, hcl.Diagnostics) {
 		return nil, nil, hcl.Diagnostics{sourceless(summary, addr+": "+detail)}
 	}
@@ -232,7 +165,7 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 		return fail("Cannot read state", err.Error())
 	}
 	prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies}
-	if !e.Refresh || sr.Mode != "managed" {
+	if !e.Refresh || config.StateMode(sr.Mode) != config.Managed {
 		return prior, nil, nil
 	}
 	e.progress("%s: Refreshing state...%s", addr, idSuffix(v))
@@ -341,15 +274,15 @@ func (e *Engine) expand(r *config.Resource) ([]cty.Value, []instanceVars, hcl.Di
 
 // planResource refreshes a resource's instances and plans each one.
 func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy bool) ([]*Change, []*Drift, hcl.Diagnostics) {
-	schema := e.schemaFor(r.Mode, r.Type)
+	schema := e.Schemas.For(r.Mode, r.Type)
 	server := e.server(r.ProviderKey)
-	if r.Mode == "data" {
+	if r.Mode == config.Data {
 		if destroy {
 			return nil, nil, nil // data sources are simply forgotten
 		}
 		return e.planData(ctx, r, schema, server)
 	}
-	priors, drift, diags := e.refreshResource(ctx, e.State.FindIn(r.ModulePath, r.Mode, r.Type, r.Name), schema, server)
+	priors, drift, diags := e.refreshResource(ctx, e.State.FindIn(r.ModulePath, r.Mode.String(), r.Type, r.Name), schema, server)
 	if diags.HasErrors() {
 		return nil, drift, diags
 	}
@@ -561,8 +494,8 @@ func aggregate(r *config.Resource, keys []cty.Value, afters []cty.Value) cty.Val
 	return afters[0]
 }
 
-func (e *Engine) deleteChange(module, mode, typ, name, providerKey string, p *priorInstance, schema *Schema) *Change {
-	resAddr := resourceAddr(mode, typ, name)
+func (e *Engine) deleteChange(module string, mode config.Mode, typ, name, providerKey string, p *priorInstance, schema *Schema) *Change {
+	resAddr := mode.LocalAddress(typ, name)
 	if module != "" {
 		resAddr = module + "." + resAddr
 	}
@@ -699,10 +632,11 @@ func (e *Engine) planOrphans(ctx context.Context) ([]*Change, []*Drift, hcl.Diag
 	var diags hcl.Diagnostics
 	for i := range e.State.Resources {
 		sr := &e.State.Resources[i]
-		if sc := e.scopes[sr.Module]; sc != nil && sc.resource(resourceAddr(sr.Mode, sr.Type, sr.Name)) != nil {
+		mode := config.StateMode(sr.Mode)
+		if sc := e.scopes[sr.Module]; sc != nil && sc.resource(mode.LocalAddress(sr.Type, sr.Name)) != nil {
 			continue
 		}
-		schema := e.schemaFor(sr.Mode, sr.Type)
+		schema := e.Schemas.For(mode, sr.Type)
 		if schema == nil {
 			diags = append(diags, sourceless("Unknown resource type in state", fmt.Sprintf("%s.%s: the spice provider has no type %q", sr.Type, sr.Name, sr.Type)))
 			continue
@@ -715,11 +649,11 @@ func (e *Engine) planOrphans(ctx context.Context) ([]*Change, []*Drift, hcl.Diag
 		priors, d, dd := e.refreshResource(ctx, sr, schema, e.server(key))
 		drift = append(drift, d...)
 		diags = append(diags, dd...)
-		if sr.Mode == "data" {
+		if mode == config.Data {
 			continue // data sources are simply forgotten
 		}
 		for _, p := range sortedPriors(priors) {
-			changes = append(changes, e.deleteChange(sr.Module, sr.Mode, sr.Type, sr.Name, key, p, schema))
+			changes = append(changes, e.deleteChange(sr.Module, mode, sr.Type, sr.Name, key, p, schema))
 		}
 	}
 	return changes, drift, diags

@@ -25,6 +25,14 @@ type Schemas struct {
 	DataSources map[string]*Schema
 }
 
+// For is the schema of a resource type or data source.
+func (s *Schemas) For(mode config.Mode, typ string) *Schema {
+	if mode == config.Data {
+		return s.DataSources[typ]
+	}
+	return s.Resources[typ]
+}
+
 // LoadSchemas asks a provider instance for its schemas.
 func LoadSchemas(ctx context.Context, server tfprotov6.ProviderServer) (*Schemas, error) {
 	resp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})

@@ -15,7 +15,7 @@ import (
 // uses it: derived from GetProviderSchema, never declared a second time.
 type Schema struct {
 	Proto *tfprotov6.Schema
-	Spec  hcldec.Spec
+	Spec  hcldec.ObjectSpec
 	Type  cty.Type
 	// Sensitive lists the attribute paths the provider marks sensitive.
 	Sensitive []cty.Path
@@ -99,7 +99,7 @@ func (s *Schema) Decode(body hcl.Body, ctx *hcl.EvalContext) (cty.Value, hcl.Dia
 	}
 	for _, name := range s.ReadOnly {
 		if v := val.GetAttr(name); !v.IsNull() {
-			rng := hcldec.SourceRange(body, s.Spec.(hcldec.ObjectSpec)[name])
+			rng := hcldec.SourceRange(body, s.Spec[name])
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid configuration for read-only attribute",

@@ -14,20 +14,13 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
 )
 
-// resourceAddr is a resource's address: TYPE.NAME or data.TYPE.NAME.
-func resourceAddr(mode, typ, name string) string {
-	if mode == "data" {
-		return "data." + typ + "." + name
-	}
-	return typ + "." + name
-}
-
 // instanceAddr adds the module path and the instance key: [0] or ["key"].
-func instanceAddr(module, mode, typ, name string, key cty.Value) string {
-	addr := resourceAddr(mode, typ, name) + keyString(key)
+func instanceAddr(module string, mode config.Mode, typ, name string, key cty.Value) string {
+	addr := mode.LocalAddress(typ, name) + keyString(key)
 	if module != "" {
 		addr = module + "." + addr
 	}
@@ -170,9 +163,9 @@ func (w *stateWriter) set(c *Change, v cty.Value, private []byte, sensitive []ct
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	r := w.file.FindIn(c.Module, c.Mode, c.Type, c.Name)
+	r := w.file.FindIn(c.Module, c.Mode.String(), c.Type, c.Name)
 	if r == nil {
-		w.file.Resources = append(w.file.Resources, state.Resource{Module: c.Module, Mode: c.Mode, Type: c.Type, Name: c.Name, Provider: providerAddress(c.ProviderKey)})
+		w.file.Resources = append(w.file.Resources, state.Resource{Module: c.Module, Mode: c.Mode.String(), Type: c.Type, Name: c.Name, Provider: providerAddress(c.ProviderKey)})
 		r = &w.file.Resources[len(w.file.Resources)-1]
 	}
 	r.Provider = providerAddress(c.ProviderKey)
@@ -219,7 +212,7 @@ func dependencyList(deps []string) []string {
 func (w *stateWriter) remove(c *Change) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	r := w.file.FindIn(c.Module, c.Mode, c.Type, c.Name)
+	r := w.file.FindIn(c.Module, c.Mode.String(), c.Type, c.Name)
 	if r == nil {
 		return
 	}
@@ -231,7 +224,7 @@ func (w *stateWriter) remove(c *Change) {
 	}
 	r.Instances = kept
 	if len(kept) == 0 {
-		w.file.RemoveIn(c.Module, c.Mode, c.Type, c.Name)
+		w.file.RemoveIn(c.Module, c.Mode.String(), c.Type, c.Name)
 	}
 }
 

@@ -62,17 +62,17 @@ func actions(a core.Action) []string {
 func JSON(w io.Writer, p *core.Plan) error {
 	out := jsonPlan{FormatVersion: "1.2", ResourceChanges: []jsonChange{}}
 	for _, c := range p.Changes {
-		if c.Mode == "data" && c.Action == core.NoOp {
+		if c.Mode == config.Data && c.Action == core.NoOp {
 			continue // read while planning: part of the prior state, not a change
 		}
-		out.ResourceChanges = append(out.ResourceChanges, jsonChangeOf(c.Addr, c.Mode, c.Type, c.Name, c.Key, c.Action, c.Before, c.After, c.Sensitive, c.ReplacePaths))
+		out.ResourceChanges = append(out.ResourceChanges, jsonChangeOf(c.Addr, c.Mode.String(), c.Type, c.Name, c.Key, c.Action, c.Before, c.After, c.Sensitive, c.ReplacePaths))
 	}
 	for _, d := range p.Drift {
 		action := core.Update
 		if d.After.IsNull() {
 			action = core.Delete
 		}
-		mode, typ, name := "managed", d.Type, ""
+		mode, typ, name := config.Managed.String(), d.Type, ""
 		out.ResourceDrift = append(out.ResourceDrift, jsonChangeOf(d.Addr, mode, typ, name, cty.NilVal, action, d.Before, d.After, d.Sensitive, nil))
 	}
 	if len(p.Outputs) > 0 {

@@ -1,7 +1,3 @@
-// Package render prints plans the way Terraform does: + create, ~ update in
-// place, - destroy, -/+ replace with "# forces replacement", <= read, a
-// summary line, drift under "Objects have changed outside of spice", and
-// "(sensitive value)" wherever a sensitive value would appear.
 package render
 
 import (

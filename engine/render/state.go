@@ -8,6 +8,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/core"
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
 )
@@ -17,10 +18,7 @@ import (
 func State(w io.Writer, st *state.File, schemas *core.Schemas, addr string) bool {
 	printed := false
 	for _, r := range st.Resources {
-		schema := schemas.Resources[r.Type]
-		if r.Mode == "data" {
-			schema = schemas.DataSources[r.Type]
-		}
+		schema := schemas.For(config.StateMode(r.Mode), r.Type)
 		for _, inst := range r.Instances {
 			a := state.InstanceAddress(r, inst)
 			if addr != "" && a != addr {
@@ -109,10 +107,7 @@ func StateJSON(st *state.File, schemas *core.Schemas) any {
 	out := jsonState{FormatVersion: "1.0"}
 	out.Values.RootModule.Resources = []jsonResource{}
 	for _, r := range st.Resources {
-		schema := schemas.Resources[r.Type]
-		if r.Mode == "data" {
-			schema = schemas.DataSources[r.Type]
-		}
+		schema := schemas.For(config.StateMode(r.Mode), r.Type)
 		for _, inst := range r.Instances {
 			v, sensitive := instanceValue(schema, inst)
 			jr := jsonResource{Address: state.InstanceAddress(r, inst), Mode: r.Mode, Type: r.Type, Name: r.Name,

@@ -1,0 +1,151 @@
+package core
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
+	"github.com/spice-harvester/terraform-provider-spice/engine/state"
+)
+
+// Plan is the outcome of planning.
+type Plan struct {
+	Changes []*Change
+	Drift   []*Drift
+	Outputs map[string]OutputValue
+	Destroy bool
+	// Lineage and Serial of the state the plan was made against.
+	Lineage string
+	Serial  uint64
+	// Unreachable lists provider configurations (hosts) that failed; when
+	// they are the only errors, the plan is complete for every other host
+	// and Partial is set: a fleet converges what it can reach.
+	Unreachable []string
+	Partial     bool
+}
+
+// Action is a planned change, named as Terraform names them in JSON plans.
+type Action string
+
+const (
+	NoOp             Action = "no-op"
+	Create           Action = "create"
+	Read             Action = "read"
+	Update           Action = "update"
+	Delete           Action = "delete"
+	DeleteThenCreate Action = "delete-create"
+	CreateThenDelete Action = "create-delete"
+)
+
+// IsReplace reports a replacement in either order.
+func (a Action) IsReplace() bool { return a == DeleteThenCreate || a == CreateThenDelete }
+
+// Change is the plan for one resource instance.
+type Change struct {
+	Addr         string // instance address, e.g. spice_file.x[0]
+	ResourceAddr string
+	Module       string // "" or module.NAME
+	Mode         config.Mode
+	Type         string
+	Name         string
+	Key          cty.Value // cty.NilVal without count or for_each
+	ProviderKey  string
+	Action       Action
+	Before       cty.Value
+	After        cty.Value
+	Sensitive    []cty.Path
+	ReplacePaths []cty.Path
+	PriorPrivate []byte
+	Private      []byte
+	Deps         []string
+	Schema       *Schema
+	// ImportID is set when the plan adopts an existing object (import
+	// block): it enters state on apply.
+	ImportID string
+}
+
+// Drift is an object that changed outside spice, found by refresh.
+type Drift struct {
+	Addr      string
+	Type      string
+	Before    cty.Value
+	After     cty.Value // null when deleted
+	Sensitive []cty.Path
+}
+
+// OutputValue is a planned or applied output.
+type OutputValue struct {
+	Value     cty.Value
+	Sensitive bool
+}
+
+// HasChanges reports whether applying the plan would change anything.
+func (p *Plan) HasChanges() bool {
+	for _, c := range p.Changes {
+		if (c.Action != NoOp && c.Action != Read) || c.ImportID != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Engine plans and applies one module.
+type Engine struct {
+	Module      *config.Module
+	Vars        map[string]cty.Value
+	State       *state.File
+	Factory     Factory
+	Schemas     *Schemas
+	Parallelism int
+	Refresh     bool
+	// Progress receives per-resource lines ("spice_file.x: Creating...").
+	Progress func(string)
+
+	scope   *scope            // the root module's
+	scopes  map[string]*scope // by module path
+	nodes   map[string]*node
+	mu      sync.Mutex
+	servers map[string]tfprotov6.ProviderServer
+	graph   *graph
+	// changing holds the resources with planned changes, by address.
+	changing map[string]bool
+}
+
+func (e *Engine) progress(format string, args ...any) {
+	if e.Progress != nil {
+		e.Progress(fmt.Sprintf(format, args...))
+	}
+}
+
+// nodeKind is what a graph node stands for, and so how a phase evaluates it.
+type nodeKind int
+
+const (
+	kindLocal nodeKind = iota
+	kindProvider
+	kindCall // a module call: sets the child module's variables
+	kindOutput
+	kindCheck
+	kindResource
+)
+
+// node is what one graph node evaluates.
+type node struct {
+	kind  nodeKind
+	sc    *scope // the module the node belongs to
+	name  string
+	res   *config.Resource
+	call  *config.ModuleCall
+	check *config.Check
+}
+
+// priorInstance is one refreshed instance from state.
+type priorInstance struct {
+	key     cty.Value
+	value   cty.Value
+	private []byte
+	deps    []string
+}

@@ -1,0 +1,127 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
+)
+
+// Validate checks the configuration statically and with the provider's
+// validators, without configuring providers or touching any host.
+func (e *Engine) Validate(ctx context.Context) hcl.Diagnostics {
+	diags := e.prepare()
+	if diags.HasErrors() {
+		return diags
+	}
+	server := e.Factory()
+	for _, r := range e.Module.Resources {
+		schema := e.Schemas.For(r.Mode, r.Type)
+		evalCtx := e.scopeFor(r).evalContext(nil, unknownInstanceVars(r))
+		e.unknownReferences(evalCtx)
+		body := dynblock.Expand(r.Config, evalCtx)
+		val, d := schema.Decode(body, evalCtx)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			continue
+		}
+		diags = append(diags, e.validateResource(ctx, server, r, schema, body, val)...)
+	}
+	return diags
+}
+
+// unknownReferences fills the validation context with unknown values for
+// every resource, local and data source, so that expressions type-check
+// without anything being evaluated for real.
+func (e *Engine) unknownReferences(ctx *hcl.EvalContext) {
+	types := map[string]map[string]cty.Value{}
+	data := map[string]map[string]cty.Value{}
+	for _, r := range e.Module.Resources {
+		s := e.Schemas.For(r.Mode, r.Type)
+		if s == nil {
+			continue
+		}
+		v := cty.UnknownVal(cty.DynamicPseudoType)
+		if r.Count == nil && r.ForEach == nil {
+			v = cty.UnknownVal(s.Type)
+		}
+		target := types
+		if r.Mode == config.Data {
+			target = data
+		}
+		if target[r.Type] == nil {
+			target[r.Type] = map[string]cty.Value{}
+		}
+		target[r.Type][r.Name] = v
+	}
+	for typ, byName := range types {
+		ctx.Variables[typ] = cty.ObjectVal(byName)
+	}
+	dataObj := map[string]cty.Value{}
+	for typ, byName := range data {
+		dataObj[typ] = cty.ObjectVal(byName)
+	}
+	ctx.Variables["data"] = cty.ObjectVal(dataObj)
+	locals := map[string]cty.Value{}
+	for name := range e.Module.Locals {
+		locals[name] = cty.DynamicVal
+	}
+	ctx.Variables["local"] = cty.ObjectVal(locals)
+}
+
+func unknownInstanceVars(r *config.Resource) instanceVars {
+	switch {
+	case r.Count != nil:
+		return instanceVars{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}
+	case r.ForEach != nil:
+		return instanceVars{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}
+	}
+	return nil
+}
+
+func (e *Engine) validateResource(ctx context.Context, server tfprotov6.ProviderServer, r *config.Resource, schema *Schema, body hcl.Body, val cty.Value) hcl.Diagnostics {
+	cfg, err := encode(val, schema.Type)
+	if err != nil {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid configuration", Detail: fmt.Sprintf("%s: %s", r.Address(), err), Subject: r.DeclRange.Ptr()}}
+	}
+	subject := e.subjectFunc(r, schema, body)
+	if r.Mode == config.Data {
+		resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: r.Type, Config: cfg})
+		if err != nil {
+			return hcl.Diagnostics{transportDiag(r, err)}
+		}
+		return protoDiags(resp.Diagnostics, subject, r.Address())
+	}
+	resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: r.Type, Config: cfg})
+	if err != nil {
+		return hcl.Diagnostics{transportDiag(r, err)}
+	}
+	return protoDiags(resp.Diagnostics, subject, r.Address())
+}
+
+func transportDiag(r *config.Resource, err error) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Provider error", Detail: fmt.Sprintf("%s: %s", r.Address(), err), Subject: r.DeclRange.Ptr()}
+}
+
+// subjectFunc points provider diagnostics at the attribute they name.
+func (e *Engine) subjectFunc(r *config.Resource, schema *Schema, body hcl.Body) func(*tftypes.AttributePath) *hcl.Range {
+	return func(p *tftypes.AttributePath) *hcl.Range {
+		if p != nil && len(p.Steps()) > 0 && body != nil {
+			if name, ok := p.Steps()[0].(tftypes.AttributeName); ok {
+				if spec, ok := schema.Spec[string(name)]; ok {
+					if rng := hcldec.SourceRange(body, spec); rng.Filename != "" {
+						return &rng
+					}
+				}
+			}
+		}
+		return r.DeclRange.Ptr()
+	}
+}
