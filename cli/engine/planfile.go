@@ -174,7 +174,7 @@ func orNone(s string) string {
 // the second (free disk space, an HTTP check's latency).
 func planned(c *core.Change) (plannedChange, error) {
 	pc := plannedChange{Action: string(c.Action)}
-	if c.Action == core.NoOp || c.Mode != "managed" {
+	if c.Action == core.NoOp || c.Mode != config.Managed {
 		return pc, nil
 	}
 	ty := cty.DynamicPseudoType

@@ -17,7 +17,6 @@ import (
 // VarArg is one -var or -var-file argument, kept in command line order.
 type VarArg struct {
 	File  bool
-	Expr  bool   // VALUE is an HCL expression whatever the type (saved plans)
 	Value string // NAME=VALUE, or a file path
 }
 
@@ -32,7 +31,7 @@ func (m *Module) VariableValues(args []VarArg) (map[string]cty.Value, hcl.Diagno
 		name, val, _ := strings.Cut(kv, "=")
 		if n, ok := strings.CutPrefix(name, "TF_VAR_"); ok {
 			if v, ok := m.Variables[n]; ok {
-				parsed, d := parseRawValue(v, val, "environment variable "+name, false)
+				parsed, d := parseRawValue(v, val, "environment variable "+name)
 				diags = append(diags, d...)
 				raw[n] = parsed
 			}
@@ -64,47 +63,48 @@ func (m *Module) VariableValues(args []VarArg) (map[string]cty.Value, hcl.Diagno
 				Detail: fmt.Sprintf("-var %s: no variable %q is declared.", name, name)})
 			continue
 		}
-		parsed, d := parseRawValue(v, val, "-var "+name, a.Expr)
+		parsed, d := parseRawValue(v, val, "-var "+name)
 		diags = append(diags, d...)
 		raw[name] = parsed
 	}
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	out := map[string]cty.Value{}
+	for name, v := range m.Variables {
+		if _, given := raw[name]; !given && v.Default != cty.NilVal {
+			raw[name] = v.Default
+		}
+	}
+	return m.resolve(raw, func(v *Variable) *hcl.Diagnostic {
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No value for required variable",
+			Detail: fmt.Sprintf("variable %q has no default; give it with -var, -var-file, terraform.tfvars or TF_VAR_%s.", v.Name, v.Name), Subject: v.DeclRange.Ptr()}
+	})
+}
+
+// resolve applies every declared variable's type constraint, nullability,
+// sensitivity and validation rules to the value given for it; missing
+// reports a variable that has none.
+func (m *Module) resolve(given map[string]cty.Value, missing func(*Variable) *hcl.Diagnostic) (map[string]cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
 	names := make([]string, 0, len(m.Variables))
 	for n := range m.Variables {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	out := map[string]cty.Value{}
 	for _, name := range names {
 		v := m.Variables[name]
-		val, given := raw[name]
-		switch {
-		case given:
-			conv, err := ConvertVariable(v, val)
-			if err != nil {
-				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
-					Detail: fmt.Sprintf("variable %q: %s", name, err), Subject: v.DeclRange.Ptr()})
-				continue
-			}
-			val = conv
-		case v.Default != cty.NilVal:
-			val = v.Default
-		default:
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No value for required variable",
-				Detail: fmt.Sprintf("variable %q has no default; give it with -var, -var-file, terraform.tfvars or TF_VAR_%s.", name, name), Subject: v.DeclRange.Ptr()})
+		val, ok := given[name]
+		if !ok {
+			diags = append(diags, missing(v))
 			continue
 		}
-		if val.IsNull() && !v.Nullable {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
-				Detail: fmt.Sprintf("variable %q is not nullable.", name), Subject: v.DeclRange.Ptr()})
+		conv, d := v.finish(val)
+		if d != nil {
+			diags = append(diags, d)
 			continue
 		}
-		if v.Sensitive {
-			val = val.Mark(funcs.Sensitive)
-		}
-		out[name] = val
+		out[name] = conv
 	}
 	if diags.HasErrors() {
 		return nil, diags
@@ -112,8 +112,26 @@ func (m *Module) VariableValues(args []VarArg) (map[string]cty.Value, hcl.Diagno
 	return out, append(diags, m.validateVariables(out)...)
 }
 
-func parseRawValue(v *Variable, raw, where string, isExpr bool) (cty.Value, hcl.Diagnostics) {
-	if !isExpr && (v.Type == cty.String || v.Type == cty.DynamicPseudoType) {
+// finish applies a given value's type constraint, nullability and
+// sensitivity.
+func (v *Variable) finish(val cty.Value) (cty.Value, *hcl.Diagnostic) {
+	conv, err := ConvertVariable(v, val)
+	if err != nil {
+		return cty.NilVal, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+			Detail: fmt.Sprintf("variable %q: %s", v.Name, err), Subject: v.DeclRange.Ptr()}
+	}
+	if conv.IsNull() && !v.Nullable {
+		return cty.NilVal, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+			Detail: fmt.Sprintf("variable %q is not nullable.", v.Name), Subject: v.DeclRange.Ptr()}
+	}
+	if v.Sensitive {
+		conv = conv.Mark(funcs.Sensitive)
+	}
+	return conv, nil
+}
+
+func parseRawValue(v *Variable, raw, where string) (cty.Value, hcl.Diagnostics) {
+	if v.Type == cty.String || v.Type == cty.DynamicPseudoType {
 		return cty.StringVal(raw), nil
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), where, hcl.Pos{Line: 1, Column: 1})
