@@ -40,13 +40,17 @@ resource "spice_file" "f" {
 	statePath := filepath.Join(work, "terraform.tfstate")
 	partial := false // a kill landed mid-apply at least once
 
-	for _, after := range []time.Duration{150 * time.Millisecond, 300 * time.Millisecond, 600 * time.Millisecond} {
+	// Kill when a third, then two thirds of the files exist (and once right
+	// at the first): the kills land mid-apply however fast this machine is.
+	for _, written := range []int{1, n / 3, 2 * n / 3} {
 		cmd := exec.Command(filepath.Join(bin, "spice"), "apply", "-auto-approve", "-no-color")
 		cmd.Dir = work
 		require.NoError(t, cmd.Start())
-		time.Sleep(after)
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		waitForFiles(t, root, written, exited)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
+		<-exited
 
 		if b, err := os.ReadFile(statePath); err == nil {
 			var st struct {
@@ -54,7 +58,7 @@ resource "spice_file" "f" {
 					Instances []json.RawMessage `json:"instances"`
 				} `json:"resources"`
 			}
-			require.NoError(t, json.Unmarshal(b, &st), "state after kill -9 at %s is not valid JSON", after)
+			require.NoError(t, json.Unmarshal(b, &st), "state after kill -9 with %d files written is not valid JSON", written)
 			if len(st.Resources) == 1 && len(st.Resources[0].Instances) < n {
 				partial = true
 			}
@@ -76,6 +80,23 @@ resource "spice_file" "f" {
 		return err
 	})
 	require.NoError(t, err)
+}
+
+// waitForFiles returns once at least want managed files exist, or once the
+// apply has exited.
+func waitForFiles(t *testing.T, root string, want int, exited <-chan struct{}) {
+	t.Helper()
+	for {
+		files, _ := filepath.Glob(filepath.Join(root, "srv/data/*.dat"))
+		if len(files) >= want {
+			return
+		}
+		select {
+		case <-exited:
+			return
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
 }
 
 // checkNoTornFiles: every managed file that exists holds its whole content.

@@ -148,3 +148,8 @@ func RemoveBuiltBinary() {
 		_ = os.RemoveAll(buildDir)
 	}
 }
+
+// Flat is out with every run of white space made one space: Terraform
+// wraps diagnostics at its own width, so tests match words, never where
+// another tool broke a line.
+func Flat(out string) string { return strings.Join(strings.Fields(out), " ") }
