@@ -387,6 +387,12 @@ func TestAccService_validation(t *testing.T) {
 		{"relative environment file", `name = "bff"` + "\n exec_start = \"/bin/true\"\n environment_file = \"app/.env\"", `environment_file`},
 		{"newline in exec_start", `name = "bff"` + "\n exec_start = \"/bin/true\\nExecStartPost=/bin/evil\"", `exec_start: a newline cannot stand in a unit file value`},
 		{"newline in description", `name = "bff"` + "\n exec_start = \"/bin/true\"\n description = \"a\\nb\"", `description: a newline`},
+		// Issue 20, finding 9: a trailing backslash continued the line into the next key.
+		{"trailing backslash in description", `name = "bff"` + "\n exec_start = \"/bin/true\"\n description = \"x \\\\\"\n after = [\"network.target\"]", `description: a unit file value cannot end in a backslash`},
+		{"trailing backslash in working_directory", `name = "bff"` + "\n exec_start = \"/bin/true\"\n working_directory = \"/srv/x\\\\\"\n environment_file = \"/etc/app.env\"", `working_directory: a unit file value cannot end in`},
+		{"trailing backslash in exec_start", `name = "bff"` + "\n exec_start = \"/bin/echo \\\\\"", `exec_start: a unit file value cannot end in`},
+		{"leading space in description", `name = "bff"` + "\n exec_start = \"/bin/true\"\n description = \" x\"", `description: a unit file value cannot start or end with whitespace`},
+		{"vertical tab in environment value", `name = "bff"` + "\n exec_start = \"/bin/true\"\n environment = { A = \"1\\u000b2\" }", `environment\["A"\]: control character U\+000B`},
 		{"environment key", `name = "bff"` + "\n exec_start = \"/bin/true\"\n environment = { \"A-B\" = \"1\" }", `must be a variable name`},
 		{"environment value", `name = "bff"` + "\n exec_start = \"/bin/true\"\n environment = { A = \"1\\n2\" }", `environment\["A"\]: a newline`},
 		{"restart_sec", `name = "bff"` + "\n exec_start = \"/bin/true\"\n restart_sec = \"1\"", `restart_sec: "1" is not a duration`},
