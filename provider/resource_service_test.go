@@ -417,3 +417,39 @@ func TestAccService_validation(t *testing.T) {
 		t.Errorf("validation touched the root: %v", entries)
 	}
 }
+
+// Issue 20, finding 4: a unit rendered from sensitive inputs printed them
+// through unit in plan, apply, show and state show. unit is sensitive
+// now, so Terraform redacts it wherever it renders the resource.
+func TestAccService_sensitiveInputsHidden(t *testing.T) {
+	root := t.TempDir()
+	cfg := providerBlock(t, root) + `
+resource "spice_service" "app" {
+  name        = "spice-sensitive-test"
+  exec_start  = "/usr/bin/app --password ${sensitive("hunter2-exec")}"
+  environment = { PW = sensitive("hunter2-env") }
+}
+`
+	sensitiveUnit := []plancheck.PlanCheck{plancheck.ExpectSensitiveValue("spice_service.app", tfjsonpath.New("unit"))}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: sensitiveUnit},
+			},
+			{
+				// Drift of the unit file plans an update, with unit redacted.
+				PreConfig: func() {
+					if err := os.WriteFile(filepath.Join(root, "etc/systemd/system/spice-sensitive-test.service"), []byte("[Service]\nExecStart=/bin/true\n"), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("spice_service.app", plancheck.ResourceActionUpdate),
+				}, sensitiveUnit...)},
+			},
+		},
+	})
+}
