@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
 )
 
 var (
@@ -72,6 +75,14 @@ func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"Exactly one of `content`, `sensitive_content` and `source` is required. Render config files with `yamlencode`, `jsonencode` or `templatefile`. " +
 			"Missing parent directories are created (mode `0755`); destroy removes those again while they are empty.",
 		Attributes: mergeAttributes(fsObjectAttributes("file", "0644"), map[string]schema.Attribute{
+			// No static default: ModifyPlan picks 0600 for sensitive_content.
+			"mode": schema.StringAttribute{
+				CustomType: spiceschema.FileModeType{},
+				Optional:   true,
+				Computed:   true,
+				MarkdownDescription: "Permissions as 3 or 4 octal digits, e.g. `\"0640\"` or `\"2775\"`. Default `\"0644\"`, " +
+					"and `\"0600\"` with `sensitive_content`.",
+			},
 			"content": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The file's content. Shown in plans; use `sensitive_content` for secrets.",
@@ -79,7 +90,7 @@ func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"sensitive_content": schema.StringAttribute{
 				Optional:            true,
 				Sensitive:           true,
-				MarkdownDescription: "The file's content, never shown in plan, apply or show output.",
+				MarkdownDescription: "The file's content, never shown in plan, apply or show output. The file's mode defaults to `0600`.",
 			},
 			"source": schema.StringAttribute{
 				Optional: true,
@@ -87,8 +98,10 @@ func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 					"A change of its content plans an update through `sha256`.",
 			},
 			"sha256": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Hex SHA-256 of the content; on refresh, of the file on the host. Use it as a service's restart trigger.",
+				Computed: true,
+				MarkdownDescription: "Hex SHA-256 of the content; on refresh, of the file on the host. Use it as a service's restart trigger. " +
+					"With `sensitive_content` it is salted with the path (HMAC-SHA-256 keyed by `spice_file:PATH`): it still changes exactly when " +
+					"the content does, but matches no precomputed hash of a known secret and differs between files holding the same secret.",
 			},
 		}),
 	}
@@ -138,24 +151,48 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// digest is the sha256 attribute for content at path: salted with the
+// path for sensitive content, which the plan must never give away as a
+// plain hash (one that a list of known secrets' hashes would match).
+func (m *fileContent) digest(filePath string, content []byte) string {
+	if m.SensitiveContent.IsNull() {
+		return sha256Hex(content)
+	}
+	mac := hmac.New(sha256.New, []byte("spice_file:"+filePath))
+	mac.Write(content)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
 // ModifyPlan predicts sha256, so that a changed source file, or a file on the
-// host that differs from the declaration, shows up as an update.
+// host that differs from the declaration, shows up as an update; and plans
+// the default mode, 0600 for sensitive content, 0644 for any other.
 func (r *fileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
 	plan, diags := readFileContent(ctx, req.Plan)
 	resp.Diagnostics.Append(diags...)
+	var configMode spiceschema.FileMode
+	var filePath types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("mode"), &configMode)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("path"), &filePath)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if configMode.IsNull() {
+		mode := uint32(0o644)
+		if !plan.SensitiveContent.IsNull() {
+			mode = 0o600
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("mode"), spiceschema.NewFileMode(mode))...)
 	}
 	content, known, err := plan.desiredContent()
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("source"), "Cannot read source", err.Error())
 		return
 	}
-	if known {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha256"), sha256Hex(content))...)
+	if known && !filePath.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha256"), plan.digest(filePath.ValueString(), content))...)
 	}
 }
 
@@ -193,7 +230,7 @@ func (r *fileResource) write(ctx context.Context, m *fileModel, rewrite bool) er
 	if err != nil {
 		return err
 	}
-	m.SHA256 = types.StringValue(sha256Hex(content))
+	m.SHA256 = types.StringValue(m.digest(m.Path.ValueString(), content))
 	return m.writeFile(ctx, r.host, content, rewrite)
 }
 
@@ -217,7 +254,7 @@ func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	case !state.Content.IsNull() || state.Source.IsNull():
 		state.Content = types.StringValue(text)
 	}
-	state.SHA256 = types.StringValue(sha256Hex(content))
+	state.SHA256 = types.StringValue(state.digest(state.Path.ValueString(), content))
 	if err := state.observe(ctx, r.host, info); err != nil {
 		resp.Diagnostics.AddError("Cannot read file", err.Error())
 		return

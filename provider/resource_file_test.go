@@ -1,6 +1,9 @@
 package provider_test
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,6 +157,10 @@ resource "spice_file" "copied" {
   path   = "/etc/app/logging.ini"
   source = %q
 }
+resource "spice_file" "defaulted" {
+  path              = "/etc/app/token2"
+  sensitive_content = "token=s3cr3t\n"
+}
 `, source)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -164,6 +171,10 @@ resource "spice_file" "copied" {
 					testsupport.CheckFile(root, "/etc/app/token", "0600", &secret),
 					testsupport.CheckFile(root, "/etc/app/logging.ini", "0644", ptr("[loggers]\n")),
 					resource.TestCheckResourceAttr("spice_file.copied", "sha256", testsupport.SHA256("[loggers]\n")),
+					// Issue 20: a secret file defaults to 0600, and its sha256
+					// is salted with the path, never the plain hash of the secret.
+					testsupport.CheckFile(root, "/etc/app/token2", "0600", &secret),
+					resource.TestCheckResourceAttr("spice_file.defaulted", "sha256", hmacSHA256("spice_file:/etc/app/token2", secret)),
 				),
 			},
 			{
@@ -281,3 +292,9 @@ func TestAccFile_validation(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+func hmacSHA256(key, content string) string {
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte(content))
+	return hex.EncodeToString(mac.Sum(nil))
+}

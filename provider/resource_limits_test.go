@@ -171,7 +171,9 @@ func TestAccLimits_invalid(t *testing.T) {
 		"item":  {`domain = "*"` + "\n" + `type = "soft"` + "\n" + `item = "files"` + "\n" + `value = "1"`, `"files" is not a PAM limits item`},
 		"type":  {`domain = "*"` + "\n" + `type = "both"` + "\n" + `item = "nofile"` + "\n" + `value = "1"`, `value must be one of`},
 		"value": {`domain = "*"` + "\n" + `type = "soft"` + "\n" + `item = "nofile"` + "\n" + `value = "lots"`, `"lots" is not a limit`},
-		"file":  {`domain = "*"` + "\n" + `type = "soft"` + "\n" + `item = "nofile"` + "\n" + `value = "1"` + "\n" + `file = "/etc/security/limits.conf"`, `must be a .conf file directly in /etc/security/limits.d`},
+		// Issue 20, finding 9: pam_limits splits fields at a vertical tab too.
+		"domain": {`domain = "oms\u000bhard\tnofile\t1\n*"` + "\n" + `type = "soft"` + "\n" + `item = "nofile"` + "\n" + `value = "1"`, `domain: "oms\vhard\tnofile\t1\n*" is not a limits domain`},
+		"file":   {`domain = "*"` + "\n" + `type = "soft"` + "\n" + `item = "nofile"` + "\n" + `value = "1"` + "\n" + `file = "/etc/security/limits.conf"`, `must be a .conf file directly in /etc/security/limits.d`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{

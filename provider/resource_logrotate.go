@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -94,19 +96,37 @@ func checkLogrotatePath(p string) error {
 	if err := host.CheckPath(p); err != nil {
 		return fmt.Errorf("%q: %w", p, err)
 	}
-	if strings.ContainsAny(p, logrotatePathChars) {
-		return fmt.Errorf("%q: a log path may not hold whitespace, quotes, braces, '#' or '\\'", p)
+	if strings.ContainsAny(p, logrotatePathChars) || strings.ContainsFunc(p, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return fmt.Errorf("%q: a log path may not hold whitespace, control characters, quotes, braces, '#' or '\\'", p)
 	}
 	return nil
 }
 
+// checkPostrotate accepts a script that logrotate reads back as exactly
+// this script: logrotate's lexer ends a script at any line whose first
+// word, after blanks, starts with "endscript" (it reads letters only, so
+// "endscript;" and "endscript # x" end it too), and whatever follows is
+// read as directives. Lines ending in a backslash, control characters
+// other than tabs and line feeds, and invalid UTF-8 are refused as well:
+// they would join, split or garble lines. Errors quote no script text.
 func checkPostrotate(script string) error {
 	if strings.TrimSpace(script) == "" {
 		return errors.New("the script is empty: leave postrotate unset instead")
 	}
-	for _, l := range strings.Split(script, "\n") {
-		if strings.TrimSpace(l) == "endscript" {
-			return errors.New(`a line "endscript" would end the script early`)
+	if !utf8.ValidString(script) {
+		return errors.New("the script must be valid UTF-8")
+	}
+	for i, l := range strings.Split(strings.TrimRight(script, "\n"), "\n") {
+		for _, r := range l {
+			if r != '\t' && unicode.IsControl(r) {
+				return fmt.Errorf("line %d holds control character %U: only tabs and line feeds may stand in a script", i+1, r)
+			}
+		}
+		if strings.HasPrefix(strings.ToLower(strings.TrimLeft(l, " \t")), "endscript") {
+			return fmt.Errorf(`line %d starts with "endscript", which would end the script early and make the rest logrotate directives`, i+1)
+		}
+		if strings.HasSuffix(l, `\`) {
+			return fmt.Errorf("line %d ends in a backslash: continue a command inside the line, or end it", i+1)
 		}
 	}
 	return nil
@@ -195,7 +215,8 @@ func (r *logrotateResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"postrotate": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "A shell script run after rotation, such as `systemctl kill -s HUP oms.service`; run once for all matched logs " +
-					"(`sharedscripts`). Trailing newlines are not significant; import reads the script with one, as a heredoc writes it. It may not hold a line `endscript`.",
+					"(`sharedscripts`). Trailing newlines are not significant; import reads the script with one, as a heredoc writes it. No line may start with " +
+					"`endscript` (after blanks, followed by anything: logrotate would end the script there) or end in `\\`, and the only control characters allowed are tabs and line feeds.",
 				Validators: []validator.String{spiceschema.Check("Invalid postrotate", "postrotate", checkPostrotate)},
 			},
 			"content": schema.StringAttribute{

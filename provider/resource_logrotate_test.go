@@ -214,7 +214,13 @@ func TestAccLogrotate_imageModeAndValidation(t *testing.T) {
 		{`name = "app"` + "\npaths = [\"/var/log/x.log\"]\nrotate = 1\ncreate = \"rw root\"", `create: "rw root" is not of the form "MODE [OWNER [GROUP]]"`},
 		{`name = "app"` + "\npaths = [\"/var/log/x.log\"]\nrotate = 1\nsu = \"root\"", `su: "root" is not of the form "USER GROUP"`},
 		{`name = "app"` + "\npaths = [\"/var/log/x.log\"]\nrotate = 1\ncopytruncate = true\ncreate = \"0640\"", `create: a log rotated with copytruncate is kept`},
-		{`name = "app"` + "\npaths = [\"/var/log/x.log\"]\nrotate = 1\npostrotate = \"kill -HUP 1\\nendscript\\nrm -rf /\"", `postrotate: a line "endscript" would end the script early`},
+		{`name = "app"` + "\npaths = [\"/var/log/x.log\"]\nrotate = 1\npostrotate = \"kill -HUP 1\\nendscript\\nrm -rf /\"", `postrotate: line 2 starts with "endscript"`},
+		// Issue 20, finding 9: logrotate's lexer reads only the letters of the first word.
+		{`name = "app"` + "\npaths = [\"/var/log/x.log\"]\nrotate = 1\npostrotate = \"kill -HUP 1\\nendscript;\\nfirstaction\\ntouch /tmp/pwned\"", `postrotate: line 2 starts with "endscript"`},
+		{`name = "app"` + "\npaths = [\"/var/log/x.log\"]\nrotate = 1\npostrotate = \"kill -HUP 1\\n  endscript # x\\nfirstaction\\ntouch /tmp/pwned\"", `postrotate: line 2 starts with "endscript"`},
+		{`name = "app"` + "\npaths = [\"/var/log/x.log\"]\nrotate = 1\npostrotate = \"kill -HUP \\\\\\n1\"", `postrotate: line 1 ends in a backslash`},
+		{`name = "app"` + "\npaths = [\"/var/log/x.log\"]\nrotate = 1\npostrotate = \"kill -HUP 1\\r\\nendscript\"", `postrotate: line 1 holds control character U+000D`},
+		{`name = "app"` + "\npaths = [\"/var/log/x\\u000b.log\"]\nrotate = 1", `a log path may not hold whitespace`},
 	} {
 		steps = append(steps, resource.TestStep{Config: policy(bad.attrs), PlanOnly: true, ExpectError: testsupport.ErrorMatching(bad.err)})
 	}

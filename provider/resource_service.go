@@ -146,18 +146,18 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"description": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "`Description=`, written literally (`%` is escaped).",
-				Validators:          []validator.String{spiceschema.Check("Invalid description", "must be one line", systemd.CheckValue)},
+				Validators:          []validator.String{spiceschema.Check("Invalid description", unitValue, systemd.CheckValue)},
 			},
 			"exec_start": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The `ExecStart=` command line, written as given: systemd's own quoting, `$VAR` expansion and `%` specifiers " +
 					"apply (write `%%` for a literal `%`). An absolute program path is safest. Exactly one of `exec_start` and `unit`.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), spiceschema.Check("Invalid exec_start", "must be one line", systemd.CheckValue)},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), spiceschema.Check("Invalid exec_start", unitValue, systemd.CheckValue)},
 			},
 			"working_directory": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "`WorkingDirectory=`, an absolute path.",
-				Validators:          []validator.String{spiceschema.AbsolutePath()},
+				Validators:          []validator.String{spiceschema.AbsolutePath(), spiceschema.Check("Invalid working_directory", unitValue, systemd.CheckValue)},
 			},
 			"user": schema.StringAttribute{
 				Optional:            true,
@@ -172,7 +172,7 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"environment_file": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "`EnvironmentFile=`, an absolute path; the place for secrets (a `spice_env_file` is mode 0600). A missing file fails the start.",
-				Validators:          []validator.String{spiceschema.AbsolutePath()},
+				Validators:          []validator.String{spiceschema.AbsolutePath(), spiceschema.Check("Invalid environment_file", unitValue, systemd.CheckValue)},
 			},
 			"environment": schema.MapAttribute{
 				ElementType: types.StringType,
@@ -181,7 +181,7 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"Not sensitive: the unit file is world-readable, so secrets belong in `environment_file`.",
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.RegexMatches(envKey, "must be a variable name: letters, digits and _, not starting with a digit")),
-					mapvalidator.ValueStringsAre(spiceschema.Check("Invalid environment value", "must be one line", systemd.CheckValue)),
+					mapvalidator.ValueStringsAre(spiceschema.Check("Invalid environment value", "must be one line", systemd.CheckLine)),
 				},
 			},
 			"restart": schema.StringAttribute{
@@ -221,10 +221,14 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators:          []validator.List{unitNames},
 			},
 			"unit": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
+				Optional:  true,
+				Computed:  true,
+				Sensitive: true,
 				MarkdownDescription: "The whole unit file, written as given, instead of the structured attributes (it conflicts with all of them). " +
-					"With the structured attributes it is computed: the rendered unit file, so a plan shows an edited unit file as a diff.",
+					"With the structured attributes it is computed: the rendered unit file, so an edited unit file on the host plans an update. " +
+					"Always sensitive, shown as `(sensitive value)` in plans and `show`: the rendered unit holds `exec_start` and `environment`, " +
+					"and a provider cannot tell whether those came from sensitive values, so it never shows them through `unit`. " +
+					"To see the file, run `systemctl cat NAME.service` on the host.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1), spiceschema.Check("Invalid unit", "must hold no control characters but line ends and tabs", checkUnitText)},
 			},
 			"enabled": schema.BoolAttribute{
@@ -291,11 +295,14 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	}
 }
 
+// unitValue describes the values CheckValue accepts.
+const unitValue = "must be one line, without leading or trailing whitespace, not ending in a backslash"
+
 // checkUnitText refuses control characters other than line ends and tabs
 // in a raw unit.
 func checkUnitText(s string) error {
 	for i, line := range strings.Split(s, "\n") {
-		if err := systemd.CheckValue(line); err != nil {
+		if err := systemd.CheckLine(line); err != nil {
 			return fmt.Errorf("line %d: %w", i+1, err)
 		}
 	}

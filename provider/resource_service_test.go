@@ -387,6 +387,12 @@ func TestAccService_validation(t *testing.T) {
 		{"relative environment file", `name = "bff"` + "\n exec_start = \"/bin/true\"\n environment_file = \"app/.env\"", `environment_file`},
 		{"newline in exec_start", `name = "bff"` + "\n exec_start = \"/bin/true\\nExecStartPost=/bin/evil\"", `exec_start: a newline cannot stand in a unit file value`},
 		{"newline in description", `name = "bff"` + "\n exec_start = \"/bin/true\"\n description = \"a\\nb\"", `description: a newline`},
+		// Issue 20, finding 9: a trailing backslash continued the line into the next key.
+		{"trailing backslash in description", `name = "bff"` + "\n exec_start = \"/bin/true\"\n description = \"x \\\\\"\n after = [\"network.target\"]", `description: a unit file value cannot end in a backslash`},
+		{"trailing backslash in working_directory", `name = "bff"` + "\n exec_start = \"/bin/true\"\n working_directory = \"/srv/x\\\\\"\n environment_file = \"/etc/app.env\"", `working_directory: a unit file value cannot end in`},
+		{"trailing backslash in exec_start", `name = "bff"` + "\n exec_start = \"/bin/echo \\\\\"", `exec_start: a unit file value cannot end in`},
+		{"leading space in description", `name = "bff"` + "\n exec_start = \"/bin/true\"\n description = \" x\"", `description: a unit file value cannot start or end with whitespace`},
+		{"vertical tab in environment value", `name = "bff"` + "\n exec_start = \"/bin/true\"\n environment = { A = \"1\\u000b2\" }", `environment\["A"\]: control character U\+000B`},
 		{"environment key", `name = "bff"` + "\n exec_start = \"/bin/true\"\n environment = { \"A-B\" = \"1\" }", `must be a variable name`},
 		{"environment value", `name = "bff"` + "\n exec_start = \"/bin/true\"\n environment = { A = \"1\\n2\" }", `environment\["A"\]: a newline`},
 		{"restart_sec", `name = "bff"` + "\n exec_start = \"/bin/true\"\n restart_sec = \"1\"", `restart_sec: "1" is not a duration`},
@@ -410,4 +416,40 @@ func TestAccService_validation(t *testing.T) {
 	if entries, _ := os.ReadDir(root); len(entries) != 0 {
 		t.Errorf("validation touched the root: %v", entries)
 	}
+}
+
+// Issue 20, finding 4: a unit rendered from sensitive inputs printed them
+// through unit in plan, apply, show and state show. unit is sensitive
+// now, so Terraform redacts it wherever it renders the resource.
+func TestAccService_sensitiveInputsHidden(t *testing.T) {
+	root := t.TempDir()
+	cfg := providerBlock(t, root) + `
+resource "spice_service" "app" {
+  name        = "spice-sensitive-test"
+  exec_start  = "/usr/bin/app --password ${sensitive("hunter2-exec")}"
+  environment = { PW = sensitive("hunter2-env") }
+}
+`
+	sensitiveUnit := []plancheck.PlanCheck{plancheck.ExpectSensitiveValue("spice_service.app", tfjsonpath.New("unit"))}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: sensitiveUnit},
+			},
+			{
+				// Drift of the unit file plans an update, with unit redacted.
+				PreConfig: func() {
+					if err := os.WriteFile(filepath.Join(root, "etc/systemd/system/spice-sensitive-test.service"), []byte("[Service]\nExecStart=/bin/true\n"), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("spice_service.app", plancheck.ResourceActionUpdate),
+				}, sensitiveUnit...)},
+			},
+		},
+	})
 }

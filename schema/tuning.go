@@ -58,11 +58,18 @@ func CheckLimitsValue(v string) error {
 	return nil
 }
 
-// CheckLimitsDomain accepts a limits.conf domain: a user, @group, %group,
-// *, or a uid/gid range; one field without whitespace or comment sign.
+// limitsDomain is limits.conf(5)'s domain grammar: "*", a user name, a
+// group as "@group" or "%group" (maxlogins), "%" alone, or a uid or gid
+// range such as "1000:", ":999", "1000:2000", "@500:" or "%:1000". An
+// allowlist: pam_limits splits fields at any isspace() character (\v and
+// \f too) and cuts comments at '#', so anything else could end the
+// field and make the rest of the line read as other fields.
+var limitsDomain = regexp.MustCompile(`^(\*|%|[@%]?[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?|[@%]?[0-9]*:[0-9]*)$`)
+
+// CheckLimitsDomain accepts a limits.conf domain (see limitsDomain).
 func CheckLimitsDomain(d string) error {
-	if d == "" || strings.ContainsAny(d, " \t\r\n#") {
-		return fmt.Errorf("%q is not a limits domain: one word such as \"*\", \"oms\", \"@staff\" or \"1000:\"", d)
+	if !limitsDomain.MatchString(d) || d == ":" || d == "@:" || d == "%:" {
+		return fmt.Errorf("%q is not a limits domain: a user, @group, %%group, \"*\" or a uid range such as \"1000:\"", d)
 	}
 	return nil
 }

@@ -231,11 +231,23 @@ type reloadState struct {
 	reloaded uint64        // changes a finished daemon-reload covers
 }
 
-var reloads sync.Map // host.Host -> *reloadState
+var reloads struct {
+	sync.Mutex
+	of map[host.Host]*reloadState
+}
 
 func reloadStateOf(h host.Host) *reloadState {
-	s, _ := reloads.LoadOrStore(h, &reloadState{})
-	return s.(*reloadState)
+	reloads.Lock()
+	defer reloads.Unlock()
+	if reloads.of == nil {
+		reloads.of = map[host.Host]*reloadState{}
+	}
+	s, ok := reloads.of[h]
+	if !ok {
+		s = &reloadState{}
+		reloads.of[h] = s
+	}
+	return s
 }
 
 // MarkWritten records that a unit file or link on h changed outside

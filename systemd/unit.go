@@ -11,10 +11,12 @@ package systemd
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Unit is a unit file under construction. Sections keep systemd's order:
@@ -53,9 +55,9 @@ func sectionRank(name string) int {
 	return 1
 }
 
-// Render returns the unit file. A value holding a newline or another
-// control character is refused: it would end the line and smuggle in keys
-// of its own.
+// Render returns the unit file. A value systemd would not read back as
+// written is refused (see CheckValue): it could end its line early, or
+// continue into the next one, and smuggle in keys or swallow them.
 func (u *Unit) Render() ([]byte, error) {
 	var b bytes.Buffer
 	for rank := 0; rank <= 2; rank++ {
@@ -78,19 +80,48 @@ func (u *Unit) Render() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// CheckValue refuses what cannot stand in a unit file line: newlines and
-// other control characters (a tab is fine).
-func CheckValue(v string) error {
+// maxLine is systemd's LONG_LINE_MAX: a longer line fails the whole unit.
+const maxLine = 1 << 20
+
+// CheckLine refuses what cannot stand on one line of a unit file: line
+// ends, other control characters (a tab is fine), invalid UTF-8, and lines
+// longer than systemd reads. Errors never quote the value: it may be a
+// secret.
+func CheckLine(v string) error {
+	if !utf8.ValidString(v) {
+		return errors.New("a unit file value must be valid UTF-8")
+	}
+	if len(v) >= maxLine {
+		return fmt.Errorf("a unit file line must be shorter than %d bytes", maxLine)
+	}
 	for _, r := range v {
 		if r == '\t' {
 			continue
 		}
 		if unicode.IsControl(r) {
 			if r == '\n' || r == '\r' {
-				return fmt.Errorf("a newline cannot stand in a unit file value")
+				return errors.New("a newline cannot stand in a unit file value")
 			}
 			return fmt.Errorf("control character %U cannot stand in a unit file value", r)
 		}
+	}
+	return nil
+}
+
+// CheckValue refuses a value that systemd would not read back exactly as
+// written after "KEY=": besides what CheckLine refuses, a trailing
+// backslash (systemd joins the next line to this one: the next keys would
+// become part of this value) and leading or trailing whitespace (systemd
+// strips it).
+func CheckValue(v string) error {
+	if err := CheckLine(v); err != nil {
+		return err
+	}
+	if strings.HasSuffix(v, `\`) {
+		return errors.New(`a unit file value cannot end in a backslash: systemd would continue it on the next line`)
+	}
+	if strings.TrimLeft(v, " \t") != v || strings.TrimRight(v, " \t") != v {
+		return errors.New("a unit file value cannot start or end with whitespace: systemd strips it")
 	}
 	return nil
 }

@@ -58,6 +58,53 @@ func TestUnitRender(t *testing.T) {
 			entries: []entry{{"Unit", "Description", "bell\a"}},
 			wantErr: "control character U+0007",
 		},
+		{
+			// Issue 20, finding 9: systemd joined the next line to a value
+			// ending in a backslash, swallowing After= and EnvironmentFile=.
+			name:    "trailing backslash refused",
+			entries: []entry{{"Unit", "Description", `x \`}, {"Unit", "After", "network.target"}},
+			wantErr: `[Unit] Description=: a unit file value cannot end in a backslash`,
+		},
+		{
+			name:    "escaped trailing backslash refused too",
+			entries: []entry{{"Service", "WorkingDirectory", `/srv/x\\`}},
+			wantErr: `cannot end in a backslash`,
+		},
+		{
+			name:    "a backslash inside a value is fine",
+			entries: []entry{{"Service", "ExecStart", `/bin/echo a\ b`}},
+			want:    "[Service]\nExecStart=/bin/echo a\\ b\n",
+		},
+		{
+			name:    "a quoted environment value may end in a backslash or a space",
+			entries: []entry{{"Service", "Environment", EnvironmentValue("A", `x\ `)}},
+			want:    "[Service]\nEnvironment=\"A=x\\\\ \"\n",
+		},
+		{
+			name:    "leading whitespace refused",
+			entries: []entry{{"Unit", "Description", " x"}},
+			wantErr: "cannot start or end with whitespace",
+		},
+		{
+			name:    "trailing tab refused",
+			entries: []entry{{"Unit", "Description", "x\t"}},
+			wantErr: "cannot start or end with whitespace",
+		},
+		{
+			name:    "vertical tab refused",
+			entries: []entry{{"Unit", "Description", "x\vy"}},
+			wantErr: "control character U+000B",
+		},
+		{
+			name:    "invalid UTF-8 refused",
+			entries: []entry{{"Unit", "Description", "x\xffy"}},
+			wantErr: "valid UTF-8",
+		},
+		{
+			name:    "unicode line separators refused",
+			entries: []entry{{"Unit", "Description", "x\u0085y"}},
+			wantErr: "control character U+0085",
+		},
 		{name: "empty unit", want: ""},
 	}
 	for _, tc := range tests {

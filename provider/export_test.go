@@ -1,0 +1,21 @@
+package provider
+
+import "github.com/hashicorp/terraform-plugin-framework/types"
+
+// Hooks for the external tests that check rendered files with their real
+// consumers (logrotate, a pam_limits reader): package provider's own tests
+// cannot import testsupport, which imports this package.
+
+var CheckPostrotate = checkPostrotate
+
+// RenderLogrotate is the policy file spice_logrotate writes for one log
+// with a postrotate script and every other attribute at its default.
+func RenderLogrotate(log, postrotate string) string {
+	m := logrotateModel{
+		Paths: []string{log}, Frequency: types.StringValue("daily"), Rotate: types.Int64Value(7),
+		Compress: types.BoolValue(true), DelayCompress: types.BoolValue(false), MissingOK: types.BoolValue(true),
+		NotIfEmpty: types.BoolValue(true), CopyTruncate: types.BoolValue(false),
+		Create: types.StringNull(), Su: types.StringNull(), Postrotate: types.StringValue(postrotate),
+	}
+	return m.render()
+}
