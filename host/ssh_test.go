@@ -416,10 +416,11 @@ func TestSSH_reconnectsAfterTheLinkIsCut(t *testing.T) {
 }
 
 func TestSSH_reconnectsAfterTheLinkDiesSilently(t *testing.T) {
-	host.SetKeepaliveInterval(t, 200*time.Millisecond)
 	srv := sshd.Start(t)
 	proxy := sshd.NewProxy(t, srv.Addr)
-	h := dialSSH(t, viaProxy(srv, proxy))
+	cfg := viaProxy(srv, proxy)
+	cfg.KeepaliveInterval = 200 * time.Millisecond // a dead link noticed in test time
+	h := dialSSH(t, cfg)
 	ctx := context.Background()
 	_, err := h.Stat(ctx, srv.Dir)
 	require.NoError(t, err)

@@ -6,29 +6,28 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-
-	"github.com/spice-harvester/terraform-provider-spice/host"
 )
 
-// hostDataSource gives a data source the host of its provider
+// hostDataSource gives a data source the host context of its provider
 // configuration, as hostResource does for resources.
 type hostDataSource struct {
-	host host.Host
+	*hostContext
 }
 
 func (d *hostDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.host = hostFrom(req.ProviderData, &resp.Diagnostics)
+	d.hostContext = hostContextFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// hostFrom is the host a configured provider hands its resources and data
-// sources; nil before configuration (validation runs unconfigured).
-func hostFrom(providerData any, diags *diag.Diagnostics) host.Host {
+// hostContextFrom is the host context a configured provider hands its
+// resources and data sources; nil before configuration (validation runs
+// unconfigured).
+func hostContextFrom(providerData any, diags *diag.Diagnostics) *hostContext {
 	if providerData == nil {
 		return nil
 	}
-	h, ok := providerData.(host.Host)
+	hc, ok := providerData.(*hostContext)
 	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected host.Host, got %T", providerData))
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *hostContext, got %T", providerData))
 	}
-	return h
+	return hc
 }

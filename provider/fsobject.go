@@ -22,13 +22,14 @@ import (
 	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
 )
 
-// hostResource gives a resource the host of its provider configuration.
+// hostResource gives a resource the host context of its provider
+// configuration; nil until configured (validation runs unconfigured).
 type hostResource struct {
-	host host.Host
+	*hostContext
 }
 
 func (r *hostResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.host = hostFrom(req.ProviderData, &resp.Diagnostics)
+	r.hostContext = hostContextFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // fsObject holds the attributes every managed filesystem object shares.
@@ -89,12 +90,12 @@ func mergeAttributes(shared, own map[string]schema.Attribute) map[string]schema.
 
 // desired resolves the declared mode and ownership into what the host
 // applies. An unset owner or group is left as the system chooses.
-func (o *fsObject) desired(ctx context.Context, h host.Host) (host.Attrs, error) {
+func (o *fsObject) desired(ctx context.Context, hc *hostContext) (host.Attrs, error) {
 	attrs := host.Attrs{Perm: host.Perm(o.Mode.Mode()), UID: host.KeepID, GID: host.KeepID}
 	if !known(o.Owner) && !known(o.Group) {
 		return attrs, nil
 	}
-	acc, err := host.CachedAccounts(ctx, h)
+	acc, err := hc.accounts.Accounts(ctx)
 	if err != nil {
 		return attrs, err
 	}
@@ -113,8 +114,8 @@ func (o *fsObject) desired(ctx context.Context, h host.Host) (host.Attrs, error)
 
 // observe records what the host reports. Owner and group keep the form the
 // configuration used ("0" or "root") as long as it still names the actual id.
-func (o *fsObject) observe(ctx context.Context, h host.Host, info host.FileInfo) error {
-	acc, err := host.CachedAccounts(ctx, h)
+func (o *fsObject) observe(ctx context.Context, hc *hostContext, info host.FileInfo) error {
+	acc, err := hc.accounts.Accounts(ctx)
 	if err != nil {
 		return err
 	}
@@ -136,13 +137,13 @@ func observedAccount(prior types.String, actual int, resolve func(string) (int, 
 
 // observeAfterApply fills the computed owner and group after a write,
 // keeping every planned value.
-func (o *fsObject) observeAfterApply(ctx context.Context, h host.Host) error {
-	info, err := h.Stat(ctx, o.Path.ValueString())
+func (o *fsObject) observeAfterApply(ctx context.Context, hc *hostContext) error {
+	info, err := hc.host.Stat(ctx, o.Path.ValueString())
 	if err != nil {
 		return err
 	}
 	planned := *o
-	if err := o.observe(ctx, h, info); err != nil {
+	if err := o.observe(ctx, hc, info); err != nil {
 		return err
 	}
 	o.Mode = planned.Mode
@@ -152,20 +153,20 @@ func (o *fsObject) observeAfterApply(ctx context.Context, h host.Host) error {
 // writeFile makes the file at o.Path hold content with o's mode and
 // ownership. With rewrite false the host already holds these bytes and only
 // mode and ownership are applied, keeping the inode.
-func (o *fsObject) writeFile(ctx context.Context, h host.Host, content []byte, rewrite bool) error {
-	attrs, err := o.desired(ctx, h)
+func (o *fsObject) writeFile(ctx context.Context, hc *hostContext, content []byte, rewrite bool) error {
+	attrs, err := o.desired(ctx, hc)
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.Path.ValueString(), err)
 	}
 	if rewrite {
-		err = h.WriteFile(ctx, o.Path.ValueString(), content, attrs)
+		err = hc.host.WriteFile(ctx, o.Path.ValueString(), content, attrs)
 	} else {
-		err = h.SetAttrs(ctx, o.Path.ValueString(), attrs)
+		err = hc.host.SetAttrs(ctx, o.Path.ValueString(), attrs)
 	}
 	if err != nil {
 		return err
 	}
-	return o.observeAfterApply(ctx, h)
+	return o.observeAfterApply(ctx, hc)
 }
 
 // contentChanged tells Update whether the bytes on the host must change:

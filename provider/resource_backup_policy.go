@@ -264,7 +264,11 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.AddAttributeError(path.Root("schedule"), "Invalid schedule", err.Error())
 		return
 	}
-	agent, err := localAgent()
+	var agents *agentCache
+	if r.hostContext != nil {
+		agents = &r.agents
+	}
+	agent, err := localAgent(agents)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot plan the backup agent", err.Error())
 		return
@@ -273,8 +277,8 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 	plan.ServiceUnit, plan.TimerUnit = types.StringValue(service), types.StringValue(timer)
 	plan.TimerActive = types.BoolValue(true)
 	plan.BinarySHA256 = types.StringValue(agent.sha256)
-	if r.host != nil {
-		recordPlannedPolicy(r.host, plan.Name.ValueString(), plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString()})
+	if r.hostContext != nil {
+		r.policies.record(plan.Name.ValueString(), plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString()})
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -302,7 +306,7 @@ func (r *backupPolicyResource) apply(ctx context.Context, m *backupPolicyModel) 
 // order: the timer never fires before what it runs is there.
 func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel) error {
 	name := m.Name.ValueString()
-	if err := installAgent(ctx, r.host, m.BinaryPath.ValueString()); err != nil {
+	if err := installAgent(ctx, r.hostContext, m.BinaryPath.ValueString()); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(m.policy(), "", "  ")
@@ -314,21 +318,21 @@ func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel
 	}
 	serviceUnit, timerUnit := backupUnits(name)
 	for unit, content := range map[string]string{serviceUnit: m.ServiceUnit.ValueString(), timerUnit: m.TimerUnit.ValueString()} {
-		if _, err := systemd.WriteUnit(ctx, r.host, unit, []byte(content)); err != nil {
+		if _, err := r.units.WriteUnit(ctx, unit, []byte(content)); err != nil {
 			return err
 		}
 	}
-	if err := systemd.Enable(ctx, r.host, timerUnit); err != nil {
+	if err := r.units.Enable(ctx, timerUnit); err != nil {
 		return err
 	}
-	if err := systemd.Reload(ctx, r.host); err != nil {
+	if err := r.units.Reload(ctx); err != nil {
 		return err
 	}
 	if !systemd.Live(r.host) {
 		return nil
 	}
 	// restart, not start: a changed schedule takes effect now.
-	return systemd.Restart(ctx, r.host, timerUnit)
+	return r.units.Restart(ctx, timerUnit)
 }
 
 // readBackups fills the computed view of the backups, through the agent.
@@ -460,25 +464,25 @@ func (r *backupPolicyResource) Delete(ctx context.Context, req resource.DeleteRe
 			fail(err)
 			return
 		} else if status.LoadState == "loaded" {
-			if err := systemd.Stop(ctx, r.host, timerUnit); err != nil {
+			if err := r.units.Stop(ctx, timerUnit); err != nil {
 				fail(err)
 				return
 			}
 		}
 	}
 	if _, found, _ := systemd.ReadUnit(ctx, r.host, timerUnit); found {
-		if err := systemd.Disable(ctx, r.host, timerUnit); err != nil {
+		if err := r.units.Disable(ctx, timerUnit); err != nil {
 			fail(err)
 			return
 		}
 	}
 	for _, unit := range []string{timerUnit, serviceUnit} {
-		if err := systemd.RemoveUnit(ctx, r.host, unit); err != nil {
+		if err := r.units.RemoveUnit(ctx, unit); err != nil {
 			fail(err)
 			return
 		}
 	}
-	if err := systemd.Reload(ctx, r.host); err != nil {
+	if err := r.units.Reload(ctx); err != nil {
 		fail(err)
 		return
 	}

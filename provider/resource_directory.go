@@ -75,14 +75,14 @@ func (r *directoryResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *directoryResource) apply(ctx context.Context, m *directoryModel) error {
-	attrs, err := m.desired(ctx, r.host)
+	attrs, err := m.desired(ctx, r.hostContext)
 	if err != nil {
 		return fmt.Errorf("directory %s: %w", m.Path.ValueString(), err)
 	}
 	if err := r.host.Mkdir(ctx, m.Path.ValueString(), attrs); err != nil {
 		return err
 	}
-	return m.observeAfterApply(ctx, r.host)
+	return m.observeAfterApply(ctx, r.hostContext)
 }
 
 func (r *directoryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -104,7 +104,7 @@ func (r *directoryResource) Read(ctx context.Context, req resource.ReadRequest, 
 			fmt.Sprintf("%s on %s exists but is not a directory; move it away or manage it as a spice_file", state.Path.ValueString(), r.host.Name()))
 		return
 	}
-	if err := state.observe(ctx, r.host, info); err != nil {
+	if err := state.observe(ctx, r.hostContext, info); err != nil {
 		resp.Diagnostics.AddError("Cannot read directory", err.Error())
 		return
 	}

@@ -186,7 +186,7 @@ func (r *envFileResource) write(ctx context.Context, m *envFileModel, rewrite bo
 	vars, _ := m.desiredVariables()
 	content := dotenv.Render(vars)
 	m.SHA256 = types.StringValue(sha256Hex(content))
-	return m.writeFile(ctx, r.host, content, rewrite)
+	return m.writeFile(ctx, r.hostContext, content, rewrite)
 }
 
 func (r *envFileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -205,7 +205,7 @@ func (r *envFileResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if vars, err := dotenv.Parse(content); err == nil {
 		resp.Diagnostics.Append(state.splitObserved(ctx, vars)...)
 	}
-	if err := state.observe(ctx, r.host, info); err != nil {
+	if err := state.observe(ctx, r.hostContext, info); err != nil {
 		resp.Diagnostics.AddError("Cannot read env file", err.Error())
 		return
 	}

@@ -194,7 +194,7 @@ func (r *fileResource) write(ctx context.Context, m *fileModel, rewrite bool) er
 		return err
 	}
 	m.SHA256 = types.StringValue(sha256Hex(content))
-	return m.writeFile(ctx, r.host, content, rewrite)
+	return m.writeFile(ctx, r.hostContext, content, rewrite)
 }
 
 func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -218,7 +218,7 @@ func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		state.Content = types.StringValue(text)
 	}
 	state.SHA256 = types.StringValue(sha256Hex(content))
-	if err := state.observe(ctx, r.host, info); err != nil {
+	if err := state.observe(ctx, r.hostContext, info); err != nil {
 		resp.Diagnostics.AddError("Cannot read file", err.Error())
 		return
 	}

@@ -344,7 +344,7 @@ func (r *hostRequirementsResource) ModifyPlan(ctx context.Context, req resource.
 		resp.Diagnostics.Append(d...)
 	} else {
 		var d diag.Diagnostics
-		f, plan.Facts, d = gatherFacts(ctx, r.host, true)
+		f, plan.Facts, d = gatherFacts(ctx, r.hostContext, true)
 		resp.Diagnostics.Append(d...)
 	}
 	if resp.Diagnostics.HasError() {
@@ -389,7 +389,7 @@ func (r *hostRequirementsResource) Update(ctx context.Context, req resource.Upda
 func (r *hostRequirementsResource) store(ctx context.Context, plan *hostModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if !factsKnown(plan.Facts) {
-		_, fresh, d := gatherFacts(ctx, r.host, false)
+		_, fresh, d := gatherFacts(ctx, r.hostContext, false)
 		diags.Append(d...)
 		if diags.HasError() {
 			return diags
@@ -440,7 +440,7 @@ func (r *hostRequirementsResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	f, obj, diags := gatherFacts(ctx, r.host, false)
+	f, obj, diags := gatherFacts(ctx, r.hostContext, false)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -453,7 +453,7 @@ func (r *hostRequirementsResource) Read(ctx context.Context, req resource.ReadRe
 
 // hostName names the host in messages ("local", an SSH address).
 func (r *hostRequirementsResource) hostName() string {
-	if r.host == nil {
+	if r.hostContext == nil {
 		return "host"
 	}
 	return r.host.Name()

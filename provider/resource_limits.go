@@ -136,7 +136,7 @@ func (r *limitsResource) write(ctx context.Context, m *limitsModel, keep bool) e
 	if keep {
 		line = m.line()
 	}
-	if err := editLines(ctx, r.host, m.File.ValueString(), m.owns, line); err != nil {
+	if err := r.editLines(ctx, m.File.ValueString(), m.owns, line); err != nil {
 		return fmt.Errorf("limits %s in %s on %s: %w", m.ID.ValueString(), m.File.ValueString(), r.host.Name(), err)
 	}
 	return nil

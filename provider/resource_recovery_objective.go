@@ -137,7 +137,7 @@ func (r *recoveryObjectiveResource) assess(ctx context.Context, m *recoveryObjec
 	o := recovery.Objective{Scenario: m.Scenario.ValueString(), RTO: rto, RPO: rpo}
 	policies := make([]recovery.PolicyFacts, len(m.BackupPolicies))
 	for i, name := range m.BackupPolicies {
-		policies[i] = policyFacts(ctx, r.host, name, now)
+		policies[i] = policyFacts(ctx, r.hostContext, name, now)
 	}
 	services := make([]recovery.ServiceFacts, len(m.Services))
 	for i, name := range m.Services {
@@ -167,7 +167,7 @@ func (r *recoveryObjectiveResource) assess(ctx context.Context, m *recoveryObjec
 func (r *recoveryObjectiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Judged once every argument is known; until then the verdict is
 	// unknown, like any computed value.
-	if req.Plan.Raw.IsNull() || r.host == nil || !req.Config.Raw.IsFullyKnown() {
+	if req.Plan.Raw.IsNull() || r.hostContext == nil || !req.Config.Raw.IsFullyKnown() {
 		return
 	}
 	var plan recoveryObjectiveModel

@@ -172,7 +172,7 @@ func (r *secretResource) ImportState(ctx context.Context, req resource.ImportSta
 }
 
 func (r *secretResource) readEnvVariable(ctx context.Context, file, name string) (string, error) {
-	if r.host == nil {
+	if r.hostContext == nil {
 		return "", fmt.Errorf("provider not configured")
 	}
 	content, err := r.host.ReadFile(ctx, file)

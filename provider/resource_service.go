@@ -468,7 +468,7 @@ func (m *serviceModel) healthCheck() (health.Check, bool) {
 func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, restartTriggered bool) (written bool, err error) {
 	unit := systemd.ServiceUnit(plan.Name.ValueString())
 	plan.ID = types.StringValue(unit)
-	changed, err := systemd.WriteUnit(ctx, r.host, unit, []byte(plan.Unit.ValueString()))
+	changed, err := r.units.WriteUnit(ctx, unit, []byte(plan.Unit.ValueString()))
 	if err != nil {
 		return false, err
 	}
@@ -477,18 +477,18 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 		return true, err
 	}
 	if status.NeedDaemonReload && !changed {
-		systemd.MarkWritten(r.host) // changed by someone else since the last reload
+		r.units.MarkWritten() // changed by someone else since the last reload
 	}
 	if enabled, known := status.Enabled(); !known || enabled != plan.Enabled.ValueBool() {
-		setEnabled := systemd.Disable
+		setEnabled := r.units.Disable
 		if plan.Enabled.ValueBool() {
-			setEnabled = systemd.Enable
+			setEnabled = r.units.Enable
 		}
-		if err := setEnabled(ctx, r.host, unit); err != nil {
+		if err := setEnabled(ctx, unit); err != nil {
 			return true, err
 		}
 	}
-	if err := systemd.Reload(ctx, r.host); err != nil {
+	if err := r.units.Reload(ctx); err != nil {
 		return true, err
 	}
 	if !systemd.Live(r.host) {
@@ -499,9 +499,9 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 	startedAt := time.Now()
 	switch {
 	case plan.State.ValueString() == stateStopped && status.Running():
-		err = systemd.Stop(ctx, r.host, unit)
+		err = r.units.Stop(ctx, unit)
 	case plan.State.ValueString() == stateRunning && (changed || restartTriggered || !status.Running()):
-		err, started = systemd.Restart(ctx, r.host, unit), true
+		err, started = r.units.Restart(ctx, unit), true
 	}
 	if err != nil {
 		return true, err
@@ -640,7 +640,7 @@ func (r *serviceResource) remove(ctx context.Context, unit string) error {
 		return err
 	}
 	if systemd.Live(r.host) && status.LoadState != "not-found" {
-		if err := systemd.Stop(ctx, r.host, unit); err != nil {
+		if err := r.units.Stop(ctx, unit); err != nil {
 			return err
 		}
 		// A failed unit stays loaded as failed after the stop; any other
@@ -649,20 +649,20 @@ func (r *serviceResource) remove(ctx context.Context, unit string) error {
 			return err
 		}
 		if status.ActiveState == "failed" {
-			if err := systemd.ResetFailed(ctx, r.host, unit); err != nil {
+			if err := r.units.ResetFailed(ctx, unit); err != nil {
 				return err
 			}
 		}
 	}
 	if enabled, known := status.Enabled(); known && enabled {
-		if err := systemd.Disable(ctx, r.host, unit); err != nil {
+		if err := r.units.Disable(ctx, unit); err != nil {
 			return err
 		}
 	}
-	if err := systemd.RemoveUnit(ctx, r.host, unit); err != nil {
+	if err := r.units.RemoveUnit(ctx, unit); err != nil {
 		return err
 	}
-	if err := systemd.Reload(ctx, r.host); err != nil {
+	if err := r.units.Reload(ctx); err != nil {
 		return err
 	}
 	timing := recovery.ServiceFile(strings.TrimSuffix(unit, ".service"))

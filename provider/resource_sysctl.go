@@ -206,7 +206,7 @@ func (r *sysctlResource) writePersisted(ctx context.Context, m *sysctlModel, kee
 		line = name + " = " + normalSysctl(m.Value.ValueString())
 	}
 	owns := func(l string) bool { k, _ := sysctlLineKey(l); return k == name }
-	if err := editLines(ctx, r.host, m.File.ValueString(), owns, line); err != nil {
+	if err := r.editLines(ctx, m.File.ValueString(), owns, line); err != nil {
 		return fmt.Errorf("persist sysctl %s in %s on %s: %w", name, m.File.ValueString(), r.host.Name(), err)
 	}
 	return nil
@@ -246,7 +246,7 @@ func (r *sysctlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
 	// Existing resources are checked by Read on refresh.
-	if !req.State.Raw.IsNull() || r.host == nil || !known(plan.Runtime) || !r.live(&plan) {
+	if !req.State.Raw.IsNull() || r.hostContext == nil || !known(plan.Runtime) || !r.live(&plan) {
 		return
 	}
 	if _, err := r.readLive(ctx, plan.Name.ValueString()); err != nil {
