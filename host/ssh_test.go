@@ -263,7 +263,9 @@ func assertNoKeyMaterial(t *testing.T, err error, pem string) {
 func TestSSH_refusedPort(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	port := l.Addr().(*net.TCPAddr).Port
+	addr, ok := l.Addr().(*net.TCPAddr)
+	require.True(t, ok, "listener address %v", l.Addr())
+	port := addr.Port
 	require.NoError(t, l.Close())
 	_, err = host.DialSSH(context.Background(), host.SSHConfig{
 		Address: "127.0.0.1", Port: port, PrivateKey: string(mustKey(t)), HostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",

@@ -22,16 +22,6 @@ import (
 	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
 )
 
-// hostResource gives a resource the host context of its provider
-// configuration; nil until configured (validation runs unconfigured).
-type hostResource struct {
-	*hostContext
-}
-
-func (r *hostResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.hostContext = hostContextFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 // fsObject holds the attributes every managed filesystem object shares.
 // Resource models embed it.
 type fsObject struct {
@@ -169,20 +159,12 @@ func (o *fsObject) writeFile(ctx context.Context, hc *hostContext, content []byt
 	return o.observeAfterApply(ctx, hc)
 }
 
-// contentChanged tells Update whether the bytes on the host must change:
-// unless the planned digest is known and equal to the refreshed one.
-func contentChanged(planned, current types.String) bool {
-	return !known(planned) || !planned.Equal(current)
-}
-
-// removeFile deletes a file on destroy (one already gone is fine) and the
-// parent directories its creation brought along.
-func removeFile(ctx context.Context, h host.Host, p string, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+// removeFile deletes a file on destroy; one already gone is fine.
+func removeFile(ctx context.Context, h host.Host, p string) error {
 	if err := h.Remove(ctx, p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		resp.Diagnostics.AddError("Cannot delete file", err.Error())
-		return
+		return err
 	}
-	resp.Diagnostics.Append(removeCreatedParents(ctx, h, req.Private)...)
+	return nil
 }
 
 // createdParentsKey names the private state entry listing the parent
@@ -245,28 +227,24 @@ func removeCreatedParents(ctx context.Context, h host.Host, private privateState
 	return diags
 }
 
-// readManagedFile reads a managed file for refresh. ok=false means Read is
-// done: the file is gone (the resource is removed from state, so the plan
-// creates it again) or a diagnostic says why it cannot be read.
-func readManagedFile(ctx context.Context, h host.Host, p, kind string, resp *resource.ReadResponse) (info host.FileInfo, content []byte, ok bool) {
+// readManagedFile reads a managed file for refresh. found=false: the file
+// is gone, and the plan creates it again.
+func readManagedFile(ctx context.Context, h host.Host, p, kind string) (info host.FileInfo, content []byte, found bool, diags diag.Diagnostics) {
 	info, found, err := statExisting(ctx, h, p)
 	switch {
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot read "+kind, err.Error())
-		return info, nil, false
+		diags.AddError("Cannot read "+kind, err.Error())
+		return info, nil, found, diags
 	case !found:
-		resp.State.RemoveResource(ctx)
-		return info, nil, false
+		return info, nil, false, nil
 	case info.IsDir:
-		resp.Diagnostics.AddError("Not a file", fmt.Sprintf("%s on %s is a directory", p, h.Name()))
-		return info, nil, false
+		diags.AddError("Not a file", fmt.Sprintf("%s on %s is a directory", p, h.Name()))
+		return info, nil, true, diags
 	}
-	content, err = h.ReadFile(ctx, p)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read "+kind, err.Error())
-		return info, nil, false
+	if content, err = h.ReadFile(ctx, p); err != nil {
+		diags.AddError("Cannot read "+kind, err.Error())
 	}
-	return info, content, true
+	return info, content, true, diags
 }
 
 // statExisting reports whether path exists. Absence is not an error; any

@@ -18,7 +18,10 @@ func configure(t *testing.T, root string) *hostContext {
 	p := New("test")()
 	var schemaResp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
-	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("provider schema type %T", schemaResp.Schema.Type().TerraformType(ctx))
+	}
 	values := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		values[name] = tftypes.NewValue(at, nil)

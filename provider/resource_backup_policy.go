@@ -36,12 +36,16 @@ var (
 	_ resource.ResourceWithValidateConfig = &backupPolicyResource{}
 )
 
-func newBackupPolicyResource() resource.Resource { return &backupPolicyResource{} }
+func newBackupPolicyResource() resource.Resource {
+	return withBase(&backupPolicyResource{}, resourceBase[backupPolicyModel]{
+		typeName: "_backup_policy", createFailed: "Cannot install backup policy", deleteFailed: "Cannot remove backup policy",
+	})
+}
 
 // backupPolicyResource is spice_backup_policy: a policy file the agent
 // reads, a systemd service and timer that run it, and the agent itself.
 type backupPolicyResource struct {
-	hostResource
+	resourceBase[backupPolicyModel]
 }
 
 type backupPolicyModel struct {
@@ -78,10 +82,6 @@ type backupSourceModel struct {
 
 func backupUnits(name string) (service, timer string) {
 	return "spice-backup-" + name + ".service", "spice-backup-" + name + ".timer"
-}
-
-func (r *backupPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_backup_policy"
 }
 
 func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -251,12 +251,11 @@ func (m *backupPolicyModel) units() (service, timer string, err error) {
 // running spice as the agent) so that drift on the host shows as a diff,
 // and tells objectives of this run the schedule about to be applied.
 func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.Config.Raw.IsFullyKnown() {
+	if !req.Config.Raw.IsFullyKnown() {
 		return
 	}
-	var plan backupPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan := plannedModel[backupPolicyModel](ctx, req, resp)
+	if plan == nil {
 		return
 	}
 	service, timer, err := plan.units()
@@ -280,20 +279,12 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if r.hostContext != nil {
 		r.policies.record(plan.Name.ValueString(), plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString()})
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
-func (r *backupPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install backup policy", r.apply)
-}
-
-func (r *backupPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install backup policy", r.apply)
-}
-
-// apply installs the agent, the policy file and the units, then reads the
-// backups back.
-func (r *backupPolicyResource) apply(ctx context.Context, m *backupPolicyModel) (diag.Diagnostics, error) {
+// converge installs the agent, the policy file and the units, then reads
+// the backups back.
+func (r *backupPolicyResource) converge(ctx context.Context, m, _ *backupPolicyModel) (diag.Diagnostics, error) {
 	if err := r.install(ctx, m); err != nil {
 		return nil, err
 	}
@@ -362,34 +353,30 @@ func (r *backupPolicyResource) readBackups(ctx context.Context, m *backupPolicyM
 
 // Read reads the policy file back (a missing one removes the resource),
 // the unit files, whether the timer runs, the agent's hash and the backups.
-func (r *backupPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m backupPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+func (r *backupPolicyResource) refresh(ctx context.Context, m *backupPolicyModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	fail := func(err error) (bool, diag.Diagnostics) {
+		diags.AddError("Cannot read backup policy", err.Error())
+		return true, diags
 	}
 	name := m.Name.ValueString()
 	b, err := r.host.ReadFile(ctx, backup.PolicyFile(name))
 	if errors.Is(err, fs.ErrNotExist) {
-		resp.State.RemoveResource(ctx)
-		return
+		return false, nil
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("read %s on %s: %s", backup.PolicyFile(name), r.host.Name(), err))
-		return
+		return fail(fmt.Errorf("read %s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
 	}
 	var p backup.Policy
 	if err := json.Unmarshal(b, &p); err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("%s on %s: %s", backup.PolicyFile(name), r.host.Name(), err))
-		return
+		return fail(fmt.Errorf("%s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
 	}
 	m.fromPolicy(&p)
 	serviceUnit, timerUnit := backupUnits(name)
 	for unit, attr := range map[string]*types.String{serviceUnit: &m.ServiceUnit, timerUnit: &m.TimerUnit} {
 		content, found, err := systemd.ReadUnit(ctx, r.host, unit)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot read backup policy", err.Error())
-			return
+			return fail(err)
 		}
 		*attr = types.StringValue(string(content))
 		if !found {
@@ -398,20 +385,18 @@ func (r *backupPolicyResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	status, err := systemd.Show(ctx, r.host, timerUnit)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", err.Error())
-		return
+		return fail(err)
 	}
 	enabled, _ := status.Enabled()
 	m.TimerActive = types.BoolValue(enabled && (!systemd.Live(r.host) || status.ActiveState == "active"))
 	sum, err := remoteSHA256(ctx, r.host, m.BinaryPath.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", err.Error())
-		return
+		return fail(err)
 	}
 	m.BinarySHA256 = types.StringValue(sum)
 	m.ID = m.Name
-	r.readBackups(ctx, &m, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	r.readBackups(ctx, m, &diags)
+	return true, diags
 }
 
 // fromPolicy takes the installed policy's values, keeping null what the
@@ -448,47 +433,38 @@ func (m *backupPolicyModel) fromPolicy(p *backup.Policy) {
 	}
 }
 
-func (r *backupPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m backupPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+// destroy stops and removes the timer, the service and the policy file.
+func (r *backupPolicyResource) destroy(ctx context.Context, m *backupPolicyModel) (diag.Diagnostics, error) {
 	name := m.Name.ValueString()
 	serviceUnit, timerUnit := backupUnits(name)
-	fail := func(err error) {
-		resp.Diagnostics.AddError("Cannot remove backup policy", err.Error())
-	}
 	if systemd.Live(r.host) {
-		if status, err := systemd.Show(ctx, r.host, timerUnit); err != nil {
-			fail(err)
-			return
-		} else if status.LoadState == "loaded" {
+		status, err := systemd.Show(ctx, r.host, timerUnit)
+		if err != nil {
+			return nil, err
+		}
+		if status.LoadState == "loaded" {
 			if err := r.units.Stop(ctx, timerUnit); err != nil {
-				fail(err)
-				return
+				return nil, err
 			}
 		}
 	}
 	if _, found, _ := systemd.ReadUnit(ctx, r.host, timerUnit); found {
 		if err := r.units.Disable(ctx, timerUnit); err != nil {
-			fail(err)
-			return
+			return nil, err
 		}
 	}
 	for _, unit := range []string{timerUnit, serviceUnit} {
 		if err := r.units.RemoveUnit(ctx, unit); err != nil {
-			fail(err)
-			return
+			return nil, err
 		}
 	}
 	if err := r.units.Reload(ctx); err != nil {
-		fail(err)
-		return
+		return nil, err
 	}
 	if err := r.host.Remove(ctx, backup.PolicyFile(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		fail(fmt.Errorf("remove %s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
+		return nil, fmt.Errorf("remove %s on %s: %w", backup.PolicyFile(name), r.host.Name(), err)
 	}
+	return nil, nil
 }
 
 // ImportState takes the policy name; the rest is read from the host.

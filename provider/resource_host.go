@@ -28,13 +28,15 @@ var (
 	_ resource.ResourceWithModifyPlan  = &hostRequirementsResource{}
 )
 
-func newHostResource() resource.Resource { return &hostRequirementsResource{} }
+func newHostResource() resource.Resource {
+	return withBase(&hostRequirementsResource{}, resourceBase[hostModel]{typeName: "_host"})
+}
 
 // hostRequirementsResource is spice_host: the host's facts, checked
 // against declared requirements at plan time. It changes nothing on the
 // host; its state is the facts and the violations found.
 type hostRequirementsResource struct {
-	hostResource
+	resourceBase[hostModel]
 }
 
 type hostModel struct {
@@ -58,10 +60,6 @@ const (
 	enforceWarn  = "warn"
 	defaultTier  = "minimum"
 )
-
-func (r *hostRequirementsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_host"
-}
 
 func (r *hostRequirementsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	profiles := "| profile / tier | CPU cores | RAM | storage | storage type | network |\n| --- | --- | --- | --- | --- | --- |\n"
@@ -320,13 +318,9 @@ func (m *hostModel) check(ctx context.Context, hostName string, f *facts.Facts) 
 // again at apply time agrees with this one. Only storage_free_gb, which
 // changes by the second, is left unknown until a new resource is created.
 func (r *hostRequirementsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	plan := plannedModel[hostModel](ctx, req, resp)
+	if plan == nil {
 		return // destroy: nothing to check
-	}
-	var plan hostModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
 	}
 	var prior *hostModel
 	if !req.State.Raw.IsNull() {
@@ -352,47 +346,21 @@ func (r *hostRequirementsResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	plan.ID = types.StringValue(f.Hostname)
 	resp.Diagnostics.Append(plan.check(ctx, r.hostName(), f)...)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
-func (r *hostRequirementsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan hostModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.store(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *hostRequirementsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan hostModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.store(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// store completes the planned values: the planned facts stay as they are
+// converge completes the planned values: the planned facts stay as they are
 // (apply must produce what the plan showed), only what the plan left
 // unknown is filled in: storage_free_gb on create, and the violations
 // when requirements depended on values unknown at plan time, which are
 // enforced now.
-func (r *hostRequirementsResource) store(ctx context.Context, plan *hostModel) diag.Diagnostics {
+func (r *hostRequirementsResource) converge(ctx context.Context, plan, _ *hostModel) (diag.Diagnostics, error) {
 	var diags diag.Diagnostics
 	if !factsKnown(plan.Facts) {
 		_, fresh, d := gatherFacts(ctx, r.hostContext, false)
 		diags.Append(d...)
 		if diags.HasError() {
-			return diags
+			return diags, nil
 		}
 		if plan.Facts.IsUnknown() {
 			plan.Facts = fresh
@@ -412,11 +380,11 @@ func (r *hostRequirementsResource) store(ctx context.Context, plan *hostModel) d
 		f, d := factsFromObject(ctx, plan.Facts)
 		diags.Append(d...)
 		if diags.HasError() {
-			return diags
+			return diags, nil
 		}
 		diags.Append(plan.check(ctx, r.hostName(), f)...)
 	}
-	return diags
+	return diags, nil
 }
 
 // factsKnown reports whether every fact in o is known.
@@ -432,23 +400,16 @@ func factsKnown(o types.Object) bool {
 	return true
 }
 
-// Read refreshes the facts and the violations they cause under the
+// refresh reads the facts and the violations they cause under the
 // requirements in state.
-func (r *hostRequirementsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state hostModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *hostRequirementsResource) refresh(ctx context.Context, state *hostModel) (bool, diag.Diagnostics) {
 	f, obj, diags := gatherFacts(ctx, r.hostContext, false)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return true, diags
 	}
 	state.ID, state.Facts = types.StringValue(f.Hostname), obj
-	_, _, _, diags = state.setViolations(ctx, f)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	_, _, _, more := state.setViolations(ctx, f)
+	return true, append(diags, more...)
 }
 
 // hostName names the host in messages ("local", an SSH address).
@@ -459,8 +420,9 @@ func (r *hostRequirementsResource) hostName() string {
 	return r.host.Name()
 }
 
-// Delete changes nothing on the host: the resource only observed it.
-func (r *hostRequirementsResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// destroy changes nothing on the host: the resource only observed it.
+func (r *hostRequirementsResource) destroy(context.Context, *hostModel) (diag.Diagnostics, error) {
+	return nil, nil
 }
 
 // ImportState takes any ID (by convention the hostname); Read then fills

@@ -43,13 +43,17 @@ var (
 	_ resource.ResourceWithValidateConfig = &serviceResource{}
 )
 
-func newServiceResource() resource.Resource { return &serviceResource{} }
+func newServiceResource() resource.Resource {
+	return withBase(&serviceResource{}, resourceBase[serviceModel]{
+		typeName: "_service", createFailed: "Cannot converge service", deleteFailed: "Cannot remove service",
+	})
+}
 
 // serviceResource is spice_service: a systemd service unit in
 // /etc/systemd/system, enabled or not, running or stopped, restarted when
 // its unit or its restart triggers change, and gated by a health check.
 type serviceResource struct {
-	hostResource
+	resourceBase[serviceModel]
 }
 
 type serviceModel struct {
@@ -109,10 +113,6 @@ var (
 	accountName = regexp.MustCompile(`^([a-z_][a-z0-9_-]*[$]?|[0-9]+)$`)
 	envKey      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
-
-func (r *serviceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_service"
-}
 
 func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	unitNames := listvalidator.ValueStringsAre(spiceschema.Check("Invalid unit name", "must be a unit name such as network-online.target", systemd.CheckUnitName))
@@ -462,10 +462,28 @@ func (m *serviceModel) healthCheck() (health.Check, bool) {
 	return c, true
 }
 
-// converge makes the host match plan. restartTriggered says the restart
-// triggers changed. written reports whether the unit file is in place, so
-// that a failure after it still records the service in state.
-func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, restartTriggered bool) (written bool, err error) {
+// converge makes the host match plan; a change of the restart triggers
+// restarts the service. Once the unit file is written, a failure (a
+// start, the health gate) still records the service in state: Terraform
+// then keeps it, tainted after a create.
+func (r *serviceResource) converge(ctx context.Context, plan, prior *serviceModel) (diag.Diagnostics, error) {
+	restartTriggered := prior == nil || !plan.RestartTriggers.Equal(prior.RestartTriggers)
+	written, err := r.start(ctx, plan, restartTriggered)
+	if plan.ActiveState.IsUnknown() {
+		plan.ActiveState = types.StringNull()
+	}
+	if plan.MainPID.IsUnknown() {
+		plan.MainPID = types.Int64Null()
+	}
+	if err != nil && written {
+		err = &keptError{err}
+	}
+	return nil, err
+}
+
+// start writes the unit file and brings the service to its declared state.
+// written reports whether the unit file is in place.
+func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restartTriggered bool) (written bool, err error) {
 	unit := systemd.ServiceUnit(plan.Name.ValueString())
 	plan.ID = types.StringValue(unit)
 	changed, err := r.units.WriteUnit(ctx, unit, []byte(plan.Unit.ValueString()))
@@ -527,58 +545,11 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 	return true, nil
 }
 
-func (r *serviceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan serviceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.applyAndSave(ctx, &plan, true, &resp.State, &resp.Diagnostics)
-}
-
-func (r *serviceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state serviceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.applyAndSave(ctx, &plan, !plan.RestartTriggers.Equal(state.RestartTriggers), &resp.State, &resp.Diagnostics)
-}
-
-type stateSetter interface {
-	Set(ctx context.Context, val any) diag.Diagnostics
-}
-
-// applyAndSave converges and records the service whenever its unit file
-// was written, also when a later step (a start, the health gate) failed:
-// Terraform then keeps it, tainted after a create.
-func (r *serviceResource) applyAndSave(ctx context.Context, plan *serviceModel, restartTriggered bool, state stateSetter, diags *diag.Diagnostics) {
-	written, err := r.converge(ctx, plan, restartTriggered)
-	if err != nil {
-		diags.AddError("Cannot converge service", err.Error())
-	}
-	if !written {
-		return
-	}
-	if plan.ActiveState.IsUnknown() {
-		plan.ActiveState = types.StringNull()
-	}
-	if plan.MainPID.IsUnknown() {
-		plan.MainPID = types.Int64Null()
-	}
-	diags.Append(state.Set(ctx, plan)...)
-}
-
 // Read reports drift: the unit file's content as unit, a stopped or
 // failed service as state "stopped" (a running one as "running"), a
 // disabled one as enabled false. A missing unit file removes the resource.
-func (r *serviceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state serviceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *serviceResource) refresh(ctx context.Context, state *serviceModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	unit := systemd.ServiceUnit(state.Name.ValueString())
 	// The file and the status over one connection at once.
 	var status systemd.Status
@@ -592,13 +563,12 @@ func (r *serviceResource) Read(ctx context.Context, req resource.ReadRequest, re
 	<-done
 	for _, e := range []error{err, statusErr} {
 		if e != nil {
-			resp.Diagnostics.AddError("Cannot read service", e.Error())
-			return
+			diags.AddError("Cannot read service", e.Error())
+			return true, diags
 		}
 	}
 	if !found {
-		resp.State.RemoveResource(ctx)
-		return
+		return false, nil
 	}
 	state.ID = types.StringValue(unit)
 	state.Unit = types.StringValue(string(content))
@@ -618,22 +588,15 @@ func (r *serviceResource) Read(ctx context.Context, req resource.ReadRequest, re
 	} else if state.State.IsNull() {
 		state.State = types.StringValue(stateRunning)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	return true, diags
 }
 
-func (r *serviceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state serviceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.remove(ctx, systemd.ServiceUnit(state.Name.ValueString())); err != nil {
-		resp.Diagnostics.AddError("Cannot remove service", err.Error())
-	}
-}
-
-// remove stops and disables the service, then removes its unit file and
+// destroy stops and disables the service, then removes its unit file and
 // reloads, leaving neither a process nor a link behind.
+func (r *serviceResource) destroy(ctx context.Context, state *serviceModel) (diag.Diagnostics, error) {
+	return nil, r.remove(ctx, systemd.ServiceUnit(state.Name.ValueString()))
+}
+
 func (r *serviceResource) remove(ctx context.Context, unit string) error {
 	status, err := systemd.Show(ctx, r.host, unit)
 	if err != nil {
