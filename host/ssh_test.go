@@ -307,7 +307,9 @@ func silentListener(t *testing.T) int {
 			_ = c.Close()
 		}
 	})
-	return l.Addr().(*net.TCPAddr).Port
+	addr, ok := l.Addr().(*net.TCPAddr)
+	require.True(t, ok, "listener address %v", l.Addr())
+	return addr.Port
 }
 
 func TestSSH_connectTimeout(t *testing.T) {

@@ -18,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = &hostFactsDataSource{}
 func newHostDataSource() datasource.DataSource { return &hostFactsDataSource{} }
 
 type hostFactsDataSource struct {
-	hostDataSource
+	dataSourceBase
 }
 
 type hostDataModel struct {

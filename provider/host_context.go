@@ -29,6 +29,11 @@ func newHostContext(h host.Host) *hostContext {
 	}
 }
 
+// imageMode tells whether the provider manages a tree below a root other
+// than "/" (offline or image mode), where nothing live may be touched: the
+// kernel that commands would reach is not the one of the managed tree.
+func (hc *hostContext) imageMode() bool { return hc.host.Root() != "/" }
+
 // fileLocks serializes read-modify-write cycles on one file, so that the
 // resources of one provider configuration applied in parallel never lose
 // each other's lines. It does not reach other configurations or

@@ -159,15 +159,6 @@ func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = hc
 }
 
-// stringOr is the configured value, or the fallback (an environment
-// variable) when the attribute is unset.
-func stringOr(v types.String, fallback string) string {
-	if known(v) && v.ValueString() != "" {
-		return v.ValueString()
-	}
-	return fallback
-}
-
 func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newBackupPolicyResource,

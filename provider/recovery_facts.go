@@ -72,7 +72,7 @@ func policyFacts(ctx context.Context, hc *hostContext, name string, now time.Tim
 	if s, err := schedule.Parse(f.Schedule); err == nil && f.Schedule != "" {
 		f.MaxGap = schedule.MaxGap(s, now)
 	}
-	if imageMode(h) {
+	if hc.imageMode() {
 		f.Unreadable = "the provider manages an image, where no backups run"
 		return f
 	}

@@ -351,7 +351,7 @@ func (r *backupPolicyResource) readBackups(ctx context.Context, m *backupPolicyM
 	m.BackupCount = types.Int64Value(int64(count))
 }
 
-// Read reads the policy file back (a missing one removes the resource),
+// refresh reads the policy file back (a missing one removes the resource),
 // the unit files, whether the timer runs, the agent's hash and the backups.
 func (r *backupPolicyResource) refresh(ctx context.Context, m *backupPolicyModel) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics

@@ -25,6 +25,22 @@ type lifecycle[M any] interface {
 	destroy(ctx context.Context, state *M) (diags diag.Diagnostics, err error)
 }
 
+// Every resource is the lifecycle of its base.
+var (
+	_ lifecycle[backupPolicyModel]      = (*backupPolicyResource)(nil)
+	_ lifecycle[directoryModel]         = (*directoryResource)(nil)
+	_ lifecycle[envFileModel]           = (*envFileResource)(nil)
+	_ lifecycle[fileModel]              = (*fileResource)(nil)
+	_ lifecycle[hostModel]              = (*hostResource)(nil)
+	_ lifecycle[limitsModel]            = (*limitsResource)(nil)
+	_ lifecycle[logrotateModel]         = (*logrotateResource)(nil)
+	_ lifecycle[maintenanceModeModel]   = (*maintenanceModeResource)(nil)
+	_ lifecycle[recoveryObjectiveModel] = (*recoveryObjectiveResource)(nil)
+	_ lifecycle[secretModel]            = (*secretResource)(nil)
+	_ lifecycle[serviceModel]           = (*serviceResource)(nil)
+	_ lifecycle[sysctlModel]            = (*sysctlResource)(nil)
+)
+
 // resourceBase is what every resource embeds: the host context of its
 // provider configuration (nil until configured: validation runs
 // unconfigured) and the framework's resource methods around a lifecycle.

@@ -21,7 +21,7 @@ var (
 )
 
 func newEnvFileResource() resource.Resource {
-	return newRenderedFile[envFileModel, *envFileModel](&envFileResource{}, "_env_file", "env file")
+	return newRenderedFile[envFileModel, *envFileModel](&envFileResource{}, "_env_file")
 }
 
 type envFileResource struct {
@@ -33,6 +33,7 @@ type envFileModel struct {
 	envVariables
 }
 
+func (m *envFileModel) kind() string       { return "env file" }
 func (m *envFileModel) file() *writtenFile { return &m.writtenFile }
 
 // envVariables are the two maps an env file is rendered from.

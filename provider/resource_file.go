@@ -23,7 +23,7 @@ var (
 )
 
 func newFileResource() resource.Resource {
-	return newRenderedFile[fileModel, *fileModel](&fileResource{}, "_file", "file")
+	return newRenderedFile[fileModel, *fileModel](&fileResource{}, "_file")
 }
 
 type fileResource struct {
@@ -35,6 +35,7 @@ type fileModel struct {
 	fileContent
 }
 
+func (m *fileModel) kind() string       { return "file" }
 func (m *fileModel) file() *writtenFile { return &m.writtenFile }
 
 // fileContent holds the three ways to declare a file's bytes.

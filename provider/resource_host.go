@@ -20,22 +20,23 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spice-harvester/terraform-provider-spice/facts"
+	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &hostRequirementsResource{}
-	_ resource.ResourceWithImportState = &hostRequirementsResource{}
-	_ resource.ResourceWithModifyPlan  = &hostRequirementsResource{}
+	_ resource.ResourceWithConfigure   = &hostResource{}
+	_ resource.ResourceWithImportState = &hostResource{}
+	_ resource.ResourceWithModifyPlan  = &hostResource{}
 )
 
 func newHostResource() resource.Resource {
-	return withBase(&hostRequirementsResource{}, resourceBase[hostModel]{typeName: "_host"})
+	return withBase(&hostResource{}, resourceBase[hostModel]{typeName: "_host"})
 }
 
-// hostRequirementsResource is spice_host: the host's facts, checked
+// hostResource is spice_host: the host's facts, checked
 // against declared requirements at plan time. It changes nothing on the
 // host; its state is the facts and the violations found.
-type hostRequirementsResource struct {
+type hostResource struct {
 	resourceBase[hostModel]
 }
 
@@ -61,7 +62,7 @@ const (
 	defaultTier  = "minimum"
 )
 
-func (r *hostRequirementsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *hostResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	profiles := "| profile / tier | CPU cores | RAM | storage | storage type | network |\n| --- | --- | --- | --- | --- | --- |\n"
 	for _, p := range []string{"development", "production"} {
 		for _, t := range []string{"minimum", "recommended"} {
@@ -135,10 +136,10 @@ func (r *hostRequirementsResource) Schema(_ context.Context, _ resource.SchemaRe
 				ElementType: types.StringType,
 				MarkdownDescription: "Allowed operating systems: os-release `ID`s, each with an optional version constraint on `VERSION_ID`, e.g. " +
 					"`[\"ubuntu>=20.04\", \"debian>=11\", \"centos>=8\"]`, or `\"debian >= 11, < 14\"`. The host must match one entry. Unset or empty: any OS.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(stringChecked(func(s string) error {
+				Validators: []validator.List{listvalidator.ValueStringsAre(spiceschema.Check("Invalid os entry", "an os-release ID with an optional version constraint", func(s string) error {
 					_, err := facts.ParseOSRule(s)
 					return err
-				}, "Invalid os entry"))},
+				}))},
 			},
 			"runtimes": schema.MapAttribute{
 				Optional:    true,
@@ -148,10 +149,10 @@ func (r *hostRequirementsResource) Schema(_ context.Context, _ resource.SchemaRe
 					"A runtime that is not installed violates its constraint.",
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.OneOf(facts.Runtimes...)),
-					mapvalidator.ValueStringsAre(stringChecked(func(s string) error {
+					mapvalidator.ValueStringsAre(spiceschema.Check("Invalid version constraint", "a version constraint such as >=3.9", func(s string) error {
 						_, err := facts.ParseConstraint(s)
 						return err
-					}, "Invalid version constraint")),
+					})),
 				},
 			},
 			"enforce": schema.StringAttribute{
@@ -173,29 +174,6 @@ func (r *hostRequirementsResource) Schema(_ context.Context, _ resource.SchemaRe
 					"e.g. `\"cpu_cores: 2 < 16 (production/recommended)\"` or `\"runtimes.python: 3.8.10 does not satisfy >=3.9\"`. Empty when the host meets them all.",
 			},
 		},
-	}
-}
-
-// stringCheck is a string validator from a plain check function, so that
-// the rule lives once, in package facts, where plan and apply use it too.
-type stringCheck struct {
-	check   func(string) error
-	summary string
-}
-
-func stringChecked(check func(string) error, summary string) stringCheck {
-	return stringCheck{check: check, summary: summary}
-}
-
-func (c stringCheck) Description(context.Context) string         { return c.summary }
-func (c stringCheck) MarkdownDescription(context.Context) string { return c.summary }
-
-func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := c.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, c.summary, fmt.Sprintf("%s: %s", req.Path, err))
 	}
 }
 
@@ -317,7 +295,7 @@ func (m *hostModel) check(ctx context.Context, hostName string, f *facts.Facts) 
 // that the plan of an unchanged host is empty and the plan Terraform makes
 // again at apply time agrees with this one. Only storage_free_gb, which
 // changes by the second, is left unknown until a new resource is created.
-func (r *hostRequirementsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *hostResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	plan := plannedModel[hostModel](ctx, req, resp)
 	if plan == nil {
 		return // destroy: nothing to check
@@ -354,7 +332,7 @@ func (r *hostRequirementsResource) ModifyPlan(ctx context.Context, req resource.
 // unknown is filled in: storage_free_gb on create, and the violations
 // when requirements depended on values unknown at plan time, which are
 // enforced now.
-func (r *hostRequirementsResource) converge(ctx context.Context, plan, _ *hostModel) (diag.Diagnostics, error) {
+func (r *hostResource) converge(ctx context.Context, plan, _ *hostModel) (diag.Diagnostics, error) {
 	var diags diag.Diagnostics
 	if !factsKnown(plan.Facts) {
 		_, fresh, d := gatherFacts(ctx, r.hostContext, false)
@@ -402,7 +380,7 @@ func factsKnown(o types.Object) bool {
 
 // refresh reads the facts and the violations they cause under the
 // requirements in state.
-func (r *hostRequirementsResource) refresh(ctx context.Context, state *hostModel) (bool, diag.Diagnostics) {
+func (r *hostResource) refresh(ctx context.Context, state *hostModel) (bool, diag.Diagnostics) {
 	f, obj, diags := gatherFacts(ctx, r.hostContext, false)
 	if diags.HasError() {
 		return true, diags
@@ -413,7 +391,7 @@ func (r *hostRequirementsResource) refresh(ctx context.Context, state *hostModel
 }
 
 // hostName names the host in messages ("local", an SSH address).
-func (r *hostRequirementsResource) hostName() string {
+func (r *hostResource) hostName() string {
 	if r.hostContext == nil {
 		return "host"
 	}
@@ -421,14 +399,14 @@ func (r *hostRequirementsResource) hostName() string {
 }
 
 // destroy changes nothing on the host: the resource only observed it.
-func (r *hostRequirementsResource) destroy(context.Context, *hostModel) (diag.Diagnostics, error) {
+func (r *hostResource) destroy(context.Context, *hostModel) (diag.Diagnostics, error) {
 	return nil, nil
 }
 
 // ImportState takes any ID (by convention the hostname); Read then fills
 // in the facts. The defaults are set so that importing and then declaring
 // the same resource without tier or enforce plans no change to them.
-func (r *hostRequirementsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *hostResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tier"), defaultTier)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("enforce"), enforceError)...)

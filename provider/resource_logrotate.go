@@ -387,7 +387,7 @@ func (r *logrotateResource) converge(ctx context.Context, m, _ *logrotateModel) 
 	content := m.render()
 	m.ID, m.Content = m.Name, types.StringValue(content)
 	var warnings diag.Diagnostics
-	if !imageMode(r.host) {
+	if !r.imageMode() {
 		var err error
 		if warnings, err = r.check(ctx, m.Name.ValueString(), content); err != nil {
 			return nil, err

@@ -324,7 +324,7 @@ var nginxNotRunning = regexp.MustCompile(`open\(\) "[^"]*" failed \(2: |invalid 
 // nginx checks the configuration and reloads it. Image mode runs nothing:
 // the nginx here is not the image's.
 func (r *maintenanceModeResource) nginx(ctx context.Context, m *maintenanceModeModel) (warnings diag.Diagnostics, err error) {
-	if imageMode(r.host) {
+	if r.imageMode() {
 		return nil, nil
 	}
 	_, err = r.host.Run(ctx, host.Command{Argv: []string{"nginx", "-t"}})

@@ -263,7 +263,7 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"url": schema.StringAttribute{
 						Optional:            true, // required when the block is present: see ValidateConfig
 						MarkdownDescription: "The http or https URL to GET; redirects are not followed. Required.",
-						Validators:          []validator.String{spiceschema.Check("Invalid health check URL", "must be an http or https URL", health.CheckURL)},
+						Validators:          []validator.String{spiceschema.HealthURL()},
 					},
 					"expect_status": schema.Int64Attribute{
 						Optional:            true,
@@ -481,7 +481,8 @@ func (r *serviceResource) converge(ctx context.Context, plan, prior *serviceMode
 	return nil, err
 }
 
-// start writes the unit file and brings the service to its declared state.
+// start writes the unit file and brings the service to its declared state
+// (started, restarted or stopped, health-gated).
 // written reports whether the unit file is in place.
 func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restartTriggered bool) (written bool, err error) {
 	unit := systemd.ServiceUnit(plan.Name.ValueString())
@@ -545,7 +546,7 @@ func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart
 	return true, nil
 }
 
-// Read reports drift: the unit file's content as unit, a stopped or
+// refresh reports drift: the unit file's content as unit, a stopped or
 // failed service as state "stopped" (a running one as "running"), a
 // disabled one as enabled false. A missing unit file removes the resource.
 func (r *serviceResource) refresh(ctx context.Context, state *serviceModel) (bool, diag.Diagnostics) {

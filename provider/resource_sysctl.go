@@ -131,7 +131,7 @@ func (r *sysctlResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 
 // live reports whether the running kernel is managed for m.
 func (r *sysctlResource) live(m *sysctlModel) bool {
-	return m.Runtime.ValueBool() && !imageMode(r.host)
+	return m.Runtime.ValueBool() && !r.imageMode()
 }
 
 // readLive reads the key's live value in normal form. An absent /proc/sys
@@ -287,7 +287,7 @@ func (r *sysctlResource) converge(ctx context.Context, m, prior *sysctlModel) (d
 	return nil, r.writePersisted(ctx, m, m.Persist.ValueBool())
 }
 
-// Read reports drift through value: a live value other than the declared
+// refresh reports drift through value: a live value other than the declared
 // one (in normal form) becomes value, else a persisted line that differs
 // or is missing ("" then). Both agreeing, value keeps the declared
 // spelling, so "32768 60999" does not flap against the kernel's tab.

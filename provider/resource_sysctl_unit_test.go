@@ -73,10 +73,10 @@ func TestSysctlImageMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if imageMode(l) {
+	if newHostContext(l).imageMode() {
 		t.Error("root / taken as image mode")
 	}
-	if l, err = host.NewLocal(t.TempDir()); err != nil || !imageMode(l) {
+	if l, err = host.NewLocal(t.TempDir()); err != nil || !newHostContext(l).imageMode() {
 		t.Errorf("a temporary root not taken as image mode (%v)", err)
 	}
 }

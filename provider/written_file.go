@@ -17,6 +17,8 @@ type writtenFile struct {
 
 // fileBody is a model of a file whose bytes spice renders.
 type fileBody interface {
+	// kind names the file in messages: "file", "env file".
+	kind() string
 	file() *writtenFile
 	// render returns the declared bytes.
 	render() ([]byte, error)
@@ -25,8 +27,10 @@ type fileBody interface {
 }
 
 var (
-	_ fileBody = (*fileModel)(nil)
-	_ fileBody = (*envFileModel)(nil)
+	_ lifecycle[fileModel]    = (*renderedFile[fileModel, *fileModel])(nil)
+	_ lifecycle[envFileModel] = (*renderedFile[envFileModel, *envFileModel])(nil)
+	_ fileBody                = (*fileModel)(nil)
+	_ fileBody                = (*envFileModel)(nil)
 )
 
 // renderedFile is what spice_file and spice_env_file embed: the lifecycle
@@ -37,10 +41,9 @@ type renderedFile[M any, P interface {
 	fileBody
 }] struct {
 	resourceBase[M]
-	kind string // "file", "env file"
 }
 
-// newRenderedFile makes a rendered file resource r of kind.
+// newRenderedFile gives the rendered file resource r its base.
 func newRenderedFile[M any, P interface {
 	*M
 	fileBody
@@ -48,16 +51,13 @@ func newRenderedFile[M any, P interface {
 	resource.Resource
 	lifecycle[M]
 	setBase(resourceBase[M], lifecycle[M])
-	of() *renderedFile[M, P]
-}](r R, typeName, kind string) resource.Resource {
-	r.of().kind = kind
+}](r R, typeName string) resource.Resource {
+	kind := P(new(M)).kind()
 	return withBase(r, resourceBase[M]{
 		typeName: typeName, createFailed: "Cannot create " + kind, updateFailed: "Cannot update " + kind, deleteFailed: "Cannot delete " + kind,
 		createdPath: func(m *M) string { return P(m).file().Path.ValueString() },
 	})
 }
-
-func (l *renderedFile[M, P]) of() *renderedFile[M, P] { return l }
 
 // converge writes the bytes on create, and on update when the planned
 // digest differs from the refreshed one; mode and ownership always.
@@ -76,14 +76,15 @@ func (l *renderedFile[M, P]) converge(ctx context.Context, plan, prior *M) (diag
 // any edit plans a rewrite.
 func (l *renderedFile[M, P]) refresh(ctx context.Context, state *M) (bool, diag.Diagnostics) {
 	f := P(state).file()
-	info, content, found, diags := readManagedFile(ctx, l.host, f.Path.ValueString(), l.kind)
+	kind := P(state).kind()
+	info, content, found, diags := readManagedFile(ctx, l.host, f.Path.ValueString(), kind)
 	if !found || diags.HasError() {
 		return found, diags
 	}
 	f.SHA256 = types.StringValue(sha256Hex(content))
 	diags.Append(P(state).readBack(ctx, content)...)
 	if err := f.observe(ctx, l.hostContext, info); err != nil {
-		diags.AddError("Cannot read "+l.kind, err.Error())
+		diags.AddError("Cannot read "+kind, err.Error())
 	}
 	return true, diags
 }

@@ -84,8 +84,3 @@ func (hc *hostContext) editLines(ctx context.Context, p string, owns func(string
 	}
 	return nil
 }
-
-// imageMode tells whether the provider manages a tree below a root other
-// than "/" (offline or image mode), where nothing live may be touched: the
-// kernel that commands would reach is not the one of the managed tree.
-func imageMode(h host.Host) bool { return h.Root() != "/" }

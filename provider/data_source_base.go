@@ -8,13 +8,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
-// hostDataSource gives a data source the host context of its provider
-// configuration, as hostResource does for resources.
-type hostDataSource struct {
+// dataSourceBase gives a data source the host context of its provider
+// configuration, as resourceBase does for resources.
+type dataSourceBase struct {
 	*hostContext
 }
 
-func (d *hostDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (d *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.hostContext = hostContextFrom(req.ProviderData, &resp.Diagnostics)
 }
 
