@@ -29,30 +29,39 @@ type idTable struct {
 	byID   map[int]string
 }
 
-// accountsTTL bounds how long CachedAccounts trusts what it read: long
+// accountsTTL bounds how long an AccountCache trusts what it read: long
 // enough that one plan or apply reads each host's account files once, short
 // enough that a long-running process sees accounts added meanwhile.
 const accountsTTL = 10 * time.Second
 
-type cachedAccounts struct {
+// AccountCache is LoadAccounts for the many objects of one run on one
+// host: every managed file and directory resolves owners on refresh, and
+// over SSH each read of /etc/passwd and /etc/group costs round trips. Each
+// provider configuration holds its own, so two configurations never share
+// what they read. It is safe for concurrent use; concurrent callers share
+// one read.
+type AccountCache struct {
+	host Host
+	mu   sync.Mutex // held while the files are read
 	acc  *Accounts
 	read time.Time
 }
 
-var accountsCache sync.Map // Host -> cachedAccounts
+// NewAccountCache caches the accounts of h.
+func NewAccountCache(h Host) *AccountCache { return &AccountCache{host: h} }
 
-// CachedAccounts is LoadAccounts for the many objects of one run: every
-// managed file and directory resolves owners on refresh, and over SSH each
-// read of /etc/passwd and /etc/group costs round trips.
-func CachedAccounts(ctx context.Context, h Host) (*Accounts, error) {
-	if c, ok := accountsCache.Load(h); ok && time.Since(c.(cachedAccounts).read) < accountsTTL {
-		return c.(cachedAccounts).acc, nil
+// Accounts returns the accounts read within accountsTTL, or reads them.
+func (c *AccountCache) Accounts(ctx context.Context) (*Accounts, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.acc != nil && time.Since(c.read) < accountsTTL {
+		return c.acc, nil
 	}
-	acc, err := LoadAccounts(ctx, h)
+	acc, err := LoadAccounts(ctx, c.host)
 	if err != nil {
 		return nil, err
 	}
-	accountsCache.Store(h, cachedAccounts{acc: acc, read: time.Now()})
+	c.acc, c.read = acc, time.Now()
 	return acc, nil
 }
 

@@ -60,18 +60,38 @@ func TestAccounts_imageWithoutEtc(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestCachedAccounts_readsOncePerRun(t *testing.T) {
+func TestAccountCache_readsOncePerRun(t *testing.T) {
 	l, root := newLocal(t)
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "etc"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("spice:x:998:998::/:/bin/false\n"), 0o644))
-	first, err := host.CachedAccounts(context.Background(), l)
+	cache := host.NewAccountCache(l)
+	first, err := cache.Accounts(context.Background())
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("other:x:999:999::/:/bin/false\n"), 0o644))
-	second, err := host.CachedAccounts(context.Background(), l)
+	second, err := cache.Accounts(context.Background())
 	require.NoError(t, err)
 	assert.Same(t, first, second, "one run reads the account files once")
 	other, _ := newLocal(t)
-	third, err := host.CachedAccounts(context.Background(), other)
+	third, err := host.NewAccountCache(other).Accounts(context.Background())
 	require.NoError(t, err)
 	assert.NotSame(t, first, third, "each host has its own accounts")
+}
+
+// Two caches of one host (two provider configurations of the same host)
+// share nothing: the second reads the files as they are now.
+func TestAccountCache_perConfiguration(t *testing.T) {
+	l, root := newLocal(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "etc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("spice:x:998:998::/:/bin/false\n"), 0o644))
+	first, err := host.NewAccountCache(l).Accounts(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("spice:x:1998:998::/:/bin/false\n"), 0o644))
+	second, err := host.NewAccountCache(l).Accounts(context.Background())
+	require.NoError(t, err)
+	uid, err := first.UID("spice")
+	require.NoError(t, err)
+	assert.Equal(t, 998, uid)
+	uid, err = second.UID("spice")
+	require.NoError(t, err)
+	assert.Equal(t, 1998, uid, "a second cache of the same host reads afresh")
 }

@@ -1,17 +1,6 @@
 package host
 
-import (
-	"context"
-	"testing"
-	"time"
-)
-
-// SetKeepaliveInterval shortens the SSH keepalive for connections made
-// during the test, so a dead link is noticed in test time.
-func SetKeepaliveInterval(t testing.TB, d time.Duration) {
-	old := keepaliveInterval.Swap(int64(d))
-	t.Cleanup(func() { keepaliveInterval.Store(old) })
-}
+import "context"
 
 // DialSSHWithSudo connects like DialSSH but runs commands and the SFTP
 // server through sudo, the given prefix standing in for "sudo -n --", even

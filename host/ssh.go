@@ -43,21 +43,20 @@ type SSHConfig struct {
 	// Root maps every managed path below this remote directory, like
 	// Local's root; "" or "/" maps nothing. Commands are not mapped.
 	Root string
+	// KeepaliveInterval (15s) is how often an idle connection is probed,
+	// and how long a probe may go unanswered before the link counts as
+	// dead.
+	KeepaliveInterval time.Duration
 }
 
 const (
-	defaultConnectTimeout = 10 * time.Second
+	defaultConnectTimeout    = 10 * time.Second
+	defaultKeepaliveInterval = 15 * time.Second
 	// sshd allows MaxSessions (default 10) sessions per connection. The
 	// SFTP channel takes one; the rest is headroom for closed sessions sshd
 	// has not freed yet (newSession retries the few opens still refused).
 	maxSSHSessions = 8
 )
-
-// keepaliveInterval is how often an idle connection is probed, and how long
-// a probe may go unanswered before the link counts as dead. Tests shorten it.
-var keepaliveInterval atomic.Int64
-
-func init() { keepaliveInterval.Store(int64(15 * time.Second)) }
 
 // sftpServers are where Debian, RHEL and Arch install OpenSSH's sftp-server,
 // which sudo starts when file access must run as root.
@@ -74,6 +73,9 @@ type SSH struct {
 	root    string   // "" when paths are not mapped
 	sudo    []string // the prefix that runs a command as root; nil: none
 	timeout time.Duration
+	// keepalive is how often an idle connection is probed, and how long
+	// a probe may go unanswered.
+	keepalive time.Duration
 
 	auth              *sshAuth
 	hostKeyCallback   ssh.HostKeyCallback
@@ -125,17 +127,25 @@ func dialSSH(ctx context.Context, cfg SSHConfig, sudo []string) (*SSH, error) {
 	if timeout < 0 {
 		return nil, fmt.Errorf("ssh: connect timeout %s is negative", timeout)
 	}
+	keepalive := cfg.KeepaliveInterval
+	if keepalive == 0 {
+		keepalive = defaultKeepaliveInterval
+	}
+	if keepalive < 0 {
+		return nil, fmt.Errorf("ssh: keepalive interval %s is negative", keepalive)
+	}
 	address := cfg.Address
 	if strings.HasPrefix(address, "[") && strings.HasSuffix(address, "]") {
 		address = address[1 : len(address)-1] // "[::1]" as in known_hosts
 	}
 	s := &SSH{
-		addr:     net.JoinHostPort(address, strconv.Itoa(port)),
-		user:     user,
-		sudo:     sudo,
-		timeout:  timeout,
-		sessions: make(chan struct{}, maxSSHSessions),
-		lock:     make(chan struct{}, 1),
+		addr:      net.JoinHostPort(address, strconv.Itoa(port)),
+		user:      user,
+		sudo:      sudo,
+		timeout:   timeout,
+		keepalive: keepalive,
+		sessions:  make(chan struct{}, maxSSHSessions),
+		lock:      make(chan struct{}, 1),
 	}
 	s.name = user + "@" + s.addr
 	if cfg.Root != "" && cfg.Root != "/" {
@@ -207,6 +217,8 @@ type sshConn struct {
 	dead     chan struct{} // closed when the SSH connection ends
 	sftpDead chan struct{} // closed when the SFTP channel ends
 	broken   atomic.Bool
+	// keepalive is the probe interval and timeout (SSH.keepalive).
+	keepalive time.Duration
 }
 
 func (c *sshConn) alive() bool {
@@ -238,9 +250,11 @@ func (c *sshConn) close() {
 	}
 }
 
-// keepalive probes the server so a dead link (no RST, e.g. a rebooted NAT)
-// is noticed within two intervals instead of hanging the next operation.
-func (c *sshConn) keepalive(every time.Duration) {
+// probe pings the server every keepalive interval, so a dead link (no
+// RST, e.g. a rebooted NAT) is noticed within two intervals instead of
+// hanging the next operation.
+func (c *sshConn) probe() {
+	every := c.keepalive
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
@@ -291,7 +305,7 @@ func (c *sshConn) failed() bool {
 		return true
 	}
 	// The ping's round trip also lets a dying SFTP channel finish closing.
-	return !c.ping(time.Duration(keepaliveInterval.Load())) || closed(c.sftpDead)
+	return !c.ping(c.keepalive) || closed(c.sftpDead)
 }
 
 // current returns the live connection, connecting when there is none or
@@ -352,7 +366,7 @@ func (s *SSH) connect(parent context.Context) (*sshConn, error) {
 		return nil, s.connectErr(parent, ctx, callers, err)
 	}
 	_ = nc.SetDeadline(time.Time{})
-	go c.keepalive(time.Duration(keepaliveInterval.Load()))
+	go c.probe()
 	return c, nil
 }
 
@@ -382,7 +396,7 @@ func (s *SSH) handshake(nc net.Conn) (*sshConn, error) {
 	case err != nil:
 		return nil, err
 	}
-	c := &sshConn{client: ssh.NewClient(cc, chans, reqs), dead: make(chan struct{}), sftpDead: make(chan struct{})}
+	c := &sshConn{client: ssh.NewClient(cc, chans, reqs), dead: make(chan struct{}), sftpDead: make(chan struct{}), keepalive: s.keepalive}
 	go func() {
 		_ = c.client.Wait()
 		close(c.dead)

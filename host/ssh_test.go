@@ -263,7 +263,9 @@ func assertNoKeyMaterial(t *testing.T, err error, pem string) {
 func TestSSH_refusedPort(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	port := l.Addr().(*net.TCPAddr).Port
+	addr, ok := l.Addr().(*net.TCPAddr)
+	require.True(t, ok, "listener address %v", l.Addr())
+	port := addr.Port
 	require.NoError(t, l.Close())
 	_, err = host.DialSSH(context.Background(), host.SSHConfig{
 		Address: "127.0.0.1", Port: port, PrivateKey: string(mustKey(t)), HostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
@@ -305,7 +307,9 @@ func silentListener(t *testing.T) int {
 			_ = c.Close()
 		}
 	})
-	return l.Addr().(*net.TCPAddr).Port
+	addr, ok := l.Addr().(*net.TCPAddr)
+	require.True(t, ok, "listener address %v", l.Addr())
+	return addr.Port
 }
 
 func TestSSH_connectTimeout(t *testing.T) {
@@ -416,10 +420,11 @@ func TestSSH_reconnectsAfterTheLinkIsCut(t *testing.T) {
 }
 
 func TestSSH_reconnectsAfterTheLinkDiesSilently(t *testing.T) {
-	host.SetKeepaliveInterval(t, 200*time.Millisecond)
 	srv := sshd.Start(t)
 	proxy := sshd.NewProxy(t, srv.Addr)
-	h := dialSSH(t, viaProxy(srv, proxy))
+	cfg := viaProxy(srv, proxy)
+	cfg.KeepaliveInterval = 200 * time.Millisecond // a dead link noticed in test time
+	h := dialSSH(t, cfg)
 	ctx := context.Background()
 	_, err := h.Stat(ctx, srv.Dir)
 	require.NoError(t, err)

@@ -29,11 +29,16 @@ type agentBinary struct {
 	arch   string // as uname -m prints it
 }
 
-// agents caches the hash of each binary installed this process, by path.
-var agents sync.Map // path -> agentBinary
+// agentCache holds the description of each binary hashed so far, by path:
+// one hash per provider configuration, not one per policy.
+type agentCache struct {
+	mu     sync.Mutex
+	byPath map[string]agentBinary
+}
 
-// localAgent is the binary to install, hashed once per process.
-func localAgent() (agentBinary, error) {
+// localAgent is the binary to install, hashed once per cache (a nil cache
+// hashes every time).
+func localAgent(cache *agentCache) (agentBinary, error) {
 	p := os.Getenv(agentBinaryEnv)
 	if p == "" {
 		var err error
@@ -41,12 +46,20 @@ func localAgent() (agentBinary, error) {
 			return agentBinary{}, fmt.Errorf("find the spice binary to install: %w", err)
 		}
 	}
-	if b, ok := agents.Load(p); ok {
-		return b.(agentBinary), nil
+	if cache == nil {
+		return describeAgent(p)
+	}
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if b, ok := cache.byPath[p]; ok {
+		return b, nil
 	}
 	b, err := describeAgent(p)
 	if err == nil {
-		agents.Store(p, b)
+		if cache.byPath == nil {
+			cache.byPath = map[string]agentBinary{}
+		}
+		cache.byPath[p] = b
 	}
 	return b, err
 }
@@ -105,8 +118,9 @@ func remoteSHA256(ctx context.Context, h host.Host, path string) (string, error)
 
 // installAgent uploads the local agent to path on h when its hash differs,
 // refusing a binary built for another architecture.
-func installAgent(ctx context.Context, h host.Host, path string) error {
-	local, err := localAgent()
+func installAgent(ctx context.Context, hc *hostContext, path string) error {
+	h := hc.host
+	local, err := localAgent(&hc.agents)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/spice-harvester/terraform-provider-spice/facts"
-	"github.com/spice-harvester/terraform-provider-spice/host"
 )
 
 var _ datasource.DataSourceWithConfigure = &hostFactsDataSource{}
@@ -19,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = &hostFactsDataSource{}
 func newHostDataSource() datasource.DataSource { return &hostFactsDataSource{} }
 
 type hostFactsDataSource struct {
-	hostDataSource
+	dataSourceBase
 }
 
 type hostDataModel struct {
@@ -160,14 +159,14 @@ func factsFromObject(ctx context.Context, o types.Object) (*facts.Facts, diag.Di
 	}, diags
 }
 
-// gatherFacts reads the facts of h as the facts attribute.
-func gatherFacts(ctx context.Context, h host.Host, freeUnknown bool) (*facts.Facts, types.Object, diag.Diagnostics) {
+// gatherFacts reads the facts of the host as the facts attribute.
+func gatherFacts(ctx context.Context, hc *hostContext, freeUnknown bool) (*facts.Facts, types.Object, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if h == nil {
+	if hc == nil {
 		diags.AddError("Provider not configured", "spice_host needs a configured spice provider to read the host's facts.")
 		return nil, types.ObjectNull(factsAttrTypes), diags
 	}
-	f, err := facts.Gather(ctx, h)
+	f, err := facts.Gather(ctx, hc.host)
 	if err != nil {
 		diags.AddError("Cannot read host facts", err.Error())
 		return nil, types.ObjectNull(factsAttrTypes), diags
@@ -202,7 +201,7 @@ func (d *hostFactsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 }
 
 func (d *hostFactsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	f, obj, diags := gatherFacts(ctx, d.host, false)
+	f, obj, diags := gatherFacts(ctx, d.hostContext, false)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -21,7 +21,7 @@ func newHTTPCheckDataSource() datasource.DataSource { return &httpCheckDataSourc
 // httpCheckDataSource is data spice_http_check: one GET of a health
 // endpoint, made by the host itself.
 type httpCheckDataSource struct {
-	hostDataSource
+	dataSourceBase
 }
 
 type httpCheckModel struct {
@@ -83,7 +83,7 @@ func (d *httpCheckDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if imageMode(d.host) {
+	if d.imageMode() {
 		resp.Diagnostics.AddError("Cannot check "+m.URL.ValueString(),
 			"the provider manages an image (root "+d.host.Root()+"): no service is running there to ask")
 		return

@@ -2,11 +2,9 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	tfpath "github.com/hashicorp/terraform-plugin-framework/path"
@@ -21,15 +19,6 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/host"
 	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
 )
-
-// hostResource gives a resource the host of its provider configuration.
-type hostResource struct {
-	host host.Host
-}
-
-func (r *hostResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.host = hostFrom(req.ProviderData, &resp.Diagnostics)
-}
 
 // fsObject holds the attributes every managed filesystem object shares.
 // Resource models embed it.
@@ -89,12 +78,12 @@ func mergeAttributes(shared, own map[string]schema.Attribute) map[string]schema.
 
 // desired resolves the declared mode and ownership into what the host
 // applies. An unset owner or group is left as the system chooses.
-func (o *fsObject) desired(ctx context.Context, h host.Host) (host.Attrs, error) {
+func (o *fsObject) desired(ctx context.Context, hc *hostContext) (host.Attrs, error) {
 	attrs := host.Attrs{Perm: host.Perm(o.Mode.Mode()), UID: host.KeepID, GID: host.KeepID}
 	if !known(o.Owner) && !known(o.Group) {
 		return attrs, nil
 	}
-	acc, err := host.CachedAccounts(ctx, h)
+	acc, err := hc.accounts.Accounts(ctx)
 	if err != nil {
 		return attrs, err
 	}
@@ -113,8 +102,8 @@ func (o *fsObject) desired(ctx context.Context, h host.Host) (host.Attrs, error)
 
 // observe records what the host reports. Owner and group keep the form the
 // configuration used ("0" or "root") as long as it still names the actual id.
-func (o *fsObject) observe(ctx context.Context, h host.Host, info host.FileInfo) error {
-	acc, err := host.CachedAccounts(ctx, h)
+func (o *fsObject) observe(ctx context.Context, hc *hostContext, info host.FileInfo) error {
+	acc, err := hc.accounts.Accounts(ctx)
 	if err != nil {
 		return err
 	}
@@ -136,13 +125,13 @@ func observedAccount(prior types.String, actual int, resolve func(string) (int, 
 
 // observeAfterApply fills the computed owner and group after a write,
 // keeping every planned value.
-func (o *fsObject) observeAfterApply(ctx context.Context, h host.Host) error {
-	info, err := h.Stat(ctx, o.Path.ValueString())
+func (o *fsObject) observeAfterApply(ctx context.Context, hc *hostContext) error {
+	info, err := hc.host.Stat(ctx, o.Path.ValueString())
 	if err != nil {
 		return err
 	}
 	planned := *o
-	if err := o.observe(ctx, h, info); err != nil {
+	if err := o.observe(ctx, hc, info); err != nil {
 		return err
 	}
 	o.Mode = planned.Mode
@@ -152,120 +141,48 @@ func (o *fsObject) observeAfterApply(ctx context.Context, h host.Host) error {
 // writeFile makes the file at o.Path hold content with o's mode and
 // ownership. With rewrite false the host already holds these bytes and only
 // mode and ownership are applied, keeping the inode.
-func (o *fsObject) writeFile(ctx context.Context, h host.Host, content []byte, rewrite bool) error {
-	attrs, err := o.desired(ctx, h)
+func (o *fsObject) writeFile(ctx context.Context, hc *hostContext, content []byte, rewrite bool) error {
+	attrs, err := o.desired(ctx, hc)
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.Path.ValueString(), err)
 	}
 	if rewrite {
-		err = h.WriteFile(ctx, o.Path.ValueString(), content, attrs)
+		err = hc.host.WriteFile(ctx, o.Path.ValueString(), content, attrs)
 	} else {
-		err = h.SetAttrs(ctx, o.Path.ValueString(), attrs)
+		err = hc.host.SetAttrs(ctx, o.Path.ValueString(), attrs)
 	}
 	if err != nil {
 		return err
 	}
-	return o.observeAfterApply(ctx, h)
+	return o.observeAfterApply(ctx, hc)
 }
 
-// contentChanged tells Update whether the bytes on the host must change:
-// unless the planned digest is known and equal to the refreshed one.
-func contentChanged(planned, current types.String) bool {
-	return !known(planned) || !planned.Equal(current)
-}
-
-// removeFile deletes a file on destroy (one already gone is fine) and the
-// parent directories its creation brought along.
-func removeFile(ctx context.Context, h host.Host, p string, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+// removeFile deletes a file on destroy; one already gone is fine.
+func removeFile(ctx context.Context, h host.Host, p string) error {
 	if err := h.Remove(ctx, p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		resp.Diagnostics.AddError("Cannot delete file", err.Error())
-		return
+		return err
 	}
-	resp.Diagnostics.Append(removeCreatedParents(ctx, h, req.Private)...)
+	return nil
 }
 
-// createdParentsKey names the private state entry listing the parent
-// directories that creating an object brought along, nearest first.
-const createdParentsKey = "created_parents"
-
-// privateState is the framework's per-resource private state, as Create
-// and Delete responses carry it.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// createTracked runs create for the object at p and remembers which of its
-// parent directories did not exist before, so that destroy can take them
-// back and leave the tree as it found it.
-func createTracked(ctx context.Context, h host.Host, p string, private privateState, create func() error) (diag.Diagnostics, error) {
-	var missing []string
-	for dir := path.Dir(p); dir != "/"; dir = path.Dir(dir) {
-		_, found, err := statExisting(ctx, h, dir)
-		if err != nil {
-			return nil, err
-		}
-		if found {
-			break
-		}
-		missing = append(missing, dir)
-	}
-	if err := create(); err != nil {
-		return nil, err
-	}
-	if len(missing) == 0 {
-		return nil, nil
-	}
-	b, err := json.Marshal(missing)
-	if err != nil {
-		return nil, err
-	}
-	return private.SetKey(ctx, createdParentsKey, b), nil
-}
-
-// removeCreatedParents deletes the parent directories createTracked
-// recorded, nearest first, while they are empty. A directory that holds
-// anything, such as another object's file, stays with its ancestors.
-func removeCreatedParents(ctx context.Context, h host.Host, private privateState) diag.Diagnostics {
-	b, diags := private.GetKey(ctx, createdParentsKey)
-	if len(b) == 0 || diags.HasError() {
-		return diags
-	}
-	var dirs []string
-	if err := json.Unmarshal(b, &dirs); err != nil {
-		diags.AddWarning("Parent directories left in place", fmt.Sprintf("cannot read the recorded parent directories: %s", err))
-		return diags
-	}
-	for _, dir := range dirs {
-		if err := h.Remove(ctx, dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-	}
-	return diags
-}
-
-// readManagedFile reads a managed file for refresh. ok=false means Read is
-// done: the file is gone (the resource is removed from state, so the plan
-// creates it again) or a diagnostic says why it cannot be read.
-func readManagedFile(ctx context.Context, h host.Host, p, kind string, resp *resource.ReadResponse) (info host.FileInfo, content []byte, ok bool) {
+// readManagedFile reads a managed file for refresh. found=false: the file
+// is gone, and the plan creates it again.
+func readManagedFile(ctx context.Context, h host.Host, p, kind string) (info host.FileInfo, content []byte, found bool, diags diag.Diagnostics) {
 	info, found, err := statExisting(ctx, h, p)
 	switch {
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot read "+kind, err.Error())
-		return info, nil, false
+		diags.AddError("Cannot read "+kind, err.Error())
+		return info, nil, found, diags
 	case !found:
-		resp.State.RemoveResource(ctx)
-		return info, nil, false
+		return info, nil, false, nil
 	case info.IsDir:
-		resp.Diagnostics.AddError("Not a file", fmt.Sprintf("%s on %s is a directory", p, h.Name()))
-		return info, nil, false
+		diags.AddError("Not a file", fmt.Sprintf("%s on %s is a directory", p, h.Name()))
+		return info, nil, true, diags
 	}
-	content, err = h.ReadFile(ctx, p)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read "+kind, err.Error())
-		return info, nil, false
+	if content, err = h.ReadFile(ctx, p); err != nil {
+		diags.AddError("Cannot read "+kind, err.Error())
 	}
-	return info, content, true
+	return info, content, true, diags
 }
 
 // statExisting reports whether path exists. Absence is not an error; any
@@ -287,10 +204,3 @@ func importByPath(ctx context.Context, req resource.ImportStateRequest, resp *re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, tfpath.Root("path"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, tfpath.Root("id"), req.ID)...)
 }
-
-type knowable interface {
-	IsNull() bool
-	IsUnknown() bool
-}
-
-func known(v knowable) bool { return !v.IsNull() && !v.IsUnknown() }

@@ -107,8 +107,10 @@ func (p *spiceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 	}
 }
 
-// Configure connects the provider to its host. The host is what every
-// resource of this provider configuration receives as ProviderData.
+// Configure connects the provider to its host. Every resource and data
+// source of this provider configuration receives the host's context as
+// ProviderData: the host and the state they share, made anew for each
+// configuration.
 func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -152,17 +154,9 @@ func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 		h = remote
 	}
-	resp.ResourceData = h
-	resp.DataSourceData = h
-}
-
-// stringOr is the configured value, or the fallback (an environment
-// variable) when the attribute is unset.
-func stringOr(v types.String, fallback string) string {
-	if known(v) && v.ValueString() != "" {
-		return v.ValueString()
-	}
-	return fallback
+	hc := newHostContext(h)
+	resp.ResourceData = hc
+	resp.DataSourceData = hc
 }
 
 func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {

@@ -25,36 +25,39 @@ type plannedPolicy struct {
 	BinaryPath string
 }
 
-// plannedPolicies holds, per host, the policies planned in this provider
-// process. Terraform and spice plan a policy before an objective that
-// refers to it (backup_policies = [spice_backup_policy.x.name]).
-var plannedPolicies sync.Map // host.Host -> *sync.Map (name -> plannedPolicy)
-
-func recordPlannedPolicy(h host.Host, name string, p plannedPolicy) {
-	m, _ := plannedPolicies.LoadOrStore(h, &sync.Map{})
-	m.(*sync.Map).Store(name, p)
+// plannedPolicies holds the policies planned in this provider
+// configuration, by name. Terraform and spice plan a policy before an
+// objective that refers to it (backup_policies = [spice_backup_policy.x.name]).
+type plannedPolicies struct {
+	mu     sync.Mutex
+	byName map[string]plannedPolicy
 }
 
-func lookupPlannedPolicy(h host.Host, name string) (plannedPolicy, bool) {
-	m, ok := plannedPolicies.Load(h)
-	if !ok {
-		return plannedPolicy{}, false
+func (p *plannedPolicies) record(name string, planned plannedPolicy) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.byName == nil {
+		p.byName = map[string]plannedPolicy{}
 	}
-	p, ok := m.(*sync.Map).Load(name)
-	if !ok {
-		return plannedPolicy{}, false
-	}
-	return p.(plannedPolicy), true
+	p.byName[name] = planned
+}
+
+func (p *plannedPolicies) lookup(name string) (plannedPolicy, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	planned, ok := p.byName[name]
+	return planned, ok
 }
 
 // policyFacts gathers what the host says of one policy: its schedule (as
 // planned in this run, else as installed) and its newest complete backup,
 // listed by the agent installed on the host, so that listing has one
 // implementation.
-func policyFacts(ctx context.Context, h host.Host, name string, now time.Time) recovery.PolicyFacts {
+func policyFacts(ctx context.Context, hc *hostContext, name string, now time.Time) recovery.PolicyFacts {
+	h := hc.host
 	f := recovery.PolicyFacts{Name: name}
 	binary := defaultBinaryPath
-	planned, ok := lookupPlannedPolicy(h, name)
+	planned, ok := hc.policies.lookup(name)
 	if ok {
 		f.Schedule = planned.Schedule
 		if planned.BinaryPath != "" {
@@ -69,7 +72,7 @@ func policyFacts(ctx context.Context, h host.Host, name string, now time.Time) r
 	if s, err := schedule.Parse(f.Schedule); err == nil && f.Schedule != "" {
 		f.MaxGap = schedule.MaxGap(s, now)
 	}
-	if imageMode(h) {
+	if hc.imageMode() {
 		f.Unreadable = "the provider manages an image, where no backups run"
 		return f
 	}

@@ -36,12 +36,16 @@ var (
 	_ resource.ResourceWithValidateConfig = &backupPolicyResource{}
 )
 
-func newBackupPolicyResource() resource.Resource { return &backupPolicyResource{} }
+func newBackupPolicyResource() resource.Resource {
+	return withBase(&backupPolicyResource{}, resourceBase[backupPolicyModel]{
+		typeName: "_backup_policy", createFailed: "Cannot install backup policy", deleteFailed: "Cannot remove backup policy",
+	})
+}
 
 // backupPolicyResource is spice_backup_policy: a policy file the agent
 // reads, a systemd service and timer that run it, and the agent itself.
 type backupPolicyResource struct {
-	hostResource
+	resourceBase[backupPolicyModel]
 }
 
 type backupPolicyModel struct {
@@ -78,10 +82,6 @@ type backupSourceModel struct {
 
 func backupUnits(name string) (service, timer string) {
 	return "spice-backup-" + name + ".service", "spice-backup-" + name + ".timer"
-}
-
-func (r *backupPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_backup_policy"
 }
 
 func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -251,12 +251,11 @@ func (m *backupPolicyModel) units() (service, timer string, err error) {
 // running spice as the agent) so that drift on the host shows as a diff,
 // and tells objectives of this run the schedule about to be applied.
 func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.Config.Raw.IsFullyKnown() {
+	if !req.Config.Raw.IsFullyKnown() {
 		return
 	}
-	var plan backupPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan := plannedModel[backupPolicyModel](ctx, req, resp)
+	if plan == nil {
 		return
 	}
 	service, timer, err := plan.units()
@@ -264,7 +263,11 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.AddAttributeError(path.Root("schedule"), "Invalid schedule", err.Error())
 		return
 	}
-	agent, err := localAgent()
+	var agents *agentCache
+	if r.hostContext != nil {
+		agents = &r.agents
+	}
+	agent, err := localAgent(agents)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot plan the backup agent", err.Error())
 		return
@@ -273,23 +276,15 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 	plan.ServiceUnit, plan.TimerUnit = types.StringValue(service), types.StringValue(timer)
 	plan.TimerActive = types.BoolValue(true)
 	plan.BinarySHA256 = types.StringValue(agent.sha256)
-	if r.host != nil {
-		recordPlannedPolicy(r.host, plan.Name.ValueString(), plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString()})
+	if r.hostContext != nil {
+		r.policies.record(plan.Name.ValueString(), plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString()})
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
-func (r *backupPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install backup policy", r.apply)
-}
-
-func (r *backupPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install backup policy", r.apply)
-}
-
-// apply installs the agent, the policy file and the units, then reads the
-// backups back.
-func (r *backupPolicyResource) apply(ctx context.Context, m *backupPolicyModel) (diag.Diagnostics, error) {
+// converge installs the agent, the policy file and the units, then reads
+// the backups back.
+func (r *backupPolicyResource) converge(ctx context.Context, m, _ *backupPolicyModel) (diag.Diagnostics, error) {
 	if err := r.install(ctx, m); err != nil {
 		return nil, err
 	}
@@ -302,7 +297,7 @@ func (r *backupPolicyResource) apply(ctx context.Context, m *backupPolicyModel) 
 // order: the timer never fires before what it runs is there.
 func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel) error {
 	name := m.Name.ValueString()
-	if err := installAgent(ctx, r.host, m.BinaryPath.ValueString()); err != nil {
+	if err := installAgent(ctx, r.hostContext, m.BinaryPath.ValueString()); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(m.policy(), "", "  ")
@@ -314,21 +309,21 @@ func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel
 	}
 	serviceUnit, timerUnit := backupUnits(name)
 	for unit, content := range map[string]string{serviceUnit: m.ServiceUnit.ValueString(), timerUnit: m.TimerUnit.ValueString()} {
-		if _, err := systemd.WriteUnit(ctx, r.host, unit, []byte(content)); err != nil {
+		if _, err := r.units.WriteUnit(ctx, unit, []byte(content)); err != nil {
 			return err
 		}
 	}
-	if err := systemd.Enable(ctx, r.host, timerUnit); err != nil {
+	if err := r.units.Enable(ctx, timerUnit); err != nil {
 		return err
 	}
-	if err := systemd.Reload(ctx, r.host); err != nil {
+	if err := r.units.Reload(ctx); err != nil {
 		return err
 	}
 	if !systemd.Live(r.host) {
 		return nil
 	}
 	// restart, not start: a changed schedule takes effect now.
-	return systemd.Restart(ctx, r.host, timerUnit)
+	return r.units.Restart(ctx, timerUnit)
 }
 
 // readBackups fills the computed view of the backups, through the agent.
@@ -356,36 +351,32 @@ func (r *backupPolicyResource) readBackups(ctx context.Context, m *backupPolicyM
 	m.BackupCount = types.Int64Value(int64(count))
 }
 
-// Read reads the policy file back (a missing one removes the resource),
+// refresh reads the policy file back (a missing one removes the resource),
 // the unit files, whether the timer runs, the agent's hash and the backups.
-func (r *backupPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m backupPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+func (r *backupPolicyResource) refresh(ctx context.Context, m *backupPolicyModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	fail := func(err error) (bool, diag.Diagnostics) {
+		diags.AddError("Cannot read backup policy", err.Error())
+		return true, diags
 	}
 	name := m.Name.ValueString()
 	b, err := r.host.ReadFile(ctx, backup.PolicyFile(name))
 	if errors.Is(err, fs.ErrNotExist) {
-		resp.State.RemoveResource(ctx)
-		return
+		return false, nil
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("read %s on %s: %s", backup.PolicyFile(name), r.host.Name(), err))
-		return
+		return fail(fmt.Errorf("read %s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
 	}
 	var p backup.Policy
 	if err := json.Unmarshal(b, &p); err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", fmt.Sprintf("%s on %s: %s", backup.PolicyFile(name), r.host.Name(), err))
-		return
+		return fail(fmt.Errorf("%s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
 	}
 	m.fromPolicy(&p)
 	serviceUnit, timerUnit := backupUnits(name)
 	for unit, attr := range map[string]*types.String{serviceUnit: &m.ServiceUnit, timerUnit: &m.TimerUnit} {
 		content, found, err := systemd.ReadUnit(ctx, r.host, unit)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot read backup policy", err.Error())
-			return
+			return fail(err)
 		}
 		*attr = types.StringValue(string(content))
 		if !found {
@@ -394,20 +385,18 @@ func (r *backupPolicyResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	status, err := systemd.Show(ctx, r.host, timerUnit)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", err.Error())
-		return
+		return fail(err)
 	}
 	enabled, _ := status.Enabled()
 	m.TimerActive = types.BoolValue(enabled && (!systemd.Live(r.host) || status.ActiveState == "active"))
 	sum, err := remoteSHA256(ctx, r.host, m.BinaryPath.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read backup policy", err.Error())
-		return
+		return fail(err)
 	}
 	m.BinarySHA256 = types.StringValue(sum)
 	m.ID = m.Name
-	r.readBackups(ctx, &m, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	r.readBackups(ctx, m, &diags)
+	return true, diags
 }
 
 // fromPolicy takes the installed policy's values, keeping null what the
@@ -444,47 +433,38 @@ func (m *backupPolicyModel) fromPolicy(p *backup.Policy) {
 	}
 }
 
-func (r *backupPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m backupPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+// destroy stops and removes the timer, the service and the policy file.
+func (r *backupPolicyResource) destroy(ctx context.Context, m *backupPolicyModel) (diag.Diagnostics, error) {
 	name := m.Name.ValueString()
 	serviceUnit, timerUnit := backupUnits(name)
-	fail := func(err error) {
-		resp.Diagnostics.AddError("Cannot remove backup policy", err.Error())
-	}
 	if systemd.Live(r.host) {
-		if status, err := systemd.Show(ctx, r.host, timerUnit); err != nil {
-			fail(err)
-			return
-		} else if status.LoadState == "loaded" {
-			if err := systemd.Stop(ctx, r.host, timerUnit); err != nil {
-				fail(err)
-				return
+		status, err := systemd.Show(ctx, r.host, timerUnit)
+		if err != nil {
+			return nil, err
+		}
+		if status.LoadState == "loaded" {
+			if err := r.units.Stop(ctx, timerUnit); err != nil {
+				return nil, err
 			}
 		}
 	}
 	if _, found, _ := systemd.ReadUnit(ctx, r.host, timerUnit); found {
-		if err := systemd.Disable(ctx, r.host, timerUnit); err != nil {
-			fail(err)
-			return
+		if err := r.units.Disable(ctx, timerUnit); err != nil {
+			return nil, err
 		}
 	}
 	for _, unit := range []string{timerUnit, serviceUnit} {
-		if err := systemd.RemoveUnit(ctx, r.host, unit); err != nil {
-			fail(err)
-			return
+		if err := r.units.RemoveUnit(ctx, unit); err != nil {
+			return nil, err
 		}
 	}
-	if err := systemd.Reload(ctx, r.host); err != nil {
-		fail(err)
-		return
+	if err := r.units.Reload(ctx); err != nil {
+		return nil, err
 	}
 	if err := r.host.Remove(ctx, backup.PolicyFile(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		fail(fmt.Errorf("remove %s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
+		return nil, fmt.Errorf("remove %s on %s: %w", backup.PolicyFile(name), r.host.Name(), err)
 	}
+	return nil, nil
 }
 
 // ImportState takes the policy name; the rest is read from the host.

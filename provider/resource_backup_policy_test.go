@@ -133,7 +133,11 @@ func TestAccBackupPolicy_container(t *testing.T) {
 					if len(backups) != 1 || backups[0]["status"] != "complete" {
 						t.Fatalf("backups after a run: %v", backups)
 					}
-					firstID = backups[0]["id"].(string)
+					id, ok := backups[0]["id"].(string)
+					if !ok {
+						t.Fatalf("backup id %v is not a string", backups[0]["id"])
+					}
+					firstID = id
 					h.Exec(t, "spice", "backup", "verify", "-policy", "daily", firstID)
 					if out := h.Exec(t, "cat", "/var/lib/node_exporter/spice_backup_hourly.prom"); !strings.Contains(out, `spice_backup_last_run_success{policy="hourly"} 1`) {
 						t.Fatalf("metrics file:\n%s", out)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -15,19 +16,20 @@ var (
 	_ resource.ResourceWithImportState = &directoryResource{}
 )
 
-func newDirectoryResource() resource.Resource { return &directoryResource{} }
+func newDirectoryResource() resource.Resource {
+	return withBase(&directoryResource{}, resourceBase[directoryModel]{
+		typeName: "_directory", createFailed: "Cannot create directory", updateFailed: "Cannot update directory", deleteFailed: "Cannot delete directory",
+		createdPath: func(m *directoryModel) string { return m.Path.ValueString() },
+	})
+}
 
 type directoryResource struct {
-	hostResource
+	resourceBase[directoryModel]
 }
 
 type directoryModel struct {
 	fsObject
 	ForceDestroy types.Bool `tfsdk:"force_destroy"`
-}
-
-func (r *directoryResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_directory"
 }
 
 func (r *directoryResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -45,81 +47,46 @@ func (r *directoryResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	}
 }
 
-func (r *directoryResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan directoryModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	diags, err := createTracked(ctx, r.host, plan.Path.ValueString(), resp.Private, func() error { return r.apply(ctx, &plan) })
-	resp.Diagnostics.Append(diags...)
+// converge makes the directory; Mkdir also recreates one deleted since
+// the last refresh.
+func (r *directoryResource) converge(ctx context.Context, m, _ *directoryModel) (diag.Diagnostics, error) {
+	attrs, err := m.desired(ctx, r.hostContext)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create directory", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *directoryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan directoryModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// Mkdir also recreates a directory deleted since the last refresh.
-	if err := r.apply(ctx, &plan); err != nil {
-		resp.Diagnostics.AddError("Cannot update directory", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *directoryResource) apply(ctx context.Context, m *directoryModel) error {
-	attrs, err := m.desired(ctx, r.host)
-	if err != nil {
-		return fmt.Errorf("directory %s: %w", m.Path.ValueString(), err)
+		return nil, fmt.Errorf("directory %s: %w", m.Path.ValueString(), err)
 	}
 	if err := r.host.Mkdir(ctx, m.Path.ValueString(), attrs); err != nil {
-		return err
+		return nil, err
 	}
-	return m.observeAfterApply(ctx, r.host)
+	return nil, m.observeAfterApply(ctx, r.hostContext)
 }
 
-func (r *directoryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state directoryModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *directoryResource) refresh(ctx context.Context, state *directoryModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	info, found, err := statExisting(ctx, r.host, state.Path.ValueString())
 	switch {
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot read directory", err.Error())
-		return
+		diags.AddError("Cannot read directory", err.Error())
+		return found, diags
 	case !found:
-		resp.State.RemoveResource(ctx)
-		return
+		return false, nil
 	case !info.IsDir:
-		resp.Diagnostics.AddError("Not a directory",
+		diags.AddError("Not a directory",
 			fmt.Sprintf("%s on %s exists but is not a directory; move it away or manage it as a spice_file", state.Path.ValueString(), r.host.Name()))
-		return
+		return true, diags
 	}
-	if err := state.observe(ctx, r.host, info); err != nil {
-		resp.Diagnostics.AddError("Cannot read directory", err.Error())
-		return
+	if err := state.observe(ctx, r.hostContext, info); err != nil {
+		diags.AddError("Cannot read directory", err.Error())
 	}
 	if state.ForceDestroy.IsNull() {
 		state.ForceDestroy = types.BoolValue(false) // after import
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	return true, diags
 }
 
-func (r *directoryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state directoryModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+// destroy refuses a directory that still holds entries, unless
+// force_destroy.
+func (r *directoryResource) destroy(ctx context.Context, state *directoryModel) (diag.Diagnostics, error) {
+	var diags diag.Diagnostics
 	p := state.Path.ValueString()
 	remove := r.host.RemoveAll
 	if !state.ForceDestroy.ValueBool() {
@@ -127,23 +94,18 @@ func (r *directoryResource) Delete(ctx context.Context, req resource.DeleteReque
 		entries, err := r.host.ReadDir(ctx, p)
 		if err != nil {
 			if _, found, statErr := statExisting(ctx, r.host, p); statErr == nil && !found {
-				return // already gone
+				return nil, nil // already gone
 			}
-			resp.Diagnostics.AddError("Cannot delete directory", err.Error())
-			return
+			return nil, err
 		}
 		if len(entries) > 0 {
-			resp.Diagnostics.AddError("Directory is not empty",
+			diags.AddError("Directory is not empty",
 				fmt.Sprintf("%s on %s still holds %s (first: %q); nothing was deleted. Remove them, or set force_destroy = true to delete the directory with its contents.",
 					p, r.host.Name(), countEntries(len(entries)), entries[0]))
-			return
+			return diags, nil
 		}
 	}
-	if err := remove(ctx, p); err != nil {
-		resp.Diagnostics.AddError("Cannot delete directory", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(removeCreatedParents(ctx, r.host, req.Private)...)
+	return nil, remove(ctx, p)
 }
 
 func (r *directoryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

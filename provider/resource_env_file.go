@@ -20,17 +20,21 @@ var (
 	_ resource.ResourceWithValidateConfig = &envFileResource{}
 )
 
-func newEnvFileResource() resource.Resource { return &envFileResource{} }
+func newEnvFileResource() resource.Resource {
+	return newRenderedFile[envFileModel, *envFileModel](&envFileResource{}, "_env_file")
+}
 
 type envFileResource struct {
-	hostResource
+	renderedFile[envFileModel, *envFileModel]
 }
 
 type envFileModel struct {
-	fsObject
+	writtenFile
 	envVariables
-	SHA256 types.String `tfsdk:"sha256"`
 }
+
+func (m *envFileModel) kind() string       { return "env file" }
+func (m *envFileModel) file() *writtenFile { return &m.writtenFile }
 
 // envVariables are the two maps an env file is rendered from.
 type envVariables struct {
@@ -45,10 +49,6 @@ func readEnvVariables(ctx context.Context, from attributeGetter) (envVariables, 
 	diags := from.GetAttribute(ctx, path.Root("variables"), &v.Variables)
 	diags.Append(from.GetAttribute(ctx, path.Root("sensitive_variables"), &v.SensitiveVariables)...)
 	return v, diags
-}
-
-func (r *envFileResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_env_file"
 }
 
 func (r *envFileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -71,7 +71,7 @@ func (r *envFileResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"sha256": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Hex SHA-256 of the rendered file; on refresh, of the file on the host. Use it as a service's restart trigger.",
+				MarkdownDescription: "Hex HMAC-SHA-256 of the rendered file, keyed by `spice_env_file:` and the path: env files hold secrets, so plans never show their plain hash. On refresh, of the file on the host. Use it as a service's restart trigger.",
 			},
 		}),
 	}
@@ -145,71 +145,39 @@ func (r *envFileResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	plan, diags := readEnvVariables(ctx, req.Plan)
 	resp.Diagnostics.Append(diags...)
+	var filePath types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("path"), &filePath)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if vars, ok := plan.desiredVariables(); ok {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha256"), sha256Hex(dotenv.Render(vars)))...)
+	if vars, ok := plan.desiredVariables(); ok && !filePath.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha256"), envDigest(filePath.ValueString(), dotenv.Render(vars)))...)
 	}
 }
 
-func (r *envFileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan envFileModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	diags, err := createTracked(ctx, r.host, plan.Path.ValueString(), resp.Private, func() error { return r.write(ctx, &plan, true) })
-	resp.Diagnostics.Append(diags...)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot create env file", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+// envDigest is the sha256 attribute of an env file: always salted, since
+// env files hold secrets (and an imported one holds every value as
+// sensitive, so the digest must not depend on which map a value is in).
+func envDigest(filePath string, content []byte) string {
+	return digestOf(content, "spice_env_file:"+filePath, true)
 }
 
-func (r *envFileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state envFileModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.write(ctx, &plan, contentChanged(plan.SHA256, state.SHA256)); err != nil {
-		resp.Diagnostics.AddError("Cannot update env file", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+func (m *envFileModel) digest(content []byte) string {
+	return envDigest(m.Path.ValueString(), content)
 }
 
-func (r *envFileResource) write(ctx context.Context, m *envFileModel, rewrite bool) error {
+func (m *envFileModel) render() ([]byte, error) {
 	vars, _ := m.desiredVariables()
-	content := dotenv.Render(vars)
-	m.SHA256 = types.StringValue(sha256Hex(content))
-	return m.writeFile(ctx, r.host, content, rewrite)
+	return dotenv.Render(vars), nil
 }
 
-func (r *envFileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state envFileModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+// readBack shows which values moved, when the file still parses.
+func (m *envFileModel) readBack(ctx context.Context, content []byte) diag.Diagnostics {
+	vars, err := dotenv.Parse(content)
+	if err != nil {
+		return nil
 	}
-	info, content, ok := readManagedFile(ctx, r.host, state.Path.ValueString(), "env file", resp)
-	if !ok {
-		return
-	}
-	// sha256 always reflects the bytes on the host, so any edit plans a
-	// rewrite. The maps show which values moved when the file still parses.
-	state.SHA256 = types.StringValue(sha256Hex(content))
-	if vars, err := dotenv.Parse(content); err == nil {
-		resp.Diagnostics.Append(state.splitObserved(ctx, vars)...)
-	}
-	if err := state.observe(ctx, r.host, info); err != nil {
-		resp.Diagnostics.AddError("Cannot read env file", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	return m.splitObserved(ctx, vars)
 }
 
 // splitObserved sorts the variables found on the host into the two maps.
@@ -239,15 +207,6 @@ func observedMap(ctx context.Context, prior types.Map, values map[string]string)
 		return prior, nil
 	}
 	return types.MapValueFrom(ctx, types.StringType, values)
-}
-
-func (r *envFileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state envFileModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	removeFile(ctx, r.host, state.Path.ValueString(), req, resp)
 }
 
 func (r *envFileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"strings"
@@ -25,17 +22,21 @@ var (
 	_ resource.ResourceWithValidateConfig = &fileResource{}
 )
 
-func newFileResource() resource.Resource { return &fileResource{} }
+func newFileResource() resource.Resource {
+	return newRenderedFile[fileModel, *fileModel](&fileResource{}, "_file")
+}
 
 type fileResource struct {
-	hostResource
+	renderedFile[fileModel, *fileModel]
 }
 
 type fileModel struct {
-	fsObject
+	writtenFile
 	fileContent
-	SHA256 types.String `tfsdk:"sha256"`
 }
+
+func (m *fileModel) kind() string       { return "file" }
+func (m *fileModel) file() *writtenFile { return &m.writtenFile }
 
 // fileContent holds the three ways to declare a file's bytes.
 type fileContent struct {
@@ -62,10 +63,6 @@ func readFileContent(ctx context.Context, from attributeGetter) (fileContent, di
 		diags.Append(from.GetAttribute(ctx, path.Root(name), target)...)
 	}
 	return c, diags
-}
-
-func (r *fileResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_file"
 }
 
 func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -146,21 +143,14 @@ func (m *fileContent) desiredContent() (content []byte, known bool, err error) {
 	}
 }
 
-func sha256Hex(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+// digestAt is the sha256 attribute for content at filePath, salted when the
+// content is sensitive.
+func (m *fileContent) digestAt(filePath string, content []byte) string {
+	return digestOf(content, "spice_file:"+filePath, !m.SensitiveContent.IsNull())
 }
 
-// digest is the sha256 attribute for content at path: salted with the
-// path for sensitive content, which the plan must never give away as a
-// plain hash (one that a list of known secrets' hashes would match).
-func (m *fileContent) digest(filePath string, content []byte) string {
-	if m.SensitiveContent.IsNull() {
-		return sha256Hex(content)
-	}
-	mac := hmac.New(sha256.New, []byte("spice_file:"+filePath))
-	mac.Write(content)
-	return hex.EncodeToString(mac.Sum(nil))
+func (m *fileModel) digest(content []byte) string {
+	return m.digestAt(m.Path.ValueString(), content)
 }
 
 // ModifyPlan predicts sha256, so that a changed source file, or a file on the
@@ -192,83 +182,27 @@ func (r *fileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	if known && !filePath.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha256"), plan.digest(filePath.ValueString(), content))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha256"), plan.digestAt(filePath.ValueString(), content))...)
 	}
 }
 
-func (r *fileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan fileModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	diags, err := createTracked(ctx, r.host, plan.Path.ValueString(), resp.Private, func() error { return r.write(ctx, &plan, true) })
-	resp.Diagnostics.Append(diags...)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot create file", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *fileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state fileModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.write(ctx, &plan, contentChanged(plan.SHA256, state.SHA256)); err != nil {
-		resp.Diagnostics.AddError("Cannot update file", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *fileResource) write(ctx context.Context, m *fileModel, rewrite bool) error {
+func (m *fileModel) render() ([]byte, error) {
 	content, _, err := m.desiredContent()
-	if err != nil {
-		return err
-	}
-	m.SHA256 = types.StringValue(m.digest(m.Path.ValueString(), content))
-	return m.writeFile(ctx, r.host, content, rewrite)
+	return content, err
 }
 
-func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state fileModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	info, content, ok := readManagedFile(ctx, r.host, state.Path.ValueString(), "file", resp)
-	if !ok {
-		return
-	}
-	// The content attribute that declared the file carries what is on the
-	// host, so a plan shows the difference (redacted when sensitive). An
-	// imported file declares nothing yet and lands in content.
+// readBack puts the bytes on the host into the content attribute that
+// declared the file, so a plan shows the difference (redacted when
+// sensitive). An imported file declares nothing yet and lands in content.
+func (m *fileModel) readBack(_ context.Context, content []byte) diag.Diagnostics {
 	text := strings.ToValidUTF8(string(content), "\uFFFD")
 	switch {
-	case !state.SensitiveContent.IsNull():
-		state.SensitiveContent = types.StringValue(text)
-	case !state.Content.IsNull() || state.Source.IsNull():
-		state.Content = types.StringValue(text)
+	case !m.SensitiveContent.IsNull():
+		m.SensitiveContent = types.StringValue(text)
+	case !m.Content.IsNull() || m.Source.IsNull():
+		m.Content = types.StringValue(text)
 	}
-	state.SHA256 = types.StringValue(state.digest(state.Path.ValueString(), content))
-	if err := state.observe(ctx, r.host, info); err != nil {
-		resp.Diagnostics.AddError("Cannot read file", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func (r *fileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state fileModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	removeFile(ctx, r.host, state.Path.ValueString(), req, resp)
+	return nil
 }
 
 func (r *fileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

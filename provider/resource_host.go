@@ -20,21 +20,24 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spice-harvester/terraform-provider-spice/facts"
+	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &hostRequirementsResource{}
-	_ resource.ResourceWithImportState = &hostRequirementsResource{}
-	_ resource.ResourceWithModifyPlan  = &hostRequirementsResource{}
+	_ resource.ResourceWithConfigure   = &hostResource{}
+	_ resource.ResourceWithImportState = &hostResource{}
+	_ resource.ResourceWithModifyPlan  = &hostResource{}
 )
 
-func newHostResource() resource.Resource { return &hostRequirementsResource{} }
+func newHostResource() resource.Resource {
+	return withBase(&hostResource{}, resourceBase[hostModel]{typeName: "_host"})
+}
 
-// hostRequirementsResource is spice_host: the host's facts, checked
+// hostResource is spice_host: the host's facts, checked
 // against declared requirements at plan time. It changes nothing on the
 // host; its state is the facts and the violations found.
-type hostRequirementsResource struct {
-	hostResource
+type hostResource struct {
+	resourceBase[hostModel]
 }
 
 type hostModel struct {
@@ -59,11 +62,7 @@ const (
 	defaultTier  = "minimum"
 )
 
-func (r *hostRequirementsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_host"
-}
-
-func (r *hostRequirementsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *hostResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	profiles := "| profile / tier | CPU cores | RAM | storage | storage type | network |\n| --- | --- | --- | --- | --- | --- |\n"
 	for _, p := range []string{"development", "production"} {
 		for _, t := range []string{"minimum", "recommended"} {
@@ -137,10 +136,10 @@ func (r *hostRequirementsResource) Schema(_ context.Context, _ resource.SchemaRe
 				ElementType: types.StringType,
 				MarkdownDescription: "Allowed operating systems: os-release `ID`s, each with an optional version constraint on `VERSION_ID`, e.g. " +
 					"`[\"ubuntu>=20.04\", \"debian>=11\", \"centos>=8\"]`, or `\"debian >= 11, < 14\"`. The host must match one entry. Unset or empty: any OS.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(stringChecked(func(s string) error {
+				Validators: []validator.List{listvalidator.ValueStringsAre(spiceschema.Check("Invalid os entry", "an os-release ID with an optional version constraint", func(s string) error {
 					_, err := facts.ParseOSRule(s)
 					return err
-				}, "Invalid os entry"))},
+				}))},
 			},
 			"runtimes": schema.MapAttribute{
 				Optional:    true,
@@ -150,10 +149,10 @@ func (r *hostRequirementsResource) Schema(_ context.Context, _ resource.SchemaRe
 					"A runtime that is not installed violates its constraint.",
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.OneOf(facts.Runtimes...)),
-					mapvalidator.ValueStringsAre(stringChecked(func(s string) error {
+					mapvalidator.ValueStringsAre(spiceschema.Check("Invalid version constraint", "a version constraint such as >=3.9", func(s string) error {
 						_, err := facts.ParseConstraint(s)
 						return err
-					}, "Invalid version constraint")),
+					})),
 				},
 			},
 			"enforce": schema.StringAttribute{
@@ -175,29 +174,6 @@ func (r *hostRequirementsResource) Schema(_ context.Context, _ resource.SchemaRe
 					"e.g. `\"cpu_cores: 2 < 16 (production/recommended)\"` or `\"runtimes.python: 3.8.10 does not satisfy >=3.9\"`. Empty when the host meets them all.",
 			},
 		},
-	}
-}
-
-// stringCheck is a string validator from a plain check function, so that
-// the rule lives once, in package facts, where plan and apply use it too.
-type stringCheck struct {
-	check   func(string) error
-	summary string
-}
-
-func stringChecked(check func(string) error, summary string) stringCheck {
-	return stringCheck{check: check, summary: summary}
-}
-
-func (c stringCheck) Description(context.Context) string         { return c.summary }
-func (c stringCheck) MarkdownDescription(context.Context) string { return c.summary }
-
-func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := c.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, c.summary, fmt.Sprintf("%s: %s", req.Path, err))
 	}
 }
 
@@ -319,14 +295,10 @@ func (m *hostModel) check(ctx context.Context, hostName string, f *facts.Facts) 
 // that the plan of an unchanged host is empty and the plan Terraform makes
 // again at apply time agrees with this one. Only storage_free_gb, which
 // changes by the second, is left unknown until a new resource is created.
-func (r *hostRequirementsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+func (r *hostResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	plan := plannedModel[hostModel](ctx, req, resp)
+	if plan == nil {
 		return // destroy: nothing to check
-	}
-	var plan hostModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
 	}
 	var prior *hostModel
 	if !req.State.Raw.IsNull() {
@@ -344,7 +316,7 @@ func (r *hostRequirementsResource) ModifyPlan(ctx context.Context, req resource.
 		resp.Diagnostics.Append(d...)
 	} else {
 		var d diag.Diagnostics
-		f, plan.Facts, d = gatherFacts(ctx, r.host, true)
+		f, plan.Facts, d = gatherFacts(ctx, r.hostContext, true)
 		resp.Diagnostics.Append(d...)
 	}
 	if resp.Diagnostics.HasError() {
@@ -352,47 +324,21 @@ func (r *hostRequirementsResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	plan.ID = types.StringValue(f.Hostname)
 	resp.Diagnostics.Append(plan.check(ctx, r.hostName(), f)...)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
-func (r *hostRequirementsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan hostModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.store(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *hostRequirementsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan hostModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.store(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// store completes the planned values: the planned facts stay as they are
+// converge completes the planned values: the planned facts stay as they are
 // (apply must produce what the plan showed), only what the plan left
 // unknown is filled in: storage_free_gb on create, and the violations
 // when requirements depended on values unknown at plan time, which are
 // enforced now.
-func (r *hostRequirementsResource) store(ctx context.Context, plan *hostModel) diag.Diagnostics {
+func (r *hostResource) converge(ctx context.Context, plan, _ *hostModel) (diag.Diagnostics, error) {
 	var diags diag.Diagnostics
 	if !factsKnown(plan.Facts) {
-		_, fresh, d := gatherFacts(ctx, r.host, false)
+		_, fresh, d := gatherFacts(ctx, r.hostContext, false)
 		diags.Append(d...)
 		if diags.HasError() {
-			return diags
+			return diags, nil
 		}
 		if plan.Facts.IsUnknown() {
 			plan.Facts = fresh
@@ -412,11 +358,11 @@ func (r *hostRequirementsResource) store(ctx context.Context, plan *hostModel) d
 		f, d := factsFromObject(ctx, plan.Facts)
 		diags.Append(d...)
 		if diags.HasError() {
-			return diags
+			return diags, nil
 		}
 		diags.Append(plan.check(ctx, r.hostName(), f)...)
 	}
-	return diags
+	return diags, nil
 }
 
 // factsKnown reports whether every fact in o is known.
@@ -432,41 +378,35 @@ func factsKnown(o types.Object) bool {
 	return true
 }
 
-// Read refreshes the facts and the violations they cause under the
+// refresh reads the facts and the violations they cause under the
 // requirements in state.
-func (r *hostRequirementsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state hostModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	f, obj, diags := gatherFacts(ctx, r.host, false)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+func (r *hostResource) refresh(ctx context.Context, state *hostModel) (bool, diag.Diagnostics) {
+	f, obj, diags := gatherFacts(ctx, r.hostContext, false)
+	if diags.HasError() {
+		return true, diags
 	}
 	state.ID, state.Facts = types.StringValue(f.Hostname), obj
-	_, _, _, diags = state.setViolations(ctx, f)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	_, _, _, more := state.setViolations(ctx, f)
+	return true, append(diags, more...)
 }
 
 // hostName names the host in messages ("local", an SSH address).
-func (r *hostRequirementsResource) hostName() string {
-	if r.host == nil {
+func (r *hostResource) hostName() string {
+	if r.hostContext == nil {
 		return "host"
 	}
 	return r.host.Name()
 }
 
-// Delete changes nothing on the host: the resource only observed it.
-func (r *hostRequirementsResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// destroy changes nothing on the host: the resource only observed it.
+func (r *hostResource) destroy(context.Context, *hostModel) (diag.Diagnostics, error) {
+	return nil, nil
 }
 
 // ImportState takes any ID (by convention the hostname); Read then fills
 // in the facts. The defaults are set so that importing and then declaring
 // the same resource without tier or enforce plans no change to them.
-func (r *hostRequirementsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *hostResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tier"), defaultTier)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("enforce"), enforceError)...)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -23,13 +24,18 @@ var (
 	_ resource.ResourceWithImportState = &limitsResource{}
 )
 
-func newLimitsResource() resource.Resource { return &limitsResource{} }
+func newLimitsResource() resource.Resource {
+	return withBase(&limitsResource{}, resourceBase[limitsModel]{
+		typeName: "_limits", createFailed: "Cannot set limit", deleteFailed: "Cannot remove limit",
+		createdPath: func(m *limitsModel) string { return m.File.ValueString() },
+	})
+}
 
 // limitsResource is spice_limits: one pam_limits line, "DOMAIN TYPE ITEM
 // VALUE", in a file under /etc/security/limits.d/ that other resources
 // (and people) may share.
 type limitsResource struct {
-	hostResource
+	resourceBase[limitsModel]
 }
 
 type limitsModel struct {
@@ -49,10 +55,6 @@ const (
 )
 
 func limitsID(domain, typ, item string) string { return domain + ":" + typ + ":" + item }
-
-func (r *limitsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_limits"
-}
 
 func (r *limitsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
@@ -136,54 +138,26 @@ func (r *limitsResource) write(ctx context.Context, m *limitsModel, keep bool) e
 	if keep {
 		line = m.line()
 	}
-	if err := editLines(ctx, r.host, m.File.ValueString(), m.owns, line); err != nil {
+	if err := r.editLines(ctx, m.File.ValueString(), m.owns, line); err != nil {
 		return fmt.Errorf("limits %s in %s on %s: %w", m.ID.ValueString(), m.File.ValueString(), r.host.Name(), err)
 	}
 	return nil
 }
 
-func (r *limitsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan limitsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *limitsResource) converge(ctx context.Context, plan, _ *limitsModel) (diag.Diagnostics, error) {
 	plan.ID = types.StringValue(limitsID(plan.Domain.ValueString(), plan.Type.ValueString(), plan.Item.ValueString()))
-	diags, err := createTracked(ctx, r.host, plan.File.ValueString(), resp.Private, func() error { return r.write(ctx, &plan, true) })
-	resp.Diagnostics.Append(diags...)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot set limit", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	return nil, r.write(ctx, plan, true)
 }
 
-func (r *limitsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan limitsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.write(ctx, &plan, true); err != nil {
-		resp.Diagnostics.AddError("Cannot set limit", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// Read parses the file back: no line of ours means the limit is gone
+// refresh parses the file back: no line of ours means the limit is gone
 // (planned as a create); another value, or duplicate lines (pam_limits
 // takes the last), plan an update that leaves exactly one line.
-func (r *limitsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state limitsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *limitsResource) refresh(ctx context.Context, state *limitsModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	lines, _, err := readLines(ctx, r.host, state.File.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read limit", fmt.Sprintf("read %s on %s: %s", state.File.ValueString(), r.host.Name(), err))
-		return
+		diags.AddError("Cannot read limit", fmt.Sprintf("read %s on %s: %s", state.File.ValueString(), r.host.Name(), err))
+		return true, diags
 	}
 	var values []string
 	for _, l := range lines {
@@ -192,29 +166,15 @@ func (r *limitsResource) Read(ctx context.Context, req resource.ReadRequest, res
 			values = append(values, f[3])
 		}
 	}
-	switch {
-	case len(values) == 0:
-		resp.State.RemoveResource(ctx)
-		return
-	case len(values) == 1:
-		state.Value = types.StringValue(values[0])
-	default:
-		state.Value = types.StringValue(strings.Join(values, ","))
+	if len(values) == 0 {
+		return false, nil
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	state.Value = types.StringValue(strings.Join(values, ","))
+	return true, nil
 }
 
-func (r *limitsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state limitsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.write(ctx, &state, false); err != nil {
-		resp.Diagnostics.AddError("Cannot remove limit", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(removeCreatedParents(ctx, r.host, req.Private)...)
+func (r *limitsResource) destroy(ctx context.Context, state *limitsModel) (diag.Diagnostics, error) {
+	return nil, r.write(ctx, state, false)
 }
 
 // ImportState takes "DOMAIN:TYPE:ITEM", optionally followed by

@@ -35,13 +35,17 @@ var (
 	_ resource.ResourceWithValidateConfig = &logrotateResource{}
 )
 
-func newLogrotateResource() resource.Resource { return &logrotateResource{} }
+func newLogrotateResource() resource.Resource {
+	return withBase(&logrotateResource{}, resourceBase[logrotateModel]{
+		typeName: "_logrotate", createFailed: "Cannot write logrotate policy", deleteFailed: "Cannot delete file",
+	})
+}
 
 // logrotateResource is spice_logrotate: one policy file in
 // /etc/logrotate.d/, rendered from attributes and checked by logrotate
 // itself before it is put in place.
 type logrotateResource struct {
-	hostResource
+	resourceBase[logrotateModel]
 }
 
 type logrotateModel struct {
@@ -139,10 +143,6 @@ func matching(re *regexp.Regexp, form string) func(string) error {
 		}
 		return nil
 	}
-}
-
-func (r *logrotateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_logrotate"
 }
 
 func (r *logrotateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -403,11 +403,12 @@ func (r *logrotateResource) check(ctx context.Context, name, content string) (wa
 	return warnings, nil
 }
 
-func (r *logrotateResource) write(ctx context.Context, m *logrotateModel) (diag.Diagnostics, error) {
+// converge renders the whole file anew, on create and update alike.
+func (r *logrotateResource) converge(ctx context.Context, m, _ *logrotateModel) (diag.Diagnostics, error) {
 	content := m.render()
 	m.ID, m.Content = m.Name, types.StringValue(content)
 	var warnings diag.Diagnostics
-	if !imageMode(r.host) {
+	if !r.imageMode() {
 		var err error
 		if warnings, err = r.check(ctx, m.Name.ValueString(), content); err != nil {
 			return nil, err
@@ -420,49 +421,30 @@ func (r *logrotateResource) write(ctx context.Context, m *logrotateModel) (diag.
 	return warnings, nil
 }
 
-// Create and Update alike render the whole file anew.
-func (r *logrotateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot write logrotate policy", r.write)
-}
-
-func (r *logrotateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot write logrotate policy", r.write)
-}
-
-// Read parses the file back. In spice's form, the options found become the
+// refresh parses the file back. In spice's form, the options found become the
 // attributes (an edited rotate count plans an update of rotate); in any
 // other form, content holds the file and differs from the planned one.
-func (r *logrotateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state logrotateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	_, content, ok := readManagedFile(ctx, r.host, logrotateFile(state.Name.ValueString()), "logrotate policy", resp)
-	if !ok {
-		return
+func (r *logrotateResource) refresh(ctx context.Context, state *logrotateModel) (bool, diag.Diagnostics) {
+	_, content, found, diags := readManagedFile(ctx, r.host, logrotateFile(state.Name.ValueString()), "logrotate policy")
+	if !found || diags.HasError() {
+		return found, diags
 	}
 	state.ID = state.Name
 	state.Content = types.StringValue(string(content))
-	if found, parsed := parseLogrotate(string(content)); parsed {
+	if parsed, ok := parseLogrotate(string(content)); ok {
 		script := state.Postrotate
-		found.ID, found.Name, found.Content = state.ID, state.Name, state.Content
+		parsed.ID, parsed.Name, parsed.Content = state.ID, state.Name, state.Content
 		// The script as configured, when only trailing newlines differ.
-		if known(script) && known(found.Postrotate) && strings.TrimRight(script.ValueString(), "\n") == strings.TrimRight(found.Postrotate.ValueString(), "\n") {
-			found.Postrotate = script
+		if known(script) && known(parsed.Postrotate) && strings.TrimRight(script.ValueString(), "\n") == strings.TrimRight(parsed.Postrotate.ValueString(), "\n") {
+			parsed.Postrotate = script
 		}
-		state = found
+		*state = parsed
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	return true, nil
 }
 
-func (r *logrotateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state logrotateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	removeFile(ctx, r.host, logrotateFile(state.Name.ValueString()), req, resp)
+func (r *logrotateResource) destroy(ctx context.Context, state *logrotateModel) (diag.Diagnostics, error) {
+	return nil, removeFile(ctx, r.host, logrotateFile(state.Name.ValueString()))
 }
 
 // ImportState takes the policy's name; Read fills in the rest from the

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
@@ -33,14 +32,21 @@ var (
 	_ resource.ResourceWithValidateConfig = &maintenanceModeResource{}
 )
 
-func newMaintenanceModeResource() resource.Resource { return &maintenanceModeResource{} }
+func newMaintenanceModeResource() resource.Resource {
+	return withBase(&maintenanceModeResource{}, resourceBase[maintenanceModeModel]{
+		typeName: "_maintenance_mode", createFailed: "Cannot switch maintenance mode", deleteFailed: "Cannot leave maintenance mode",
+		// Create remembers the status file's parent directories it
+		// brings along, for destroy to take back.
+		createdPath: func(m *maintenanceModeModel) string { return m.StatusFile.ValueString() },
+	})
+}
 
 // maintenanceModeResource is spice_maintenance_mode: the manual's
 // scripts/maintenance_mode.sh as a declared state. Enabled, the status
 // file says so and nginx's site link points at the maintenance site;
 // disabled, the file is gone and the link points at production.
 type maintenanceModeResource struct {
-	hostResource
+	resourceBase[maintenanceModeModel]
 }
 
 type maintenanceModeModel struct {
@@ -74,10 +80,6 @@ func plannedMode(enabled bool) string {
 		return modeMaintenance
 	}
 	return modeProduction
-}
-
-func (r *maintenanceModeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_maintenance_mode"
 }
 
 func (r *maintenanceModeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -234,7 +236,7 @@ func (s hostSide) inProduction(m *maintenanceModeModel) bool {
 
 // converge brings the host to m, rolling back when nginx rejects the
 // result. Warnings say why nginx was not reloaded.
-func (r *maintenanceModeResource) converge(ctx context.Context, m *maintenanceModeModel) (diag.Diagnostics, error) {
+func (r *maintenanceModeResource) converge(ctx context.Context, m, _ *maintenanceModeModel) (diag.Diagnostics, error) {
 	m.ID, m.Mode = m.SiteLink, types.StringValue(plannedMode(m.Enabled.ValueBool()))
 	link, file := m.SiteLink.ValueString(), m.StatusFile.ValueString()
 	site := m.ProductionSite.ValueString()
@@ -322,7 +324,7 @@ var nginxNotRunning = regexp.MustCompile(`open\(\) "[^"]*" failed \(2: |invalid 
 // nginx checks the configuration and reloads it. Image mode runs nothing:
 // the nginx here is not the image's.
 func (r *maintenanceModeResource) nginx(ctx context.Context, m *maintenanceModeModel) (warnings diag.Diagnostics, err error) {
-	if imageMode(r.host) {
+	if r.imageMode() {
 		return nil, nil
 	}
 	_, err = r.host.Run(ctx, host.Command{Argv: []string{"nginx", "-t"}})
@@ -367,59 +369,21 @@ func linkTarget(m *maintenanceModeModel) string {
 	return m.ProductionSite.ValueString()
 }
 
-// Create remembers the status file's parent directories it brings along,
-// for destroy to take back.
-func (r *maintenanceModeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, resp.Private, &resp.State, &resp.Diagnostics)
-}
-
-func (r *maintenanceModeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics)
-}
-
-func (r *maintenanceModeResource) apply(ctx context.Context, planned tfsdk.Plan, created privateState, state *tfsdk.State, diags *diag.Diagnostics) {
-	var plan maintenanceModeModel
-	diags.Append(planned.Get(ctx, &plan)...)
-	if diags.HasError() {
-		return
-	}
-	var warnings diag.Diagnostics
-	converge := func() (err error) { warnings, err = r.converge(ctx, &plan); return err }
-	var err error
-	if created != nil {
-		var tracked diag.Diagnostics
-		tracked, err = createTracked(ctx, r.host, plan.StatusFile.ValueString(), created, converge)
-		diags.Append(tracked...)
-	} else {
-		err = converge()
-	}
-	diags.Append(warnings...)
-	if err != nil {
-		diags.AddError("Cannot switch maintenance mode", err.Error())
-		return
-	}
-	diags.Append(state.Set(ctx, &plan)...)
-}
-
-// Read reports the host's mode; message follows the status file while in
+// refresh reports the host's mode; message follows the status file while in
 // maintenance. An imported resource is enabled when the link points at the
 // maintenance site.
-func (r *maintenanceModeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state maintenanceModeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	seen, err := r.observe(ctx, &state)
+func (r *maintenanceModeResource) refresh(ctx context.Context, state *maintenanceModeModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	seen, err := r.observe(ctx, state)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read maintenance mode", err.Error())
-		return
+		diags.AddError("Cannot read maintenance mode", err.Error())
+		return true, diags
 	}
-	maintenance, message := seen.inMaintenance(&state)
+	maintenance, message := seen.inMaintenance(state)
 	switch {
 	case maintenance:
 		state.Mode = types.StringValue(modeMaintenance)
-	case seen.inProduction(&state):
+	case seen.inProduction(state):
 		state.Mode = types.StringValue(modeProduction)
 	default:
 		state.Mode = types.StringValue(modeMixed)
@@ -433,24 +397,13 @@ func (r *maintenanceModeResource) Read(ctx context.Context, req resource.ReadReq
 		state.Message = types.StringValue(maintenanceDefaultMessage)
 	}
 	state.ID = state.SiteLink
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	return true, diags
 }
 
-// Delete leaves the site in production.
-func (r *maintenanceModeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state maintenanceModeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+// destroy leaves the site in production.
+func (r *maintenanceModeResource) destroy(ctx context.Context, state *maintenanceModeModel) (diag.Diagnostics, error) {
 	state.Enabled = types.BoolValue(false)
-	warnings, err := r.converge(ctx, &state)
-	resp.Diagnostics.Append(warnings...)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot leave maintenance mode", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(removeCreatedParents(ctx, r.host, req.Private)...)
+	return r.converge(ctx, state, state)
 }
 
 // ImportState takes site_link; the other paths and reload take their

@@ -31,12 +31,16 @@ var (
 	_ resource.ResourceWithModifyPlan  = &recoveryObjectiveResource{}
 )
 
-func newRecoveryObjectiveResource() resource.Resource { return &recoveryObjectiveResource{} }
+func newRecoveryObjectiveResource() resource.Resource {
+	return withBase(&recoveryObjectiveResource{}, resourceBase[recoveryObjectiveModel]{
+		typeName: "_recovery_objective", createFailed: "Cannot install recovery objective", deleteFailed: "Cannot remove recovery objective",
+	})
+}
 
 // recoveryObjectiveResource is spice_recovery_objective: an RTO/RPO
 // promise, judged on every plan against what the host can do.
 type recoveryObjectiveResource struct {
-	hostResource
+	resourceBase[recoveryObjectiveModel]
 }
 
 type recoveryObjectiveModel struct {
@@ -54,10 +58,6 @@ type recoveryObjectiveModel struct {
 	AchievableRTO  types.String `tfsdk:"achievable_rto"`
 	Status         types.String `tfsdk:"status"`
 	Findings       types.List   `tfsdk:"findings"`
-}
-
-func (r *recoveryObjectiveResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_recovery_objective"
 }
 
 func (r *recoveryObjectiveResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -137,7 +137,7 @@ func (r *recoveryObjectiveResource) assess(ctx context.Context, m *recoveryObjec
 	o := recovery.Objective{Scenario: m.Scenario.ValueString(), RTO: rto, RPO: rpo}
 	policies := make([]recovery.PolicyFacts, len(m.BackupPolicies))
 	for i, name := range m.BackupPolicies {
-		policies[i] = policyFacts(ctx, r.host, name, now)
+		policies[i] = policyFacts(ctx, r.hostContext, name, now)
 	}
 	services := make([]recovery.ServiceFacts, len(m.Services))
 	for i, name := range m.Services {
@@ -167,15 +167,14 @@ func (r *recoveryObjectiveResource) assess(ctx context.Context, m *recoveryObjec
 func (r *recoveryObjectiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Judged once every argument is known; until then the verdict is
 	// unknown, like any computed value.
-	if req.Plan.Raw.IsNull() || r.host == nil || !req.Config.Raw.IsFullyKnown() {
+	if r.hostContext == nil || !req.Config.Raw.IsFullyKnown() {
 		return
 	}
-	var plan recoveryObjectiveModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan := plannedModel[recoveryObjectiveModel](ctx, req, resp)
+	if plan == nil {
 		return
 	}
-	verdict := plan
+	verdict := *plan
 	if plan.Status.IsUnknown() {
 		// New or changed: judge now for the diagnostics, but leave the
 		// computed values to apply, which judges again. Ages and the
@@ -212,16 +211,8 @@ func (r *recoveryObjectiveResource) install(ctx context.Context, m *recoveryObje
 	return nil
 }
 
-func (r *recoveryObjectiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install recovery objective", r.write)
-}
-
-func (r *recoveryObjectiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot install recovery objective", r.write)
-}
-
-// write installs the objective and records the verdict as of now.
-func (r *recoveryObjectiveResource) write(ctx context.Context, m *recoveryObjectiveModel) (diag.Diagnostics, error) {
+// converge installs the objective and records the verdict as of now.
+func (r *recoveryObjectiveResource) converge(ctx context.Context, m, _ *recoveryObjectiveModel) (diag.Diagnostics, error) {
 	if err := r.install(ctx, m); err != nil {
 		return nil, err
 	}
@@ -230,30 +221,25 @@ func (r *recoveryObjectiveResource) write(ctx context.Context, m *recoveryObject
 	return nil, nil
 }
 
-func (r *recoveryObjectiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m recoveryObjectiveModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *recoveryObjectiveResource) refresh(ctx context.Context, m *recoveryObjectiveModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	b, err := r.host.ReadFile(ctx, recovery.ObjectiveFile(m.Scenario.ValueString()))
 	if errors.Is(err, fs.ErrNotExist) {
-		resp.State.RemoveResource(ctx)
-		return
+		return false, nil
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read recovery objective", err.Error())
-		return
+		diags.AddError("Cannot read recovery objective", err.Error())
+		return true, diags
 	}
 	installed, err := recovery.ParseInstalled(b)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read recovery objective", fmt.Sprintf("%s on %s: %s", recovery.ObjectiveFile(m.Scenario.ValueString()), r.host.Name(), err))
-		return
+		diags.AddError("Cannot read recovery objective", fmt.Sprintf("%s on %s: %s", recovery.ObjectiveFile(m.Scenario.ValueString()), r.host.Name(), err))
+		return true, diags
 	}
 	m.RTO, m.RPO = types.StringValue(installed.RTO), types.StringValue(installed.RPO)
 	m.BackupPolicies, m.Services, m.VerifyCommand = nilIfEmpty(installed.BackupPolicies), nilIfEmpty(installed.Services), nilIfEmpty(installed.VerifyCommand)
-	r.assess(ctx, &m)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	r.assess(ctx, m)
+	return true, nil
 }
 
 // nilIfEmpty keeps an omitted list null in state, as the configuration has it.
@@ -264,16 +250,12 @@ func nilIfEmpty(s []string) []string {
 	return s
 }
 
-func (r *recoveryObjectiveResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m recoveryObjectiveModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *recoveryObjectiveResource) destroy(ctx context.Context, m *recoveryObjectiveModel) (diag.Diagnostics, error) {
 	p := recovery.ObjectiveFile(m.Scenario.ValueString())
 	if err := r.host.Remove(ctx, p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		resp.Diagnostics.AddError("Cannot remove recovery objective", fmt.Sprintf("remove %s on %s: %s", p, r.host.Name(), err))
+		return nil, fmt.Errorf("remove %s on %s: %w", p, r.host.Name(), err)
 	}
+	return nil, nil
 }
 
 // ImportState takes the scenario; the rest is read from the installed file.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
@@ -29,13 +30,15 @@ var (
 	_ resource.ResourceWithImportState = &secretResource{}
 )
 
-func newSecretResource() resource.Resource { return &secretResource{} }
+func newSecretResource() resource.Resource {
+	return withBase(&secretResource{}, resourceBase[secretModel]{typeName: "_secret", createFailed: "Cannot generate secret"})
+}
 
 // secretResource generates a value once and keeps it in state. It touches no
 // host while planning or applying; the host is only read to import a value
 // that already lives in an env file.
 type secretResource struct {
-	hostResource
+	resourceBase[secretModel]
 }
 
 type secretModel struct {
@@ -60,10 +63,6 @@ var secretDecoders = map[string]func(string) ([]byte, error){
 	"urlsafe": base64.RawURLEncoding.DecodeString,
 	"hex":     hex.DecodeString,
 	"base64":  base64.StdEncoding.DecodeString,
-}
-
-func (r *secretResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_secret"
 }
 
 func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -111,35 +110,30 @@ func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
-func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan secretModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
+// converge generates the secret on create. An update only happens for
+// in-place changes, and every argument forces replacement, so the planned
+// state is already the new state.
+func (r *secretResource) converge(_ context.Context, plan, prior *secretModel) (diag.Diagnostics, error) {
+	if prior != nil {
+		return nil, nil
 	}
 	buf := make([]byte, plan.Length.ValueInt64())
 	if _, err := rand.Read(buf); err != nil {
-		resp.Diagnostics.AddError("Cannot generate secret", err.Error())
-		return
+		return nil, err
 	}
 	plan.ID = types.StringValue(secretID)
 	plan.Result = types.StringValue(secretEncodings[plan.Encoding.ValueString()](buf))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	return nil, nil
 }
 
-// Read has nothing to refresh: the secret lives only in state.
-func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+// refresh has nothing to read: the secret lives only in state.
+func (r *secretResource) refresh(context.Context, *secretModel) (bool, diag.Diagnostics) {
+	return true, nil
 }
 
-// Update only happens for in-place changes, and every argument forces
-// replacement, so the planned state is already the new state.
-func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan secretModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+func (r *secretResource) destroy(context.Context, *secretModel) (diag.Diagnostics, error) {
+	return nil, nil
 }
-
-func (r *secretResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
 // ImportState adopts an existing secret. The ID "ENV_FILE#NAME" reads the
 // variable NAME from an env file on the host, so the value never appears on
@@ -172,7 +166,7 @@ func (r *secretResource) ImportState(ctx context.Context, req resource.ImportSta
 }
 
 func (r *secretResource) readEnvVariable(ctx context.Context, file, name string) (string, error) {
-	if r.host == nil {
+	if r.hostContext == nil {
 		return "", fmt.Errorf("provider not configured")
 	}
 	content, err := r.host.ReadFile(ctx, file)

@@ -43,13 +43,17 @@ var (
 	_ resource.ResourceWithValidateConfig = &serviceResource{}
 )
 
-func newServiceResource() resource.Resource { return &serviceResource{} }
+func newServiceResource() resource.Resource {
+	return withBase(&serviceResource{}, resourceBase[serviceModel]{
+		typeName: "_service", createFailed: "Cannot converge service", deleteFailed: "Cannot remove service",
+	})
+}
 
 // serviceResource is spice_service: a systemd service unit in
 // /etc/systemd/system, enabled or not, running or stopped, restarted when
 // its unit or its restart triggers change, and gated by a health check.
 type serviceResource struct {
-	hostResource
+	resourceBase[serviceModel]
 }
 
 type serviceModel struct {
@@ -109,10 +113,6 @@ var (
 	accountName = regexp.MustCompile(`^([a-z_][a-z0-9_-]*[$]?|[0-9]+)$`)
 	envKey      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
-
-func (r *serviceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_service"
-}
 
 func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	unitNames := listvalidator.ValueStringsAre(spiceschema.Check("Invalid unit name", "must be a unit name such as network-online.target", systemd.CheckUnitName))
@@ -267,7 +267,7 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"url": schema.StringAttribute{
 						Optional:            true, // required when the block is present: see ValidateConfig
 						MarkdownDescription: "The http or https URL to GET; redirects are not followed. Required.",
-						Validators:          []validator.String{spiceschema.Check("Invalid health check URL", "must be an http or https URL", health.CheckURL)},
+						Validators:          []validator.String{spiceschema.HealthURL()},
 					},
 					"expect_status": schema.Int64Attribute{
 						Optional:            true,
@@ -469,13 +469,32 @@ func (m *serviceModel) healthCheck() (health.Check, bool) {
 	return c, true
 }
 
-// converge makes the host match plan. restartTriggered says the restart
-// triggers changed. written reports whether the unit file is in place, so
-// that a failure after it still records the service in state.
-func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, restartTriggered bool) (written bool, err error) {
+// converge makes the host match plan; a change of the restart triggers
+// restarts the service. Once the unit file is written, a failure (a
+// start, the health gate) still records the service in state: Terraform
+// then keeps it, tainted after a create.
+func (r *serviceResource) converge(ctx context.Context, plan, prior *serviceModel) (diag.Diagnostics, error) {
+	restartTriggered := prior == nil || !plan.RestartTriggers.Equal(prior.RestartTriggers)
+	written, err := r.start(ctx, plan, restartTriggered)
+	if plan.ActiveState.IsUnknown() {
+		plan.ActiveState = types.StringNull()
+	}
+	if plan.MainPID.IsUnknown() {
+		plan.MainPID = types.Int64Null()
+	}
+	if err != nil && written {
+		err = &keptError{err}
+	}
+	return nil, err
+}
+
+// start writes the unit file and brings the service to its declared state
+// (started, restarted or stopped, health-gated).
+// written reports whether the unit file is in place.
+func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restartTriggered bool) (written bool, err error) {
 	unit := systemd.ServiceUnit(plan.Name.ValueString())
 	plan.ID = types.StringValue(unit)
-	changed, err := systemd.WriteUnit(ctx, r.host, unit, []byte(plan.Unit.ValueString()))
+	changed, err := r.units.WriteUnit(ctx, unit, []byte(plan.Unit.ValueString()))
 	if err != nil {
 		return false, err
 	}
@@ -484,18 +503,18 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 		return true, err
 	}
 	if status.NeedDaemonReload && !changed {
-		systemd.MarkWritten(r.host) // changed by someone else since the last reload
+		r.units.MarkWritten() // changed by someone else since the last reload
 	}
 	if enabled, known := status.Enabled(); !known || enabled != plan.Enabled.ValueBool() {
-		setEnabled := systemd.Disable
+		setEnabled := r.units.Disable
 		if plan.Enabled.ValueBool() {
-			setEnabled = systemd.Enable
+			setEnabled = r.units.Enable
 		}
-		if err := setEnabled(ctx, r.host, unit); err != nil {
+		if err := setEnabled(ctx, unit); err != nil {
 			return true, err
 		}
 	}
-	if err := systemd.Reload(ctx, r.host); err != nil {
+	if err := r.units.Reload(ctx); err != nil {
 		return true, err
 	}
 	if !systemd.Live(r.host) {
@@ -506,9 +525,9 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 	startedAt := time.Now()
 	switch {
 	case plan.State.ValueString() == stateStopped && status.Running():
-		err = systemd.Stop(ctx, r.host, unit)
+		err = r.units.Stop(ctx, unit)
 	case plan.State.ValueString() == stateRunning && (changed || restartTriggered || !status.Running()):
-		err, started = systemd.Restart(ctx, r.host, unit), true
+		err, started = r.units.Restart(ctx, unit), true
 	}
 	if err != nil {
 		return true, err
@@ -534,58 +553,11 @@ func (r *serviceResource) converge(ctx context.Context, plan *serviceModel, rest
 	return true, nil
 }
 
-func (r *serviceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan serviceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.applyAndSave(ctx, &plan, true, &resp.State, &resp.Diagnostics)
-}
-
-func (r *serviceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state serviceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.applyAndSave(ctx, &plan, !plan.RestartTriggers.Equal(state.RestartTriggers), &resp.State, &resp.Diagnostics)
-}
-
-type stateSetter interface {
-	Set(ctx context.Context, val any) diag.Diagnostics
-}
-
-// applyAndSave converges and records the service whenever its unit file
-// was written, also when a later step (a start, the health gate) failed:
-// Terraform then keeps it, tainted after a create.
-func (r *serviceResource) applyAndSave(ctx context.Context, plan *serviceModel, restartTriggered bool, state stateSetter, diags *diag.Diagnostics) {
-	written, err := r.converge(ctx, plan, restartTriggered)
-	if err != nil {
-		diags.AddError("Cannot converge service", err.Error())
-	}
-	if !written {
-		return
-	}
-	if plan.ActiveState.IsUnknown() {
-		plan.ActiveState = types.StringNull()
-	}
-	if plan.MainPID.IsUnknown() {
-		plan.MainPID = types.Int64Null()
-	}
-	diags.Append(state.Set(ctx, plan)...)
-}
-
-// Read reports drift: the unit file's content as unit, a stopped or
+// refresh reports drift: the unit file's content as unit, a stopped or
 // failed service as state "stopped" (a running one as "running"), a
 // disabled one as enabled false. A missing unit file removes the resource.
-func (r *serviceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state serviceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *serviceResource) refresh(ctx context.Context, state *serviceModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	unit := systemd.ServiceUnit(state.Name.ValueString())
 	// The file and the status over one connection at once.
 	var status systemd.Status
@@ -599,13 +571,12 @@ func (r *serviceResource) Read(ctx context.Context, req resource.ReadRequest, re
 	<-done
 	for _, e := range []error{err, statusErr} {
 		if e != nil {
-			resp.Diagnostics.AddError("Cannot read service", e.Error())
-			return
+			diags.AddError("Cannot read service", e.Error())
+			return true, diags
 		}
 	}
 	if !found {
-		resp.State.RemoveResource(ctx)
-		return
+		return false, nil
 	}
 	state.ID = types.StringValue(unit)
 	state.Unit = types.StringValue(string(content))
@@ -625,29 +596,22 @@ func (r *serviceResource) Read(ctx context.Context, req resource.ReadRequest, re
 	} else if state.State.IsNull() {
 		state.State = types.StringValue(stateRunning)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	return true, diags
 }
 
-func (r *serviceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state serviceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.remove(ctx, systemd.ServiceUnit(state.Name.ValueString())); err != nil {
-		resp.Diagnostics.AddError("Cannot remove service", err.Error())
-	}
-}
-
-// remove stops and disables the service, then removes its unit file and
+// destroy stops and disables the service, then removes its unit file and
 // reloads, leaving neither a process nor a link behind.
+func (r *serviceResource) destroy(ctx context.Context, state *serviceModel) (diag.Diagnostics, error) {
+	return nil, r.remove(ctx, systemd.ServiceUnit(state.Name.ValueString()))
+}
+
 func (r *serviceResource) remove(ctx context.Context, unit string) error {
 	status, err := systemd.Show(ctx, r.host, unit)
 	if err != nil {
 		return err
 	}
 	if systemd.Live(r.host) && status.LoadState != "not-found" {
-		if err := systemd.Stop(ctx, r.host, unit); err != nil {
+		if err := r.units.Stop(ctx, unit); err != nil {
 			return err
 		}
 		// A failed unit stays loaded as failed after the stop; any other
@@ -656,20 +620,20 @@ func (r *serviceResource) remove(ctx context.Context, unit string) error {
 			return err
 		}
 		if status.ActiveState == "failed" {
-			if err := systemd.ResetFailed(ctx, r.host, unit); err != nil {
+			if err := r.units.ResetFailed(ctx, unit); err != nil {
 				return err
 			}
 		}
 	}
 	if enabled, known := status.Enabled(); known && enabled {
-		if err := systemd.Disable(ctx, r.host, unit); err != nil {
+		if err := r.units.Disable(ctx, unit); err != nil {
 			return err
 		}
 	}
-	if err := systemd.RemoveUnit(ctx, r.host, unit); err != nil {
+	if err := r.units.RemoveUnit(ctx, unit); err != nil {
 		return err
 	}
-	if err := systemd.Reload(ctx, r.host); err != nil {
+	if err := r.units.Reload(ctx); err != nil {
 		return err
 	}
 	timing := recovery.ServiceFile(strings.TrimSuffix(unit, ".service"))

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -26,12 +27,17 @@ var (
 	_ resource.ResourceWithModifyPlan  = &sysctlResource{}
 )
 
-func newSysctlResource() resource.Resource { return &sysctlResource{} }
+func newSysctlResource() resource.Resource {
+	return withBase(&sysctlResource{}, resourceBase[sysctlModel]{
+		typeName: "_sysctl", createFailed: "Cannot set sysctl", deleteFailed: "Cannot remove sysctl",
+		createdPath: func(m *sysctlModel) string { return m.File.ValueString() },
+	})
+}
 
 // sysctlResource is spice_sysctl: one kernel parameter, live in /proc/sys
 // and persisted as one line of a file under /etc/sysctl.d/.
 type sysctlResource struct {
-	hostResource
+	resourceBase[sysctlModel]
 }
 
 type sysctlModel struct {
@@ -60,10 +66,6 @@ func sysctlProcPath(name string) string {
 // tabs collapsed to one space, trimmed. The kernel prints multi-value keys
 // with tabs ("32768\t60999") whatever was written.
 func normalSysctl(v string) string { return strings.Join(strings.Fields(v), " ") }
-
-func (r *sysctlResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_sysctl"
-}
 
 func (r *sysctlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -129,7 +131,7 @@ func (r *sysctlResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 
 // live reports whether the running kernel is managed for m.
 func (r *sysctlResource) live(m *sysctlModel) bool {
-	return m.Runtime.ValueBool() && !imageMode(r.host)
+	return m.Runtime.ValueBool() && !r.imageMode()
 }
 
 // readLive reads the key's live value in normal form. An absent /proc/sys
@@ -206,7 +208,7 @@ func (r *sysctlResource) writePersisted(ctx context.Context, m *sysctlModel, kee
 		line = name + " = " + normalSysctl(m.Value.ValueString())
 	}
 	owns := func(l string) bool { k, _ := sysctlLineKey(l); return k == name }
-	if err := editLines(ctx, r.host, m.File.ValueString(), owns, line); err != nil {
+	if err := r.editLines(ctx, m.File.ValueString(), owns, line); err != nil {
 		return fmt.Errorf("persist sysctl %s in %s on %s: %w", name, m.File.ValueString(), r.host.Name(), err)
 	}
 	return nil
@@ -246,7 +248,7 @@ func (r *sysctlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
 	// Existing resources are checked by Read on refresh.
-	if !req.State.Raw.IsNull() || r.host == nil || !known(plan.Runtime) || !r.live(&plan) {
+	if !req.State.Raw.IsNull() || r.hostContext == nil || !known(plan.Runtime) || !r.live(&plan) {
 		return
 	}
 	if _, err := r.readLive(ctx, plan.Name.ValueString()); err != nil {
@@ -254,82 +256,51 @@ func (r *sysctlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 }
 
-// apply converges the live value and the persisted line to m. With
-// recordOriginal, the live value found first becomes original_value.
-func (r *sysctlResource) apply(ctx context.Context, m *sysctlModel, recordOriginal bool) error {
+// converge sets the live value and the persisted line. original_value is
+// the live value before spice first touched the key: recorded on create,
+// kept from state on update unless runtime was off until now.
+func (r *sysctlResource) converge(ctx context.Context, m, prior *sysctlModel) (diag.Diagnostics, error) {
+	m.ID = m.Name
+	recordOriginal := true
+	if prior != nil {
+		m.OriginalValue = prior.OriginalValue
+		recordOriginal = prior.OriginalValue.IsNull()
+	}
 	name, value := m.Name.ValueString(), m.Value.ValueString()
 	if r.live(m) {
 		current, err := r.readLive(ctx, name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if recordOriginal {
 			m.OriginalValue = types.StringValue(current)
 		}
 		if current != normalSysctl(value) {
 			if err := r.writeLive(ctx, name, value); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	if m.OriginalValue.IsUnknown() {
 		m.OriginalValue = types.StringNull()
 	}
-	return r.writePersisted(ctx, m, m.Persist.ValueBool())
+	return nil, r.writePersisted(ctx, m, m.Persist.ValueBool())
 }
 
-func (r *sysctlResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan sysctlModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	plan.ID = plan.Name
-	diags, err := createTracked(ctx, r.host, plan.File.ValueString(), resp.Private, func() error { return r.apply(ctx, &plan, true) })
-	resp.Diagnostics.Append(diags...)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot set sysctl", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *sysctlResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state sysctlModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	plan.ID = plan.Name
-	// original_value is the value before spice first touched the key: kept
-	// from state, recorded now only if runtime was off until now.
-	plan.OriginalValue = state.OriginalValue
-	if err := r.apply(ctx, &plan, state.OriginalValue.IsNull()); err != nil {
-		resp.Diagnostics.AddError("Cannot set sysctl", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// Read reports drift through value: a live value other than the declared
+// refresh reports drift through value: a live value other than the declared
 // one (in normal form) becomes value, else a persisted line that differs
 // or is missing ("" then). Both agreeing, value keeps the declared
 // spelling, so "32768 60999" does not flap against the kernel's tab.
-func (r *sysctlResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state sysctlModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *sysctlResource) refresh(ctx context.Context, state *sysctlModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	want := normalSysctl(state.Value.ValueString())
 	imported := state.Value.IsNull()
 	drifted := false
-	if r.live(&state) {
+	if r.live(state) {
 		current, err := r.readLive(ctx, state.Name.ValueString())
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot read sysctl", err.Error())
-			return
+			diags.AddAttributeError(path.Root("name"), "Cannot read sysctl", err.Error())
+			return true, diags
 		}
 		if imported || current != want {
 			drifted = !imported
@@ -338,10 +309,10 @@ func (r *sysctlResource) Read(ctx context.Context, req resource.ReadRequest, res
 		}
 	}
 	if state.Persist.ValueBool() && !drifted {
-		persisted, found, err := r.readPersisted(ctx, &state)
+		persisted, found, err := r.readPersisted(ctx, state)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot read sysctl", err.Error())
-			return
+			diags.AddError("Cannot read sysctl", err.Error())
+			return true, diags
 		}
 		if imported && state.Value.IsNull() {
 			state.Value = types.StringValue(persisted)
@@ -349,34 +320,27 @@ func (r *sysctlResource) Read(ctx context.Context, req resource.ReadRequest, res
 			state.Value = types.StringValue(persisted)
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	return true, diags
 }
 
-func (r *sysctlResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state sysctlModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+// destroy removes the persisted line and writes original_value back live.
+func (r *sysctlResource) destroy(ctx context.Context, state *sysctlModel) (diag.Diagnostics, error) {
+	if err := r.writePersisted(ctx, state, false); err != nil {
+		return nil, err
 	}
-	if err := r.writePersisted(ctx, &state, false); err != nil {
-		resp.Diagnostics.AddError("Cannot remove sysctl", err.Error())
-		return
+	if !r.live(state) || state.OriginalValue.IsNull() {
+		return nil, nil
 	}
-	resp.Diagnostics.Append(removeCreatedParents(ctx, r.host, req.Private)...)
-	if !r.live(&state) || state.OriginalValue.IsNull() {
-		return
-	}
+	var diags diag.Diagnostics
 	name, orig := state.Name.ValueString(), state.OriginalValue.ValueString()
 	current, err := r.readLive(ctx, name)
+	if err == nil && current != orig {
+		err = r.writeLive(ctx, name, orig)
+	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot restore sysctl", err.Error())
-		return
+		diags.AddError("Cannot restore sysctl", err.Error())
 	}
-	if current != orig {
-		if err := r.writeLive(ctx, name, orig); err != nil {
-			resp.Diagnostics.AddError("Cannot restore sysctl", err.Error())
-		}
-	}
+	return diags, nil
 }
 
 // ImportState takes the key's name; runtime and persist take their

@@ -73,10 +73,10 @@ func TestSysctlImageMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if imageMode(l) {
+	if newHostContext(l).imageMode() {
 		t.Error("root / taken as image mode")
 	}
-	if l, err = host.NewLocal(t.TempDir()); err != nil || !imageMode(l) {
+	if l, err = host.NewLocal(t.TempDir()); err != nil || !newHostContext(l).imageMode() {
 		t.Errorf("a temporary root not taken as image mode (%v)", err)
 	}
 }
@@ -94,7 +94,8 @@ func TestSysctlEditLines(t *testing.T) {
 	if err := h.WriteFile(ctx, p, []byte("# head\na.b = 1\nc.d = 2\na.b = 3\n"), host.Attrs{Perm: 0o600, UID: host.KeepID, GID: host.KeepID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := editLines(ctx, h, p, mine, "a.b = 9"); err != nil {
+	hc := newHostContext(h)
+	if err := hc.editLines(ctx, p, mine, "a.b = 9"); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := h.ReadFile(ctx, p); string(b) != "# head\na.b = 9\nc.d = 2\n" {
@@ -103,7 +104,7 @@ func TestSysctlEditLines(t *testing.T) {
 	if info, _ := h.Stat(ctx, p); info.Perm != 0o600 {
 		t.Errorf("mode %s not kept", info.Perm)
 	}
-	if err := editLines(ctx, h, p, func(l string) bool { return l != "" }, ""); err != nil {
+	if err := hc.editLines(ctx, p, func(l string) bool { return l != "" }, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Stat(ctx, p); err == nil {

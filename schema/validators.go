@@ -41,12 +41,13 @@ func AbsolutePath() validator.String {
 }
 
 // HealthURL accepts the absolute http and https URLs a health check can
-// probe.
+// probe: the one way spice_service's health_check and data
+// spice_http_check validate theirs.
 func HealthURL() validator.String {
 	return stringCheck{
 		description: "must be an absolute http or https URL",
 		check:       health.CheckURL,
-		summary:     "Invalid URL",
+		summary:     "Invalid health check URL",
 	}
 }
 

@@ -29,13 +29,14 @@ func startHTTPService(b *testing.B, h host.Host, th *testhosts.Host, unit string
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := systemd.WriteUnit(ctx, h, unit, content); err != nil {
+	m := systemd.NewManager(h)
+	if _, err := m.WriteUnit(ctx, unit, content); err != nil {
 		b.Fatal(err)
 	}
-	if err := systemd.Reload(ctx, h); err != nil {
+	if err := m.Reload(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if err := systemd.Restart(ctx, h, unit); err != nil {
+	if err := m.Restart(ctx, unit); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -116,9 +116,29 @@ func showImage(ctx context.Context, h host.Host, unit string) (Status, error) {
 	return Status{UnitFileState: state}, nil
 }
 
+// Manager changes the units of one host: it writes and removes unit
+// files, enables, disables, starts and stops units, and runs the
+// daemon-reloads those changes need, one for all changes made together.
+// Reading (Show, ReadUnit) needs no Manager. A provider configuration
+// holds one Manager per host for as long as it lives, so that its
+// resources share reloads; two configurations share nothing. It is safe
+// for concurrent use.
+type Manager struct {
+	host host.Host
+
+	// Unit file changes made, and how many of them a daemon-reload covers.
+	mu       sync.Mutex    // held while a daemon-reload runs
+	written  atomic.Uint64 // changes made
+	reloaded uint64        // changes a finished daemon-reload covers
+}
+
+// NewManager manages the units of h.
+func NewManager(h host.Host) *Manager { return &Manager{host: h} }
+
 // systemctl runs a verb on a unit. Enable and disable work on the links
 // (below the root in image mode); the others need a running systemd.
-func systemctl(ctx context.Context, h host.Host, verb, unit string) error {
+func (m *Manager) systemctl(ctx context.Context, verb, unit string) error {
+	h := m.host
 	argv := []string{"systemctl"}
 	links := verb == "enable" || verb == "disable"
 	switch {
@@ -136,7 +156,7 @@ func systemctl(ctx context.Context, h host.Host, verb, unit string) error {
 		return fmt.Errorf("systemctl %s %s on %s: %w", verb, unit, h.Name(), err)
 	}
 	if links {
-		MarkWritten(h)
+		m.MarkWritten()
 	}
 	return nil
 }
@@ -145,35 +165,35 @@ func systemctl(ctx context.Context, h host.Host, verb, unit string) error {
 // Reload afterwards: systemd sees the links (and reports the unit
 // enabled) from the next daemon-reload, which Enable leaves to Reload so
 // that it is shared.
-func Enable(ctx context.Context, h host.Host, unit string) error {
-	return systemctl(ctx, h, "enable", unit)
+func (m *Manager) Enable(ctx context.Context, unit string) error {
+	return m.systemctl(ctx, "enable", unit)
 }
 
 // Disable removes the unit's [Install] links; call Reload afterwards, as
 // for Enable.
-func Disable(ctx context.Context, h host.Host, unit string) error {
-	return systemctl(ctx, h, "disable", unit)
+func (m *Manager) Disable(ctx context.Context, unit string) error {
+	return m.systemctl(ctx, "disable", unit)
 }
 
 // Start starts the unit and waits for the start job (live hosts only).
-func Start(ctx context.Context, h host.Host, unit string) error {
-	return systemctl(ctx, h, "start", unit)
+func (m *Manager) Start(ctx context.Context, unit string) error {
+	return m.systemctl(ctx, "start", unit)
 }
 
 // Stop stops the unit and waits until its processes are gone (live hosts only).
-func Stop(ctx context.Context, h host.Host, unit string) error {
-	return systemctl(ctx, h, "stop", unit)
+func (m *Manager) Stop(ctx context.Context, unit string) error {
+	return m.systemctl(ctx, "stop", unit)
 }
 
 // Restart stops and starts the unit, or starts it when stopped (live hosts only).
-func Restart(ctx context.Context, h host.Host, unit string) error {
-	return systemctl(ctx, h, "restart", unit)
+func (m *Manager) Restart(ctx context.Context, unit string) error {
+	return m.systemctl(ctx, "restart", unit)
 }
 
 // ResetFailed forgets a unit's failed state, so a removed unit does not
 // linger in systemd as failed (live hosts only).
-func ResetFailed(ctx context.Context, h host.Host, unit string) error {
-	return systemctl(ctx, h, "reset-failed", unit)
+func (m *Manager) ResetFailed(ctx context.Context, unit string) error {
+	return m.systemctl(ctx, "reset-failed", unit)
 }
 
 // ReadUnit reads a unit file from UnitDir; found is false when there is none.
@@ -194,7 +214,8 @@ var unitAttrs = host.Attrs{Perm: 0o644, UID: 0, GID: 0}
 
 // WriteUnit makes UnitDir hold content for unit, atomically, and reports
 // whether it changed anything. A change is remembered for Reload.
-func WriteUnit(ctx context.Context, h host.Host, unit string, content []byte) (changed bool, err error) {
+func (m *Manager) WriteUnit(ctx context.Context, unit string, content []byte) (changed bool, err error) {
+	h := m.host
 	current, found, err := ReadUnit(ctx, h, unit)
 	if err != nil {
 		return false, err
@@ -205,77 +226,49 @@ func WriteUnit(ctx context.Context, h host.Host, unit string, content []byte) (c
 	if err := h.WriteFile(ctx, UnitPath(unit), content, unitAttrs); err != nil {
 		return false, fmt.Errorf("write unit %s on %s: %w", unit, h.Name(), err)
 	}
-	MarkWritten(h)
+	m.MarkWritten()
 	return true, nil
 }
 
 // RemoveUnit deletes a unit file (one already gone is fine) and remembers
 // the change for Reload.
-func RemoveUnit(ctx context.Context, h host.Host, unit string) error {
-	err := h.Remove(ctx, UnitPath(unit))
+func (m *Manager) RemoveUnit(ctx context.Context, unit string) error {
+	err := m.host.Remove(ctx, UnitPath(unit))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("remove unit %s on %s: %w", unit, h.Name(), err)
+		return fmt.Errorf("remove unit %s on %s: %w", unit, m.host.Name(), err)
 	}
-	MarkWritten(h)
+	m.MarkWritten()
 	return nil
 }
 
-// reloadState counts, per host, unit file changes and how many of them a
-// daemon-reload has covered.
-type reloadState struct {
-	mu       sync.Mutex    // held while a daemon-reload runs
-	written  atomic.Uint64 // changes made
-	reloaded uint64        // changes a finished daemon-reload covers
-}
-
-var reloads struct {
-	sync.Mutex
-	of map[host.Host]*reloadState
-}
-
-func reloadStateOf(h host.Host) *reloadState {
-	reloads.Lock()
-	defer reloads.Unlock()
-	if reloads.of == nil {
-		reloads.of = map[host.Host]*reloadState{}
-	}
-	s, ok := reloads.of[h]
-	if !ok {
-		s = &reloadState{}
-		reloads.of[h] = s
-	}
-	return s
-}
-
-// MarkWritten records that a unit file or link on h changed outside
-// WriteUnit, RemoveUnit, Enable and Disable (or that systemd reported
+// MarkWritten records that a unit file or link changed outside WriteUnit,
+// RemoveUnit, Enable and Disable (or that systemd reported
 // NeedDaemonReload), so the next Reload runs.
-func MarkWritten(h host.Host) {
-	reloadStateOf(h).written.Add(1)
+func (m *Manager) MarkWritten() {
+	m.written.Add(1)
 }
 
-// Reload runs `systemctl daemon-reload` on h if a unit file changed since
-// the last one. Callers that changed files together share one reload: the
+// Reload runs `systemctl daemon-reload` if a unit file changed since the
+// last one. Callers that changed files together share one reload: the
 // first runs it for all changes made until it starts, the others wait for
 // it and find nothing left to do. A change made while a reload runs gets a
 // reload of its own. In image mode there is nothing to reload.
-func Reload(ctx context.Context, h host.Host) error {
-	if !Live(h) {
+func (m *Manager) Reload(ctx context.Context) error {
+	if !Live(m.host) {
 		return nil
 	}
-	s := reloadStateOf(h)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	target := s.written.Load()
-	if s.reloaded >= target {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	target := m.written.Load()
+	if m.reloaded >= target {
 		return nil
 	}
-	if _, err := h.Run(ctx, host.Command{Argv: []string{"systemctl", "daemon-reload"}}); err != nil {
-		return fmt.Errorf("systemctl daemon-reload on %s: %w", h.Name(), err)
+	if _, err := m.host.Run(ctx, host.Command{Argv: []string{"systemctl", "daemon-reload"}}); err != nil {
+		return fmt.Errorf("systemctl daemon-reload on %s: %w", m.host.Name(), err)
 	}
-	s.reloaded = target
+	m.reloaded = target
 	return nil
 }

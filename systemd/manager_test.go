@@ -48,6 +48,7 @@ func (c *reloadCounter) Run(ctx context.Context, cmd host.Command) (host.Result,
 func TestReloadCoalesced(t *testing.T) {
 	ssh, _ := containerHost(t)
 	h := &reloadCounter{Host: ssh}
+	m := systemd.NewManager(h)
 	ctx := context.Background()
 	const writers = 6
 	units := make([]string, writers)
@@ -58,12 +59,12 @@ func TestReloadCoalesced(t *testing.T) {
 		units[i] = fmt.Sprintf("spice-coalesce-%d.service", i)
 		reloaded.Go(func() {
 			content := fmt.Sprintf("[Service]\nExecStart=/bin/sleep %d\n", 1000+i)
-			if _, err := systemd.WriteUnit(ctx, h, units[i], []byte(content)); err != nil {
+			if _, err := m.WriteUnit(ctx, units[i], []byte(content)); err != nil {
 				errs <- err
 			}
 			written.Done()
 			written.Wait() // every file is in place before anyone reloads
-			if err := systemd.Reload(ctx, h); err != nil {
+			if err := m.Reload(ctx); err != nil {
 				errs <- err
 			}
 		})
@@ -93,21 +94,21 @@ func TestReloadCoalesced(t *testing.T) {
 	}{
 		{"nothing written", func() error { return nil }, 1},
 		{"same content again", func() error {
-			_, err := systemd.WriteUnit(ctx, h, units[0], []byte("[Service]\nExecStart=/bin/sleep 1000\n"))
+			_, err := m.WriteUnit(ctx, units[0], []byte("[Service]\nExecStart=/bin/sleep 1000\n"))
 			return err
 		}, 1},
 		{"one unit changed", func() error {
-			_, err := systemd.WriteUnit(ctx, h, units[0], []byte("[Service]\nExecStart=/bin/sleep 2000\n"))
+			_, err := m.WriteUnit(ctx, units[0], []byte("[Service]\nExecStart=/bin/sleep 2000\n"))
 			return err
 		}, 2},
-		{"one unit removed", func() error { return systemd.RemoveUnit(ctx, h, units[1]) }, 3},
-		{"a removed unit removed again", func() error { return systemd.RemoveUnit(ctx, h, units[1]) }, 3},
+		{"one unit removed", func() error { return m.RemoveUnit(ctx, units[1]) }, 3},
+		{"a removed unit removed again", func() error { return m.RemoveUnit(ctx, units[1]) }, 3},
 	}
 	for _, step := range steps {
 		if err := step.change(); err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
-		if err := systemd.Reload(ctx, h); err != nil {
+		if err := m.Reload(ctx); err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
 		if n := h.reloads.Load(); n != step.wantReloads {
@@ -123,6 +124,7 @@ func TestReloadCoalesced(t *testing.T) {
 // main process), stop, disable; and image mode refusing to start.
 func TestVerbs(t *testing.T) {
 	h, th := containerHost(t)
+	m := systemd.NewManager(h)
 	ctx := context.Background()
 	unit := "spice-verbs.service"
 	var u systemd.Unit
@@ -133,10 +135,10 @@ func TestVerbs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := systemd.WriteUnit(ctx, h, unit, content); err != nil {
+	if _, err := m.WriteUnit(ctx, unit, content); err != nil {
 		t.Fatal(err)
 	}
-	if err := systemd.Reload(ctx, h); err != nil {
+	if err := m.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
 	show := func() systemd.Status {
@@ -148,22 +150,22 @@ func TestVerbs(t *testing.T) {
 		return s
 	}
 	for _, step := range []struct {
-		verb          func(context.Context, host.Host, string) error
+		verb          func(context.Context, string) error
 		name          string
 		wantActive    string
 		wantFileState string
 	}{
-		{systemd.Enable, "enable", "inactive", "enabled"},
-		{systemd.Start, "start", "active", "enabled"},
-		{systemd.Restart, "restart", "active", "enabled"},
-		{systemd.Stop, "stop", "inactive", "enabled"},
-		{systemd.Disable, "disable", "inactive", "disabled"},
+		{m.Enable, "enable", "inactive", "enabled"},
+		{m.Start, "start", "active", "enabled"},
+		{m.Restart, "restart", "active", "enabled"},
+		{m.Stop, "stop", "inactive", "enabled"},
+		{m.Disable, "disable", "inactive", "disabled"},
 	} {
 		before := show()
-		if err := step.verb(ctx, h, unit); err != nil {
+		if err := step.verb(ctx, unit); err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
-		if err := systemd.Reload(ctx, h); err != nil { // after enable and disable, as documented
+		if err := m.Reload(ctx); err != nil { // after enable and disable, as documented
 			t.Fatal(err)
 		}
 		after := show()
@@ -182,7 +184,51 @@ func TestVerbs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := systemd.Start(ctx, image, unit); err == nil || !strings.Contains(err.Error(), "image mode") {
+	if err := systemd.NewManager(image).Start(ctx, unit); err == nil || !strings.Contains(err.Error(), "image mode") {
 		t.Errorf("Start in image mode: %v", err)
+	}
+}
+
+// liveTree is a directory standing in for a live host: unit files land
+// below it, and daemon-reloads are counted instead of run.
+type liveTree struct {
+	*host.Local
+	reloads atomic.Int32
+}
+
+func (l *liveTree) Root() string { return "/" }
+
+func (l *liveTree) Run(ctx context.Context, cmd host.Command) (host.Result, error) {
+	if len(cmd.Argv) == 2 && cmd.Argv[0] == "systemctl" && cmd.Argv[1] == "daemon-reload" {
+		l.reloads.Add(1)
+		return host.Result{}, nil
+	}
+	return l.Local.Run(ctx, cmd)
+}
+
+// Two managers of one host (two provider configurations) share no reload:
+// each reloads for its own changes only.
+func TestManagersShareNothing(t *testing.T) {
+	local, err := host.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &liveTree{Local: local}
+	ctx := context.Background()
+	first, second := systemd.NewManager(h), systemd.NewManager(h)
+	if _, err := first.WriteUnit(ctx, "spice-a.service", []byte("[Service]\nExecStart=/bin/true\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.reloads.Load(); n != 0 {
+		t.Fatalf("a manager that changed nothing ran %d daemon-reloads", n)
+	}
+	if err := first.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.reloads.Load(); n != 1 {
+		t.Fatalf("the manager that wrote a unit ran %d daemon-reloads, want 1", n)
 	}
 }

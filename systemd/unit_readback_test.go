@@ -41,6 +41,7 @@ func TestUnitValuesReadBack(t *testing.T) {
 		values = append(values, readbackValue(r))
 	}
 	h, th := containerHost(t)
+	m := systemd.NewManager(h)
 	ctx := context.Background()
 	type written struct {
 		unit        string
@@ -76,12 +77,12 @@ func TestUnitValuesReadBack(t *testing.T) {
 		if envErr != nil {
 			continue // refused as a value: nothing to read back
 		}
-		if _, err := systemd.WriteUnit(ctx, h, w.unit, content); err != nil {
+		if _, err := m.WriteUnit(ctx, w.unit, content); err != nil {
 			t.Fatal(err)
 		}
 		units = append(units, w)
 	}
-	if err := systemd.Reload(ctx, h); err != nil {
+	if err := m.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
 	start := []string{"systemctl", "start"}

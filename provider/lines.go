@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
-	"sync"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
 )
@@ -14,20 +13,6 @@ import (
 // Line-owned configuration files: spice_sysctl and spice_limits share files
 // such as /etc/security/limits.d/60-spice.conf, where each resource owns
 // only its own line(s) and leaves every other line as it found it.
-
-// fileLocks serializes read-modify-write cycles on one file of one host, so
-// that resources applied in parallel by one provider process never lose
-// each other's lines. It does not reach across processes: two provider
-// configurations (aliases) writing the same file on the same host, or a
-// person editing it during an apply, are not serialized.
-var fileLocks sync.Map // host name + "\x00" + path -> *sync.Mutex
-
-func lockFile(h host.Host, p string) func() {
-	m, _ := fileLocks.LoadOrStore(h.Name()+"\x00"+p, &sync.Mutex{})
-	mu := m.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
-}
 
 // readLines returns the file's lines without line ends; a missing file
 // reads as no lines and found=false.
@@ -46,13 +31,14 @@ func readLines(ctx context.Context, h host.Host, p string) (lines []string, foun
 	return strings.Split(s, "\n"), true, nil
 }
 
-// editLines rewrites the file p under its lock: owns tells which lines
+// editLines rewrites the file p under its lock in hc: owns tells which lines
 // belong to the caller, and they are replaced by line (at the place of the
 // first owned line, else appended); line "" only removes them. A file
 // left with nothing but blank lines is removed. The write is atomic and
 // keeps an existing file's mode and ownership; a new file is 0644.
-func editLines(ctx context.Context, h host.Host, p string, owns func(string) bool, line string) error {
-	defer lockFile(h, p)()
+func (hc *hostContext) editLines(ctx context.Context, p string, owns func(string) bool, line string) error {
+	defer hc.locks.lock(p)()
+	h := hc.host
 	lines, found, err := readLines(ctx, h, p)
 	if err != nil {
 		return err
@@ -98,8 +84,3 @@ func editLines(ctx context.Context, h host.Host, p string, owns func(string) boo
 	}
 	return nil
 }
-
-// imageMode tells whether the provider manages a tree below a root other
-// than "/" (offline or image mode), where nothing live may be touched: the
-// kernel that commands would reach is not the one of the managed tree.
-func imageMode(h host.Host) bool { return h.Root() != "/" }
