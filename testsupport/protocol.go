@@ -29,7 +29,10 @@ func ValidateResource(t testing.TB, typeName string, values map[string]tftypes.V
 	if !ok {
 		t.Fatalf("no resource type %s", typeName)
 	}
-	objType := s.ValueType().(tftypes.Object)
+	objType, ok := s.ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema of %s is not an object", typeName)
+	}
 	all := map[string]tftypes.Value{}
 	for name, typ := range objType.AttributeTypes {
 		if v, given := values[name]; given {
