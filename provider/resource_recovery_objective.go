@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -237,17 +238,24 @@ func (r *recoveryObjectiveResource) refresh(ctx context.Context, m *recoveryObje
 		return true, diags
 	}
 	m.RTO, m.RPO = types.StringValue(installed.RTO), types.StringValue(installed.RPO)
-	m.BackupPolicies, m.Services, m.VerifyCommand = nilIfEmpty(installed.BackupPolicies), nilIfEmpty(installed.Services), nilIfEmpty(installed.VerifyCommand)
+	m.BackupPolicies = refreshedList(m.BackupPolicies, installed.BackupPolicies)
+	m.Services = refreshedList(m.Services, installed.Services)
+	m.VerifyCommand = refreshedList(m.VerifyCommand, installed.VerifyCommand)
 	r.assess(ctx, m)
 	return true, nil
 }
 
-// nilIfEmpty keeps an omitted list null in state, as the configuration has it.
-func nilIfEmpty(s []string) []string {
-	if len(s) == 0 {
+// refreshedList is the list found on the host, unless it holds what the
+// state holds: then the state's own form stays, so that an empty list and
+// an omitted (null) one each match the configuration that declared them.
+func refreshedList(state, found []string) []string {
+	if slices.Equal(state, found) {
+		return state
+	}
+	if len(found) == 0 {
 		return nil
 	}
-	return s
+	return found
 }
 
 func (r *recoveryObjectiveResource) destroy(ctx context.Context, m *recoveryObjectiveModel) (diag.Diagnostics, error) {

@@ -115,3 +115,33 @@ func TestAccRecoveryObjective_validation(t *testing.T) {
 		})
 	}
 }
+
+// An empty list in the configuration stays an empty list in state, and an
+// omitted one null: the manual's table writes `services = []` for
+// scenarios without services, and the plan after apply must be empty.
+func TestAccRecoveryObjective_emptyListsConverge(t *testing.T) {
+	root := t.TempDir()
+	provider := providerBlock(t, root)
+	for _, lists := range []string{
+		"backup_policies = []\n  services = []\n  verify_command = []",
+		"services = [\"spice-harvester-bff\"]",
+	} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+			Steps: []resource.TestStep{
+				{
+					Config: provider + fmt.Sprintf(`
+resource "spice_recovery_objective" "o" {
+  scenario = "service-crash"
+  rto      = "5m"
+  rpo      = "0s"
+  %s
+}
+`, lists),
+					// The framework plans again after apply and fails on any diff.
+					Check: resource.TestCheckResourceAttr("spice_recovery_objective.o", "scenario", "service-crash"),
+				},
+			},
+		})
+	}
+}
