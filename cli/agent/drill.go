@@ -75,6 +75,10 @@ func (c *drillCommand) Run(args []string) int {
 	if err != nil {
 		return c.Errorf("drill %s failed after %s: %s", o.Scenario, seconds(j.DurationSeconds), err)
 	}
-	fmt.Fprintf(c.Stdout, "Drill %s passed: %d policies restored and verified in %s.\n", o.Scenario, len(j.Policies), seconds(j.DurationSeconds))
+	policies := "policies"
+	if len(j.Policies) == 1 {
+		policies = "policy"
+	}
+	fmt.Fprintf(c.Stdout, "Drill %s passed: %d %s restored and verified in %s.\n", o.Scenario, len(j.Policies), policies, seconds(j.DurationSeconds))
 	return 0
 }

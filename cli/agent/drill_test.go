@@ -27,7 +27,7 @@ func TestDrillVerb(t *testing.T) {
 		t.Fatalf("backup run: exit %d\n%s", code, out)
 	}
 	out, code = runCLI(t, drill...)
-	if code != 0 || !strings.Contains(out, "Drill app-restore passed: 1 policies restored and verified") {
+	if code != 0 || !strings.Contains(out, "Drill app-restore passed: 1 policy restored and verified") {
 		t.Fatalf("drill: exit %d\n%s", code, out)
 	}
 	b, err := os.ReadFile(filepath.Join(journals, "app-restore.json"))

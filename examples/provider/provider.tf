@@ -8,7 +8,7 @@ provider "spice" {
   root  = "/srv/images/oms-rootfs"
 }
 
-# A host reached over SSH (arrives with the SSH transport).
+# A host reached over SSH (the host key is verified).
 provider "spice" {
   alias            = "oms1"
   host             = "10.0.0.6"
