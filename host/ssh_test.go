@@ -568,7 +568,7 @@ func TestSSH_throughFakeSudo(t *testing.T) {
 	})
 	b, err := os.ReadFile(log)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), "/bin/sh -c for p in /usr/lib/openssh/sftp-server", "SFTP through sudo")
+	assert.Contains(t, string(b), "/bin/sh -c umask 077; for p in /usr/lib/openssh/sftp-server", "SFTP through sudo")
 	assert.Contains(t, string(b), "\nprintf %s\\n $(id)", "commands through sudo")
 	assert.Contains(t, string(b), "\nkill -KILL -- -", "a cancelled command killed through sudo")
 
