@@ -280,7 +280,7 @@ func ownership(t *testing.T, h host.Host, root string) {
 	require.NoError(t, h.WriteFile(ctx, "/f", []byte("x"), host.Attrs{Perm: 0o4755, UID: 4242, GID: 4343}))
 	info, err := os.Stat(filepath.Join(root, "f"))
 	require.NoError(t, err)
-	st := info.Sys().(*syscall.Stat_t)
+	st := statOf(t, info)
 	assert.Equal(t, []uint32{4242, 4343}, []uint32{st.Uid, st.Gid})
 	assert.NotZero(t, info.Mode()&fs.ModeSetuid, "setuid survives the chown")
 	got, err := h.Stat(ctx, "/f")
