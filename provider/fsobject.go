@@ -261,6 +261,14 @@ func readManagedFile(ctx context.Context, h host.Host, p, kind string, resp *res
 		return info, nil, false
 	}
 	content, err = h.ReadFile(ctx, p)
+	if errors.Is(err, host.ErrNotRegular) {
+		// A link, a device or a file with other names stands where the
+		// file should be: drift, never read through. The plan writes the
+		// file again, which replaces whatever holds the name.
+		resp.Diagnostics.AddWarning(kind+" replaced on the host", err.Error()+"; the plan writes the "+kind+" again in its place")
+		resp.State.RemoveResource(ctx)
+		return info, nil, false
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read "+kind, err.Error())
 		return info, nil, false
