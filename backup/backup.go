@@ -61,7 +61,8 @@ type Metadata struct {
 }
 
 // SourceMetadata describes one archive of a backup. Paths and BaseDir are
-// recorded so that a restore does not depend on today's policy.
+// recorded as the backup took them; a restore checks them against the
+// policy it runs with, which decides where files go.
 type SourceMetadata struct {
 	Name            string   `json:"name"`
 	Kind            string   `json:"kind"` // "paths" or "command"

@@ -52,8 +52,12 @@
 // # Restore
 //
 // Restore verifies every checksum first and refuses a corrupt or incomplete
-// backup. Each restored path P (base_dir/P, or To/P) is extracted into a
-// staging directory beside it, and once every source is staged each target
+// backup. metadata.json is then held to the policy the restore runs with (it
+// lies among the backups and covers the archives, not itself): each source
+// must be the policy's, of the same kind and valid as the policy validator
+// has it; in place, its base_dir must be the policy's and its paths among
+// the policy's. Each restored path P (base_dir/P, or To/P) is extracted into
+// a staging directory beside it, and once every source is staged each target
 // is moved aside, the new one renamed in, and the old one removed; a failure
 // renames back what was already moved. Parent directories of a target are
 // created when missing. A command source is written, decompressed, to

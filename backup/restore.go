@@ -51,6 +51,9 @@ func Restore(p *Policy, id string, opts RestoreOptions) ([]Restored, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkAgainstPolicy(p, md, sources, opts.To != ""); err != nil {
+		return nil, fmt.Errorf("refusing to restore backup %s: %w", id, err)
+	}
 	if opts.To != "" {
 		if opts.To, err = filepath.Abs(opts.To); err != nil {
 			return nil, err
@@ -112,6 +115,66 @@ func chooseSources(md *Metadata, opts RestoreOptions) ([]SourceMetadata, error) 
 		}
 	}
 	return chosen, nil
+}
+
+// checkAgainstPolicy refuses metadata that does not fit the policy the
+// backup is restored with. metadata.json lies among the backups and is
+// trusted no more than they are (its checksums cover the archives, not
+// itself), so the policy decides where files go: every chosen source must
+// be one of the policy's, of the same kind, and valid as the policy's
+// validator has it (an absolute clean base_dir; clean relative paths
+// below it, never "." and never overlapping each other or the
+// destination). Restored in place, its base_dir must be the policy's and
+// its paths among the policy's paths; with redirected (-to), the paths
+// land below the directory the operator chose.
+func checkAgainstPolicy(p *Policy, md *Metadata, chosen []SourceMetadata, redirected bool) error {
+	if md.Policy != p.Name {
+		return fmt.Errorf("its metadata names policy %q, not %q", md.Policy, p.Name)
+	}
+	seen := map[string]bool{}
+	for _, s := range md.Sources {
+		if seen[s.Name] {
+			return fmt.Errorf("its metadata lists source %q twice", s.Name)
+		}
+		seen[s.Name] = true
+	}
+	policySources := map[string]Source{}
+	for _, s := range p.Sources {
+		policySources[s.Name] = s
+	}
+	for _, s := range chosen {
+		ps, ok := policySources[s.Name]
+		if !ok {
+			return fmt.Errorf("source %q is not in policy %s", s.Name, p.Name)
+		}
+		as := Source{Name: s.Name, BaseDir: s.BaseDir, Paths: s.Paths}
+		switch s.Kind {
+		case KindCommand:
+			as.Command = []string{"(recorded)"}
+		case KindPaths:
+		default:
+			return fmt.Errorf("source %s: metadata kind %q is neither %q nor %q", s.Name, s.Kind, KindPaths, KindCommand)
+		}
+		if as.IsCommand() != ps.IsCommand() {
+			return fmt.Errorf("source %s: metadata says kind %q, the policy says otherwise", s.Name, s.Kind)
+		}
+		recorded := Policy{Name: p.Name, Destination: p.Destination, Sources: []Source{as}}
+		if err := recorded.Validate(); err != nil {
+			return fmt.Errorf("source %s: metadata is not a valid source: %w", s.Name, err)
+		}
+		if s.Kind == KindCommand || redirected {
+			continue
+		}
+		if s.BaseDir != ps.BaseDir {
+			return fmt.Errorf("source %s: metadata names base_dir %q, the policy %q (restore with -to DIR to put it elsewhere)", s.Name, s.BaseDir, ps.BaseDir)
+		}
+		for _, rel := range s.Paths {
+			if !slices.Contains(ps.Paths, rel) {
+				return fmt.Errorf("source %s: metadata path %q is not among the policy's paths %q (restore with -to DIR to put it elsewhere)", s.Name, rel, ps.Paths)
+			}
+		}
+	}
+	return nil
 }
 
 // placement is one restored target: staged at stageDir/new, moved in by

@@ -3,6 +3,7 @@ package backup
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -167,4 +168,106 @@ func TestFailedPlacementPutsEverythingBack(t *testing.T) {
 		t.Fatal("placing a missing staged target succeeded")
 	}
 	assertSameTree(t, before, snapshot(t, dir))
+}
+
+// TestRestoreRefusesMetadataThatDisagreesWithThePolicy: metadata.json lies
+// among the backups, beside archives whose checksums it holds, so whoever
+// can write there can rewrite it. A restore follows the policy: metadata
+// naming another base_dir, a relative one, "." or paths outside base_dir,
+// another source or policy is refused before anything is touched.
+func TestRestoreRefusesMetadataThatDisagreesWithThePolicy(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		redirect   bool // restore with -to
+		tamper     func(md *Metadata, victim string)
+		wantErr    string
+		wantRelDir string // must not appear in the working directory
+	}{
+		{name: "another base_dir", tamper: func(md *Metadata, victim string) { md.Sources[0].BaseDir = victim }, wantErr: "names base_dir"},
+		{name: "a relative base_dir", tamper: func(md *Metadata, _ string) { md.Sources[0].BaseDir = "relative/dir" }, wantErr: "must be an absolute path", wantRelDir: "relative"},
+		{name: "a relative base_dir, redirected", redirect: true, tamper: func(md *Metadata, _ string) { md.Sources[0].BaseDir = "relative/dir" }, wantErr: "must be an absolute path", wantRelDir: "relative"},
+		{name: "base_dir not clean", tamper: func(md *Metadata, victim string) { md.Sources[0].BaseDir += "/../" + filepath.Base(victim) }, wantErr: "must be a clean path"},
+		{name: "the path .", tamper: func(md *Metadata, _ string) { md.Sources[0].Paths = []string{"."} }, wantErr: "not '.'"},
+		{name: "the path ., redirected", redirect: true, tamper: func(md *Metadata, _ string) { md.Sources[0].Paths = []string{"."} }, wantErr: "not '.'"},
+		{name: "a path above base_dir", tamper: func(md *Metadata, victim string) { md.Sources[0].Paths = []string{"../" + filepath.Base(victim)} }, wantErr: "clean relative path"},
+		{name: "an absolute path", tamper: func(md *Metadata, victim string) { md.Sources[0].Paths = []string{victim} }, wantErr: "clean relative path"},
+		{name: "a path not in the policy", tamper: func(md *Metadata, _ string) { md.Sources[0].Paths = []string{"other"} }, wantErr: "not among the policy's paths"},
+		{name: "overlapping paths", redirect: true, tamper: func(md *Metadata, _ string) { md.Sources[0].Paths = []string{"data", "data/sub"} }, wantErr: "overlaps"},
+		{name: "a source the policy lacks", redirect: true, tamper: func(md *Metadata, _ string) { md.Sources[0].Name = "other" }, wantErr: `source "other" is not in policy`},
+		{name: "another policy", tamper: func(md *Metadata, _ string) { md.Policy = "other" }, wantErr: `names policy "other"`},
+		{name: "a command where the policy has paths", redirect: true, tamper: func(md *Metadata, _ string) { md.Sources[0].Kind = KindCommand }, wantErr: "the policy says otherwise"},
+		{name: "an unknown kind", tamper: func(md *Metadata, _ string) { md.Sources[0].Kind = "other" }, wantErr: "neither"},
+		{name: "a source twice", tamper: func(md *Metadata, _ string) { md.Sources = append(md.Sources, md.Sources[0]) }, wantErr: "twice"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			work := t.TempDir()
+			t.Chdir(work)
+			base := filepath.Join(t.TempDir(), "base")
+			makeTree(t, filepath.Join(base, "data"))
+			makeTree(t, filepath.Join(base, "other"))
+			victim := filepath.Join(filepath.Dir(base), "victim")
+			makeTree(t, filepath.Join(victim, "data"))
+			p := testPolicy(t, Source{Name: "files", BaseDir: base, Paths: []string{"data"}})
+			res, err := Run(context.Background(), p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mdFile := filepath.Join(p.Destination, res.ID, MetadataFile)
+			var md Metadata
+			if err := json.Unmarshal([]byte(readFile(t, mdFile)), &md); err != nil {
+				t.Fatal(err)
+			}
+			tt.tamper(&md, victim)
+			raw, _ := json.Marshal(md)
+			if err := os.WriteFile(mdFile, raw, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			// Damage the live tree, so that a restore would show.
+			if err := os.WriteFile(filepath.Join(base, "data", "a.txt"), []byte("changed"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			scratch := filepath.Join(t.TempDir(), "scratch")
+			beforeBase, beforeVictim, beforeWork := snapshot(t, filepath.Dir(base)), snapshot(t, victim), snapshot(t, work)
+			opts := RestoreOptions{}
+			if tt.redirect {
+				opts.To = scratch
+			}
+			_, err = Restore(p, res.ID, opts)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("restore: got %v, want an error containing %q", err, tt.wantErr)
+			}
+			assertSameTree(t, beforeBase, snapshot(t, filepath.Dir(base)))
+			assertSameTree(t, beforeVictim, snapshot(t, victim))
+			assertSameTree(t, beforeWork, snapshot(t, work))
+			if _, err := os.Lstat(scratch); !os.IsNotExist(err) {
+				t.Errorf("the -to directory was created: %v", err)
+			}
+		})
+	}
+}
+
+// TestRestoreFollowsThePolicy: untampered metadata restores, in place and
+// redirected, also when the policy has gained a path since the backup.
+func TestRestoreFollowsThePolicy(t *testing.T) {
+	base := t.TempDir()
+	makeTree(t, filepath.Join(base, "data"))
+	p := testPolicy(t, Source{Name: "files", BaseDir: base, Paths: []string{"data"}})
+	res, err := Run(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	original := snapshot(t, base)
+	p.Sources[0].Paths = append(p.Sources[0].Paths, "added-later")
+	if err := os.WriteFile(filepath.Join(base, "data", "a.txt"), []byte("changed"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Restore(p, res.ID, RestoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	assertSameTree(t, original, snapshot(t, base))
+	scratch := filepath.Join(t.TempDir(), "scratch")
+	if _, err := Restore(p, res.ID, RestoreOptions{To: scratch}); err != nil {
+		t.Fatal(err)
+	}
+	assertSameTree(t, snapshot(t, filepath.Join(base, "data")), snapshot(t, filepath.Join(scratch, "data")))
 }

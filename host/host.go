@@ -63,6 +63,14 @@ type Result struct {
 // Host is a machine spice manages. Paths are absolute paths as seen by the
 // managed system; an implementation may map them (see Local's root).
 //
+// A symbolic link at a managed path is never followed: it is reported as
+// a link (Stat), refused where the object itself is needed (ReadFile,
+// ReadDir, SetAttrs, Mkdir: ErrNotRegular, ErrSymlink), replaced by a
+// write and removed by a removal. Links in the parent directories resolve
+// as the managed system resolves them; in image mode (a root other than
+// "/") that is below root, as if root were "/", so nothing outside root
+// is ever reached.
+//
 // Errors wrap fs.ErrNotExist when the path does not exist, so callers can
 // tell "absent" from a failure with errors.Is. Any other error is a failure,
 // never an absent object.
@@ -73,20 +81,31 @@ type Host interface {
 	// another directory in image mode, where nothing live may be touched.
 	Root() string
 
+	// ReadFile reads the regular file at path. Anything else there (a
+	// link, even to a regular file, a directory, a named pipe, a device, a
+	// file with other hard links where the host can tell) is
+	// ErrNotRegular, and is not read: to a resource managing the path, it
+	// is drift that its write replaces.
 	ReadFile(ctx context.Context, path string) ([]byte, error)
 	Stat(ctx context.Context, path string) (FileInfo, error)
-	// ReadDir lists the names in a directory, without "." and "..".
+	// ReadDir lists the names in a directory, without "." and "..". A
+	// link to a directory is not listed (ErrSymlink).
 	ReadDir(ctx context.Context, path string) ([]string, error)
 
-	// WriteFile replaces path atomically: the content goes to a temporary
-	// file in the same directory that already has attrs applied, is synced,
-	// and is renamed over path. Readers see the old file or the new one,
-	// never a partial one. Missing parent directories are created 0755.
+	// WriteFile replaces path atomically: the content goes to a fresh
+	// temporary file in the same directory (an unpredictable name, created
+	// exclusively, private until attrs are applied, which happens before
+	// any content is written), is synced, and is renamed over path, which
+	// replaces a link there rather than writing through it. Readers see
+	// the old file or the new one, never a partial one. Missing parent
+	// directories are created 0755.
 	WriteFile(ctx context.Context, path string, content []byte, attrs Attrs) error
 	// Mkdir creates path (and missing parents, 0755) and applies attrs to
-	// path. An existing directory only gets attrs applied.
+	// path. An existing directory only gets attrs applied; anything else
+	// there, a link to a directory too, is an error.
 	Mkdir(ctx context.Context, path string, attrs Attrs) error
-	// SetAttrs changes mode and ownership of an existing path.
+	// SetAttrs changes mode and ownership of the regular file or directory
+	// at path. A link there is ErrSymlink: its target is never changed.
 	SetAttrs(ctx context.Context, path string, attrs Attrs) error
 
 	// Symlink makes path a symbolic link to target, atomically: a link made
@@ -112,6 +131,21 @@ type Host interface {
 	// own loopback (over SSH, a direct-tcpip channel of the connection).
 	DialContext(ctx context.Context, network, address string) (net.Conn, error)
 }
+
+// ErrNotRegular is reported by ReadFile (and, for a file with other hard
+// links, by SetAttrs) when the path holds something other than a regular
+// file with a single name: a symbolic link, a directory, a named pipe, a
+// socket, a device, or a file that other names share. Nothing was opened
+// or read through it. To a resource managing the path it is drift: the
+// object is replaced by its write, which renames over the name.
+var ErrNotRegular = errors.New("not a regular file")
+
+// ErrSymlink is reported when a symbolic link is where an operation needs
+// the object itself (SetAttrs, Mkdir, ReadDir, and ReadFile along with
+// ErrNotRegular), and, by Local on the live system, for a link in a parent
+// directory that another user owns: spice follows only links root owns
+// there, since another user's could send a write anywhere.
+var ErrSymlink = errors.New("a symbolic link, which spice does not follow")
 
 // NotInstalled tells a program missing on the host from one that ran and
 // failed: locally exec finds no such program; over SSH the shell exits 127,

@@ -9,8 +9,10 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
-	"syscall"
+	"runtime"
+	"slices"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -19,7 +21,8 @@ import (
 // Local manages the machine spice runs on. With a root other than "/" every
 // managed path lives below root ("image mode"): /etc/x is root/etc/x.
 type Local struct {
-	root string
+	root   string
+	rootFd int // root, opened once: every path is resolved from it
 }
 
 // NewLocal returns the local host. root "" means "/"; any other root must be
@@ -39,7 +42,13 @@ func NewLocal(root string) (*Local, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("root %q is not a directory", root)
 	}
-	return &Local{root: abs}, nil
+	fd, err := openDirAt(unix.AT_FDCWD, abs, false)
+	if err != nil {
+		return nil, fmt.Errorf("root %q: %w", root, err)
+	}
+	l := &Local{root: abs, rootFd: fd}
+	runtime.AddCleanup(l, func(fd int) { _ = unix.Close(fd) }, fd)
+	return l, nil
 }
 
 // Name is "local", or "local:ROOT" in image mode.
@@ -53,290 +62,222 @@ func (l *Local) Name() string {
 // Root is the directory managed paths are mapped below.
 func (l *Local) Root() string { return l.root }
 
-func (l *Local) real(p string) (string, error) {
-	if err := CheckPath(p); err != nil {
-		return "", fmt.Errorf("%q on %s: %w", p, l.Name(), err)
-	}
-	return filepath.Join(l.root, p), nil
-}
-
 func (l *Local) fail(op, p string, err error) error {
 	return fmt.Errorf("%s %s on %s: %w", op, p, l.Name(), err)
 }
 
-func (l *Local) ReadFile(_ context.Context, p string) ([]byte, error) {
-	real, err := l.real(p)
+// at runs fn with the directory p lives in, resolved below root (see
+// localfs.go), and p's last name. With create, missing parent directories
+// are made 0755. Errors are reported as op on p.
+func (l *Local) at(op, p string, create bool, fn func(dirfd int, name string) error) error {
+	if err := CheckPath(p); err != nil {
+		return fmt.Errorf("%q on %s: %w", p, l.Name(), err)
+	}
+	dir, name := path.Split(p)
+	dirfd, err := l.resolveDir(splitPath(dir), create)
 	if err != nil {
-		return nil, err
+		return l.fail(op, p, err)
 	}
-	b, err := os.ReadFile(real)
-	if err != nil {
-		return nil, l.fail("read", p, err)
-	}
-	return b, nil
-}
-
-func (l *Local) Stat(_ context.Context, p string) (FileInfo, error) {
-	real, err := l.real(p)
-	if err != nil {
-		return FileInfo{}, err
-	}
-	info, err := os.Lstat(real)
-	if err != nil {
-		return FileInfo{}, l.fail("stat", p, err)
-	}
-	st := info.Sys().(*syscall.Stat_t)
-	return FileInfo{
-		Perm:      Perm(st.Mode & 0o7777),
-		UID:       int(st.Uid),
-		GID:       int(st.Gid),
-		Size:      info.Size(),
-		IsDir:     info.IsDir(),
-		IsSymlink: info.Mode()&fs.ModeSymlink != 0,
-	}, nil
-}
-
-func (l *Local) ReadDir(_ context.Context, p string) ([]string, error) {
-	real, err := l.real(p)
-	if err != nil {
-		return nil, err
-	}
-	entries, err := os.ReadDir(real)
-	if err != nil {
-		return nil, l.fail("list", p, err)
-	}
-	names := make([]string, len(entries))
-	for i, e := range entries {
-		names[i] = e.Name()
-	}
-	return names, nil
-}
-
-func (l *Local) WriteFile(_ context.Context, p string, content []byte, attrs Attrs) error {
-	real, err := l.real(p)
-	if err != nil {
-		return err
-	}
-	if err := l.writeAtomic(real, content, attrs); err != nil {
-		return l.fail("write", p, err)
+	defer func() { _ = unix.Close(dirfd) }()
+	if err := fn(dirfd, name); err != nil {
+		return l.fail(op, p, err)
 	}
 	return nil
 }
 
-func (l *Local) writeAtomic(real string, content []byte, attrs Attrs) (err error) {
-	dir := filepath.Dir(real)
-	if err := mkdirParents(dir); err != nil {
-		return err
-	}
-	// One fixed temporary name per target: a write killed before its
-	// rename leaves a stray that the next write of the same file reuses,
-	// instead of garbage that accumulates. O_NOFOLLOW: never write through
-	// a link planted under that name.
-	tmp, err := os.OpenFile(TempName(real), os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
+// ReadFile reads the regular file at p. Anything else there (a symbolic
+// link, even to a regular file, a directory, a device, a file with other
+// hard links) is ErrNotRegular and is not opened.
+func (l *Local) ReadFile(_ context.Context, p string) ([]byte, error) {
+	var content []byte
+	err := l.at("read", p, false, func(dirfd int, name string) error {
+		// O_NOFOLLOW: a link is not opened; O_NONBLOCK: a named pipe is
+		// not waited for. fstat then tells what was opened.
+		fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+		if errors.Is(err, unix.ELOOP) {
+			return fmt.Errorf("%w: %w", ErrNotRegular, ErrSymlink)
 		}
-	}()
-	// Ownership first: chown clears setuid/setgid bits, so chmod comes after.
-	// Both happen while the file is empty and unreachable under its final name.
-	fd := int(tmp.Fd())
-	if err := unix.Fchown(fd, attrs.UID, attrs.GID); err != nil {
-		return fmt.Errorf("chown: %w", err)
-	}
-	if err := unix.Fchmod(fd, uint32(attrs.Perm)); err != nil {
-		return fmt.Errorf("chmod: %w", err)
-	}
-	if _, err := tmp.Write(content); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), real); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// TempName is the temporary file an atomic write of path goes through.
-func TempName(path string) string {
-	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".spice-tmp")
-}
-
-// syncDir makes a rename durable: without it a crash can forget the new
-// directory entry even though the file's data was synced.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	syncErr := d.Sync()
-	if err := d.Close(); err != nil && syncErr == nil {
-		return err
-	}
-	return syncErr
-}
-
-// mkdirParents creates dir and its missing ancestors with mode 0755,
-// independent of the process umask.
-func mkdirParents(dir string) error {
-	info, err := os.Stat(dir)
-	if err == nil {
-		if !info.IsDir() {
-			return fmt.Errorf("%s exists and is not a directory", dir)
-		}
-		return nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	if err := mkdirParents(filepath.Dir(dir)); err != nil {
-		return err
-	}
-	// Made complete under a temporary name, then renamed into place only if
-	// nothing is there yet: a directory created meanwhile (by a directory
-	// resource applied in parallel) keeps its own mode.
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".spice-mkdir-*")
-	if err != nil {
-		return err
-	}
-	if err := unix.Chmod(tmp, 0o755); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	err = unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dir, unix.RENAME_NOREPLACE)
-	if err != nil {
-		_ = os.Remove(tmp)
-		if errors.Is(err, unix.EEXIST) {
-			return nil
-		}
-	}
-	return err
-}
-
-func (l *Local) Mkdir(_ context.Context, p string, attrs Attrs) error {
-	real, err := l.real(p)
-	if err != nil {
-		return err
-	}
-	info, err := os.Lstat(real)
-	switch {
-	case err == nil && !info.IsDir():
-		return l.fail("mkdir", p, errors.New("exists and is not a directory"))
-	case errors.Is(err, fs.ErrNotExist):
-		if err := mkdirParents(filepath.Dir(real)); err != nil {
-			return l.fail("mkdir", p, err)
-		}
-		// Private until ownership and mode are set. A directory created
-		// meanwhile (as the parent of a file written in parallel) only
-		// needs its attrs.
-		if err := os.Mkdir(real, 0o700); err != nil {
-			if info, serr := os.Lstat(real); serr != nil || !info.IsDir() {
-				return l.fail("mkdir", p, err)
+		if errors.Is(err, unix.ENXIO) { // a socket
+			var st unix.Stat_t
+			if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil {
+				return notRegular(&st)
 			}
 		}
-	case err != nil:
-		return l.fail("mkdir", p, err)
-	}
-	if err := setAttrs(real, attrs); err != nil {
-		return l.fail("mkdir", p, err)
-	}
-	return nil
+		if err != nil {
+			return err
+		}
+		f := os.NewFile(uintptr(fd), name)
+		defer func() { _ = f.Close() }()
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return err
+		}
+		if !plainFile(&st) {
+			return notRegular(&st)
+		}
+		// Sized as the file says, plus room to see its end (/proc files
+		// say 0).
+		buf := bytes.NewBuffer(make([]byte, 0, st.Size+512))
+		_, err = buf.ReadFrom(f)
+		content = buf.Bytes()
+		return err
+	})
+	return content, err
 }
 
+// Stat describes p itself: a symbolic link is reported as a link.
+func (l *Local) Stat(_ context.Context, p string) (FileInfo, error) {
+	var info FileInfo
+	err := l.at("stat", p, false, func(dirfd int, name string) error {
+		var st unix.Stat_t
+		if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			return err
+		}
+		info = FileInfo{
+			Perm:      Perm(st.Mode & 0o7777),
+			UID:       int(st.Uid),
+			GID:       int(st.Gid),
+			Size:      st.Size,
+			IsDir:     st.Mode&unix.S_IFMT == unix.S_IFDIR,
+			IsSymlink: st.Mode&unix.S_IFMT == unix.S_IFLNK,
+		}
+		return nil
+	})
+	return info, err
+}
+
+// ReadDir lists the directory at p; a link there is not followed.
+func (l *Local) ReadDir(_ context.Context, p string) ([]string, error) {
+	var names []string
+	err := l.at("list", p, false, func(dirfd int, name string) error {
+		fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.ENOTDIR) {
+			var st unix.Stat_t
+			if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+				return fmt.Errorf("not a directory: %w", ErrSymlink)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		d := os.NewFile(uintptr(fd), name)
+		defer func() { _ = d.Close() }()
+		names, err = d.Readdirnames(-1)
+		slices.Sort(names)
+		return err
+	})
+	return names, err
+}
+
+// WriteFile replaces p atomically (see writeAt). A link at p is replaced,
+// never written through.
+func (l *Local) WriteFile(_ context.Context, p string, content []byte, attrs Attrs) error {
+	return l.at("write", p, true, func(dirfd int, name string) error {
+		removeStaleTemps(dirfd, name)
+		for attempt := 0; ; attempt++ {
+			err := writeAt(dirfd, name, content, attrs)
+			if errors.Is(err, errTempLost) && attempt < 3 {
+				continue
+			}
+			return err
+		}
+	})
+}
+
+// Mkdir creates the directory p (private until its attrs are applied) or
+// applies attrs to the one there. Anything else at p, a link to a
+// directory too, is an error.
+func (l *Local) Mkdir(_ context.Context, p string, attrs Attrs) error {
+	return l.at("mkdir", p, true, func(dirfd int, name string) error {
+		if err := unix.Mkdirat(dirfd, name, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
+			return err
+		}
+		fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = unix.Close(fd) }()
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return err
+		}
+		switch st.Mode & unix.S_IFMT {
+		case unix.S_IFDIR:
+			return setAttrsFd(fd, attrs)
+		case unix.S_IFLNK:
+			return fmt.Errorf("exists and is not a directory: %w", ErrSymlink)
+		}
+		return errors.New("exists and is not a directory")
+	})
+}
+
+// SetAttrs changes mode and ownership of the regular file or directory at
+// p. A link there is an error (ErrSymlink), as is a file with other hard
+// links (ErrNotRegular): changing either would change another path.
 func (l *Local) SetAttrs(_ context.Context, p string, attrs Attrs) error {
-	real, err := l.real(p)
-	if err != nil {
-		return err
-	}
-	if err := setAttrs(real, attrs); err != nil {
-		return l.fail("set mode and owner of", p, err)
-	}
-	return nil
-}
-
-func setAttrs(real string, attrs Attrs) error {
-	if err := os.Lchown(real, attrs.UID, attrs.GID); err != nil {
-		return err
-	}
-	return unix.Chmod(real, uint32(attrs.Perm))
+	return l.at("set mode and owner of", p, false, func(dirfd int, name string) error {
+		fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = unix.Close(fd) }()
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return err
+		}
+		switch {
+		case st.Mode&unix.S_IFMT == unix.S_IFLNK:
+			return ErrSymlink
+		case st.Mode&unix.S_IFMT != unix.S_IFDIR && !plainFile(&st):
+			return notRegular(&st)
+		}
+		return setAttrsFd(fd, attrs)
+	})
 }
 
 func (l *Local) Symlink(_ context.Context, target, p string) error {
-	real, err := l.real(p)
-	if err != nil {
-		return err
-	}
-	if err := symlinkAtomic(target, real); err != nil {
-		return l.fail("link", p, err)
-	}
-	return nil
-}
-
-func symlinkAtomic(target, real string) error {
 	if target == "" {
-		return errors.New("empty link target")
+		if err := CheckPath(p); err != nil {
+			return fmt.Errorf("%q on %s: %w", p, l.Name(), err)
+		}
+		return l.fail("link", p, errors.New("empty link target"))
 	}
-	dir := filepath.Dir(real)
-	if err := mkdirParents(dir); err != nil {
-		return err
-	}
-	// The same fixed temporary name as writeAtomic: a stray from a killed
-	// run is replaced, not accumulated.
-	tmp := TempName(real)
-	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	if err := os.Symlink(target, tmp); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, real); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return syncDir(dir)
+	return l.at("link", p, true, func(dirfd int, name string) error {
+		return symlinkAt(dirfd, name, target)
+	})
 }
 
 func (l *Local) ReadLink(_ context.Context, p string) (string, error) {
-	real, err := l.real(p)
-	if err != nil {
-		return "", err
-	}
-	target, err := os.Readlink(real)
-	if err != nil {
-		return "", l.fail("read link", p, err)
-	}
-	return target, nil
+	var target string
+	err := l.at("read link", p, false, func(dirfd int, name string) error {
+		var err error
+		target, err = readlinkAt(dirfd, name)
+		return err
+	})
+	return target, err
 }
 
+// Remove deletes the file, link or empty directory at p.
 func (l *Local) Remove(_ context.Context, p string) error {
-	real, err := l.real(p)
-	if err != nil {
+	return l.at("remove", p, false, func(dirfd int, name string) error {
+		err := unix.Unlinkat(dirfd, name, 0)
+		if errors.Is(err, unix.EISDIR) || errors.Is(err, unix.EPERM) {
+			if rerr := unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR); !errors.Is(rerr, unix.ENOTDIR) {
+				err = rerr
+			}
+		}
 		return err
-	}
-	if err := os.Remove(real); err != nil {
-		return l.fail("remove", p, err)
-	}
-	return nil
+	})
 }
 
+// RemoveAll deletes p and everything below it; links are removed, never
+// followed. Nothing there (or no parent) is no error.
 func (l *Local) RemoveAll(_ context.Context, p string) error {
-	real, err := l.real(p)
-	if err != nil {
-		return err
+	err := l.at("remove", p, false, removeAllAt)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
-	if err := os.RemoveAll(real); err != nil {
-		return l.fail("remove", p, err)
-	}
-	return nil
+	return err
 }
 
 // Run executes on this machine. In image mode commands still run here, not

@@ -212,11 +212,15 @@ func (s *SSH) Close() error {
 
 // sshConn is one SSH connection with its SFTP client.
 type sshConn struct {
-	client   *ssh.Client
-	sftp     *sftp.Client  // on the sftp subsystem, or on sftp-server run by sudo
-	dead     chan struct{} // closed when the SSH connection ends
-	sftpDead chan struct{} // closed when the SFTP channel ends
-	broken   atomic.Bool
+	client *ssh.Client
+	sftp   *sftp.Client // on sftp-server run by sh (and sudo), or on the sftp subsystem
+	// privateUmask: the SFTP server runs with the umask 077, so what it
+	// creates is private until spice sets owner and mode. False on the
+	// sftp subsystem, whose umask is sshd's.
+	privateUmask bool
+	dead         chan struct{} // closed when the SSH connection ends
+	sftpDead     chan struct{} // closed when the SFTP channel ends
+	broken       atomic.Bool
 	// keepalive is the probe interval and timeout (SSH.keepalive).
 	keepalive time.Duration
 }
@@ -430,52 +434,30 @@ func (s *SSH) connectErr(parent, ctx context.Context, callers bool, err error) e
 	return &connError{msg: fmt.Sprintf("connect to %s: %v", s.addr, err)}
 }
 
-// findSFTPServer is run by sudo's sh: the first sftp-server found replaces it.
-var findSFTPServer = `for p in ` + strings.Join(sftpServers, " ") + `; do if [ -x "$p" ]; then exec "$p"; fi; done; ` +
+// findSFTPServer is run by sh (through sudo when configured): the first
+// sftp-server found replaces it, with the umask 077, so that every file and
+// directory it creates is private until spice has set its owner and mode:
+// no one else can open a temporary file while it waits for its content.
+var findSFTPServer = `umask 077; for p in ` + strings.Join(sftpServers, " ") + `; do if [ -x "$p" ]; then exec "$p"; fi; done; ` +
 	`echo "no sftp-server in ` + strings.Join(sftpServers, ", ") + `" >&2; exit 127`
 
 func (s *SSH) startSFTP(c *sshConn) error {
-	// Concurrent writes only ever go to a temporary file that a failure
-	// discards; fstat reads the size of the open file, not of the path.
-	opts := []sftp.ClientOption{sftp.UseConcurrentWrites(true), sftp.UseFstat(true)}
-	if s.sudo == nil {
-		sc, err := sftp.NewClient(c.client, opts...)
+	sc, stderr, err := s.execSFTPServer(c)
+	switch {
+	case err == nil:
+		c.sftp, c.privateUmask = sc, true
+	case s.sudo != nil:
+		var he *hostError
+		if errors.As(err, &he) {
+			return err
+		}
+		return s.sudoErr(stderr, err)
+	default:
+		// No sftp-server where we look (or no shell to start one): the
+		// sshd's sftp subsystem, with whatever umask sshd gives it.
+		sc, err := sftp.NewClient(c.client, sftpOptions()...)
 		if err != nil {
 			return &connError{msg: fmt.Sprintf("start SFTP on %s: %v", s.hostName(), err)}
-		}
-		c.sftp = sc
-	} else {
-		sess, err := c.client.NewSession()
-		if err != nil {
-			return err
-		}
-		stdin, err := sess.StdinPipe()
-		if err != nil {
-			return err
-		}
-		stdout, err := sess.StdoutPipe()
-		if err != nil {
-			return err
-		}
-		stderr := &cappedBuffer{}
-		sess.Stderr = stderr
-		line, _ := shellJoin(slices.Concat(s.sudo, []string{"/bin/sh", "-c", findSFTPServer}))
-		if err := sess.Start(line); err != nil {
-			return &hostError{msg: fmt.Sprintf("start sftp-server with sudo on %s: %v", s.hostName(), err)}
-		}
-		sc, err := sftp.NewClientPipe(stdout, stdin, opts...)
-		if err != nil {
-			// sudo or sh said why on stderr before exiting.
-			waited := make(chan struct{})
-			go func() {
-				_ = sess.Wait()
-				close(waited)
-			}()
-			select {
-			case <-waited:
-			case <-time.After(2 * time.Second):
-			}
-			return s.sudoErr(stderr.Bytes(), err)
 		}
 		c.sftp = sc
 	}
@@ -485,6 +467,55 @@ func (s *SSH) startSFTP(c *sshConn) error {
 		}
 	}
 	return nil
+}
+
+func sftpOptions() []sftp.ClientOption {
+	// Concurrent writes only ever go to a temporary file that a failure
+	// discards; fstat reads the size of the open file, not of the path.
+	return []sftp.ClientOption{sftp.UseConcurrentWrites(true), sftp.UseFstat(true)}
+}
+
+// execSFTPServer starts sftp-server in a session of its own (see
+// findSFTPServer). On failure it returns what the session wrote to
+// stderr, which says why (sudo's or sh's message).
+func (s *SSH) execSFTPServer(c *sshConn) (*sftp.Client, []byte, error) {
+	sess, err := c.client.NewSession()
+	if err != nil {
+		return nil, nil, err
+	}
+	stdin, err := sess.StdinPipe()
+	if err != nil {
+		_ = sess.Close()
+		return nil, nil, err
+	}
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		_ = sess.Close()
+		return nil, nil, err
+	}
+	stderr := &cappedBuffer{}
+	sess.Stderr = stderr
+	line, _ := shellJoin(slices.Concat(s.sudo, []string{"/bin/sh", "-c", findSFTPServer}))
+	if err := sess.Start(line); err != nil {
+		_ = sess.Close()
+		return nil, nil, &hostError{msg: fmt.Sprintf("start sftp-server on %s: %v", s.hostName(), err)}
+	}
+	sc, err := sftp.NewClientPipe(stdout, stdin, sftpOptions()...)
+	if err != nil {
+		// sudo or sh said why on stderr before exiting.
+		waited := make(chan struct{})
+		go func() {
+			_ = sess.Wait()
+			close(waited)
+		}()
+		select {
+		case <-waited:
+		case <-time.After(2 * time.Second):
+		}
+		_ = sess.Close()
+		return nil, stderr.Bytes(), err
+	}
+	return sc, nil, nil
 }
 
 func (s *SSH) sudoErr(stderr []byte, err error) error {

@@ -3,42 +3,60 @@ package host
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/pkg/sftp"
 )
 
 // File operations go through the connection's one SFTP channel and mirror
-// Local's semantics (local.go), including its atomic write.
-
-func (s *SSH) real(p string) (string, error) {
-	if err := CheckPath(p); err != nil {
-		return "", fmt.Errorf("%q on %s: %w", p, s.name, err)
-	}
-	return s.root + p, nil
-}
+// Local's semantics (local.go, localfs.go), including its atomic write.
+//
+// SFTP (version 3, as OpenSSH speaks it) names objects by path only: there
+// is no openat, no O_NOFOLLOW, no inode number. What Local does with
+// descriptors is done here by checking, so a user who can write a managed
+// directory and races spice is held off as follows, not atomically:
+//   - a link at a managed path is seen by lstat and never read, listed or
+//     changed; what is read or changed is opened by name and must have the
+//     attributes lstat saw (type, mode, owner, size, mtime), so a link
+//     swapped in between leads to a refusal unless its target matches all
+//     of them;
+//   - temporary files are created with O_EXCL by an sftp-server that runs
+//     with the umask 077 (see startSFTP), so no one else can open them;
+//   - RemoveAll of a directory runs rm -rf on the host, which descends by
+//     descriptors;
+//   - in image mode (Root) the parent directories are resolved below root
+//     one lstat at a time: links in the tree (/var/run -> /run) never lead
+//     out of it, but a directory swapped for a link while a write is under
+//     way can; the tree must not be writable by others while spice runs.
+// A hard link to another file cannot be told from a file over SFTP (fs.
+// protected_hardlinks, on by default, keeps users from making one to a
+// file they do not own).
 
 func (s *SSH) fail(op, p string, err error) error {
 	return fmt.Errorf("%s %s on %s: %w", op, p, s.name, err)
 }
 
-// fileOp runs fn with the SFTP client. When the link breaks, the
-// connection is replaced and fn runs once more from the start: every file
-// operation here is safe to repeat (reads, idempotent changes, atomic
-// writes; a repeated remove finds nothing, which is the truth).
-func (s *SSH) fileOp(ctx context.Context, op, p string, fn func(sc *sftp.Client, real string) error) error {
-	real, err := s.real(p)
-	if err != nil {
-		return err
+// fileOp runs fn with the SFTP client and the remote path of p (see
+// resolve; with create, missing parent directories are made 0755). When
+// the link breaks, the connection is replaced and fn runs once more from
+// the start: every file operation here is safe to repeat (reads,
+// idempotent changes, atomic writes; a repeated remove finds nothing,
+// which is the truth).
+func (s *SSH) fileOp(ctx context.Context, op, p string, create bool, fn func(sc *sftp.Client, real string) error) error {
+	return s.connFileOp(ctx, op, p, create, func(c *sshConn, real string) error { return fn(c.sftp, real) })
+}
+
+// connFileOp is fileOp for operations that need the connection itself.
+func (s *SSH) connFileOp(ctx context.Context, op, p string, create bool, fn func(c *sshConn, real string) error) error {
+	if err := CheckPath(p); err != nil {
+		return fmt.Errorf("%q on %s: %w", p, s.name, err)
 	}
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -48,7 +66,10 @@ func (s *SSH) fileOp(ctx context.Context, op, p string, fn func(sc *sftp.Client,
 		if err != nil {
 			return s.fail(op, p, err)
 		}
-		err = fn(c.sftp, real)
+		real, err := s.resolve(c.sftp, p, create)
+		if err == nil {
+			err = fn(c, real)
+		}
 		if err == nil {
 			return nil
 		}
@@ -62,9 +83,114 @@ func (s *SSH) fileOp(ctx context.Context, op, p string, fn func(sc *sftp.Client,
 	}
 }
 
+// resolve returns the remote path of the managed path p. Without a root,
+// that is p: its parents resolve as the remote system resolves them. With
+// one, p's parent directories are resolved below root as Local resolves
+// them (an absolute link target starts again at root, ".." stops there),
+// so that a link in the tree never leads out of it. SFTP has no openat:
+// this is checked one lstat at a time, not atomic as Local's descriptors
+// are. With create, missing parent directories are made 0755.
+func (s *SSH) resolve(sc *sftp.Client, p string, create bool) (string, error) {
+	dir, name := path.Split(p)
+	if s.root == "" {
+		dir = path.Clean(dir)
+		if create && dir != "/" {
+			if err := mkdirParentsSFTP(sc, dir); err != nil {
+				return "", err
+			}
+		}
+		return path.Join(dir, name), nil
+	}
+	comps := splitPath(dir)
+	if s.plainDirs(sc, comps) {
+		return s.root + p, nil
+	}
+	var names []string // the resolved directory below root
+	followed, created := 0, 0
+	where := func() string { return s.root + "/" + strings.Join(names, "/") }
+	for len(comps) > 0 {
+		c := comps[0]
+		comps = comps[1:]
+		switch c {
+		case ".":
+			continue
+		case "..":
+			if len(names) > 0 {
+				names = names[:len(names)-1]
+			}
+			continue
+		}
+		next := path.Join(where(), c)
+		info, err := sc.Lstat(next)
+		if errors.Is(err, fs.ErrNotExist) && create && created < maxSymlinks {
+			created++
+			if err := mkdirSFTP(sc, next); err != nil {
+				return "", err
+			}
+			comps = append([]string{c}, comps...) // look again at what is there now
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case info.IsDir():
+			names = append(names, c)
+		case info.Mode()&fs.ModeSymlink != 0:
+			if followed++; followed > maxSymlinks {
+				return "", &hostError{msg: strings.TrimPrefix(next, s.root) + ": too many levels of symbolic links"}
+			}
+			target, err := sc.ReadLink(next)
+			if err != nil {
+				return "", err
+			}
+			if target == "" {
+				return "", fmt.Errorf("%s: empty link: %w", strings.TrimPrefix(next, s.root), fs.ErrNotExist)
+			}
+			if strings.HasPrefix(target, "/") {
+				names = names[:0]
+			}
+			comps = append(splitPath(target), comps...)
+		default:
+			return "", &hostError{msg: strings.TrimPrefix(next, s.root) + ": not a directory"}
+		}
+	}
+	return path.Join(where(), name), nil
+}
+
+// plainDirs reports whether every directory the components name below
+// root exists and is a directory, not a link: then the path needs no
+// resolution. The lstats go out together, one round trip in all.
+func (s *SSH) plainDirs(sc *sftp.Client, comps []string) bool {
+	plain := make([]bool, len(comps))
+	var wg sync.WaitGroup
+	for i := range comps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			info, err := sc.Lstat(s.root + "/" + strings.Join(comps[:i+1], "/"))
+			plain[i] = err == nil && info.IsDir()
+		}()
+	}
+	wg.Wait()
+	return !slices.Contains(plain, false)
+}
+
+// ReadFile reads the regular file at p, as Local does: anything else there
+// (a link, even to a regular file, a directory, a device) is
+// ErrNotRegular. SFTP opens by name and follows links, so the opened
+// file's attributes must match those lstat saw; a file swapped meanwhile
+// is refused, not read.
 func (s *SSH) ReadFile(ctx context.Context, p string) ([]byte, error) {
 	var content []byte
-	err := s.fileOp(ctx, "read", p, func(sc *sftp.Client, real string) error {
+	err := s.fileOp(ctx, "read", p, false, func(sc *sftp.Client, real string) error {
+		seen, err := sc.Lstat(real)
+		if err != nil {
+			return err
+		}
+		if !seen.Mode().IsRegular() {
+			return notRegularSFTP(seen)
+		}
 		f, err := sc.Open(real)
 		if err != nil {
 			return err
@@ -72,30 +198,116 @@ func (s *SSH) ReadFile(ctx context.Context, p string) ([]byte, error) {
 		// The server answers in order and nothing waits on this answer:
 		// one round trip less per read.
 		defer func() { go func() { _ = f.Close() }() }()
-		// Most managed files fit in one request (plus one to see EOF);
-		// larger ones continue with pipelined reads.
-		var buf bytes.Buffer
-		first := make([]byte, 32<<10)
-		n, err := f.Read(first)
-		buf.Write(first[:n])
-		switch {
-		case errors.Is(err, io.EOF):
-		case err != nil:
-			return err
-		default:
-			if _, err := f.WriteTo(&buf); err != nil {
-				return err
-			}
+		// The content is requested along with fstat, and dropped unless
+		// fstat shows the file lstat saw. A file of the size lstat saw
+		// (most managed files fit in one request) is one request; others
+		// (larger, or /proc files that say 0) are read to their end with
+		// pipelined reads.
+		type stat struct {
+			info fs.FileInfo
+			err  error
 		}
-		content = buf.Bytes()
-		return nil
+		opened := make(chan stat, 1)
+		go func() {
+			info, err := f.Stat()
+			opened <- stat{info, err}
+		}()
+		var readErr error
+		if size := seen.Size(); size > 0 && size <= 32<<10 {
+			content = make([]byte, size)
+			var n int
+			n, readErr = f.ReadAt(content, 0)
+			if n == len(content) {
+				readErr = nil
+			}
+		} else {
+			var buf bytes.Buffer
+			_, readErr = f.WriteTo(&buf)
+			content = buf.Bytes()
+		}
+		st := <-opened
+		if st.err != nil {
+			content = nil
+			return st.err
+		}
+		if !sameAttrs(seen, st.info) {
+			content = nil
+			return &hostError{msg: "changed while it was opened (replaced by a link or another file?); not read"}
+		}
+		if readErr != nil {
+			content = nil
+		}
+		return readErr
 	})
 	return content, err
 }
 
+// notRegularSFTP is ErrNotRegular for what lstat found.
+func notRegularSFTP(fi fs.FileInfo) error {
+	switch m := fi.Mode(); {
+	case m&fs.ModeSymlink != 0:
+		return fmt.Errorf("%w: %w", ErrNotRegular, ErrSymlink)
+	case m.IsDir():
+		return fmt.Errorf("%w: a directory", ErrNotRegular)
+	case m&fs.ModeNamedPipe != 0:
+		return fmt.Errorf("%w: a named pipe", ErrNotRegular)
+	case m&fs.ModeSocket != 0:
+		return fmt.Errorf("%w: a socket", ErrNotRegular)
+	case m&fs.ModeDevice != 0:
+		return fmt.Errorf("%w: a device", ErrNotRegular)
+	}
+	return ErrNotRegular
+}
+
+// sameAttrs reports whether two SFTP stats plausibly describe the same
+// object: type, mode, owner, size and modification time all agree. SFTP
+// reports no inode number, so this is what tells the object lstat saw
+// from one a link swapped in meanwhile leads to.
+func sameAttrs(a, b fs.FileInfo) bool {
+	sa, okA := a.Sys().(*sftp.FileStat)
+	sb, okB := b.Sys().(*sftp.FileStat)
+	return okA && okB && a.Mode() == b.Mode() && a.Size() == b.Size() && sa.Mtime == sb.Mtime &&
+		sa.UID == sb.UID && sa.GID == sb.GID
+}
+
+// openVerified opens the regular file or directory at real (SFTP opens a
+// directory as a file too, which fsetstat then changes) and checks that
+// it is the object lstat describes there, not one a link leads to. A
+// directory whose entries change meanwhile changes its own attributes:
+// a mismatch is retried a few times before it is refused.
+func openVerified(sc *sftp.Client, real string) (*sftp.File, fs.FileInfo, error) {
+	for attempt := 0; ; attempt++ {
+		seen, err := sc.Lstat(real)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case seen.Mode()&fs.ModeSymlink != 0:
+			return nil, nil, ErrSymlink
+		case !seen.IsDir() && !seen.Mode().IsRegular():
+			return nil, nil, notRegularSFTP(seen)
+		}
+		f, err := sc.Open(real)
+		if err != nil {
+			return nil, nil, err
+		}
+		info, err := f.Stat()
+		if err == nil && sameAttrs(seen, info) {
+			return f, info, nil
+		}
+		go func() { _ = f.Close() }()
+		if err != nil {
+			return nil, nil, err
+		}
+		if attempt == 3 {
+			return nil, nil, &hostError{msg: "changed while it was opened (replaced by a link or another file?); left unchanged"}
+		}
+	}
+}
+
 func (s *SSH) Stat(ctx context.Context, p string) (FileInfo, error) {
 	var info FileInfo
-	err := s.fileOp(ctx, "stat", p, func(sc *sftp.Client, real string) error {
+	err := s.fileOp(ctx, "stat", p, false, func(sc *sftp.Client, real string) error {
 		fi, err := sc.Lstat(real)
 		if err != nil {
 			return err
@@ -119,16 +331,20 @@ func fileInfo(fi fs.FileInfo) FileInfo {
 	return info
 }
 
+// ReadDir lists the directory at p; a link there is not followed.
 func (s *SSH) ReadDir(ctx context.Context, p string) ([]string, error) {
 	var names []string
-	err := s.fileOp(ctx, "list", p, func(sc *sftp.Client, real string) error {
-		entries, err := sc.ReadDirContext(ctx, real)
-		if errors.Is(err, fs.ErrNotExist) {
-			// sftp-server reports ENOTDIR as "no such file"; the path exists.
-			if fi, lerr := sc.Lstat(real); lerr == nil && !fi.IsDir() {
-				return &hostError{msg: "not a directory"}
-			}
+	err := s.fileOp(ctx, "list", p, false, func(sc *sftp.Client, real string) error {
+		fi, err := sc.Lstat(real)
+		switch {
+		case err != nil:
+			return err
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("not a directory: %w", ErrSymlink)
+		case !fi.IsDir():
+			return &hostError{msg: "not a directory"}
 		}
+		entries, err := sc.ReadDirContext(ctx, real)
 		if err != nil {
 			return err
 		}
@@ -146,26 +362,26 @@ func (s *SSH) WriteFile(ctx context.Context, p string, content []byte, attrs Att
 	// A temporary file a broken link kept us from removing is removed
 	// before the write is repeated.
 	var leftover string
-	return s.fileOp(ctx, "write", p, func(sc *sftp.Client, real string) error {
+	return s.connFileOp(ctx, "write", p, true, func(c *sshConn, real string) error {
 		if leftover != "" {
-			_ = sc.Remove(leftover)
+			_ = c.sftp.Remove(leftover)
 		}
 		var err error
-		leftover, err = writeAtomicSFTP(sc, real, content, attrs)
+		leftover, err = writeAtomicSFTP(c.sftp, real, content, attrs, c.privateUmask)
 		return err
 	})
 }
 
 // writeAtomicSFTP is Local's atomic write over SFTP. On failure it returns
 // the temporary file's name if removing it failed too (a broken link).
-func writeAtomicSFTP(sc *sftp.Client, real string, content []byte, attrs Attrs) (leftover string, err error) {
-	dir := path.Dir(real)
-	if err := mkdirParentsSFTP(sc, dir); err != nil {
-		return "", err
-	}
-	suffix := make([]byte, 8)
-	_, _ = rand.Read(suffix)
-	tmp := path.Join(dir, "."+path.Base(real)+".spice-"+hex.EncodeToString(suffix))
+// The temporary file is made with O_EXCL (never through a link or over a
+// planted file) by an SFTP server whose umask is 077 (see startSFTP), so
+// it is private from the start; it gets its owner and mode while empty.
+// Only where the server's umask is not ours is it made private at once
+// by an explicit chmod, which leaves a window of one round trip.
+func writeAtomicSFTP(sc *sftp.Client, real string, content []byte, attrs Attrs, privateUmask bool) (leftover string, err error) {
+	dir, name := path.Split(real)
+	tmp := dir + tempName(name)
 	f, err := sc.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
 		return "", err
@@ -181,6 +397,11 @@ func writeAtomicSFTP(sc *sftp.Client, real string, content []byte, attrs Attrs) 
 			}
 		}
 	}()
+	if !privateUmask {
+		if err := f.Chmod(0); err != nil {
+			return "", fmt.Errorf("chmod: %w", err)
+		}
+	}
 	// Ownership first: chown clears setuid/setgid bits, so chmod comes after.
 	// Both happen while the file is empty and unreachable under its final name.
 	uid, gid, change, err := resolveIDs(attrs, f.Stat)
@@ -209,7 +430,7 @@ func writeAtomicSFTP(sc *sftp.Client, real string, content []byte, attrs Attrs) 
 		return "", err
 	}
 	renamed = true
-	return "", syncDirSFTP(sc, dir)
+	return "", syncDirSFTP(sc, path.Dir(real))
 }
 
 // resolveIDs fills in KeepID from the current owner: SFTP sets uid and gid
@@ -266,40 +487,44 @@ func mkdirParentsSFTP(sc *sftp.Client, dir string) error {
 			return err
 		}
 	}
-	// Made complete under a temporary name, then moved into place with
-	// SFTP's plain rename, which refuses an existing target: a directory
-	// created meanwhile (by a directory resource applied in parallel) keeps
-	// its own mode.
-	var suffix [6]byte
-	_, _ = rand.Read(suffix[:])
-	tmp := path.Join(path.Dir(dir), "."+path.Base(dir)+".spice-mkdir-"+hex.EncodeToString(suffix[:]))
+	return mkdirSFTP(sc, dir)
+}
+
+// mkdirSFTP creates the directory dir with mode 0755: made complete under a
+// temporary name, then moved into place with SFTP's plain rename, which
+// refuses an existing target, so a directory created meanwhile (by a
+// directory resource applied in parallel) keeps its own mode. The mode is
+// set through a handle on the verified directory, never by name.
+func mkdirSFTP(sc *sftp.Client, dir string) error {
+	tmp := path.Join(path.Dir(dir), tempDirName(path.Base(dir)))
 	if err := sc.Mkdir(tmp); err != nil {
 		return err
 	}
-	if err := sc.Chmod(tmp, 0o755); err != nil {
-		_ = sc.RemoveDirectory(tmp)
-		return err
-	}
-	if err := sc.Rename(tmp, dir); err != nil {
-		_ = sc.RemoveDirectory(tmp)
-		if info, serr := sc.Stat(dir); serr == nil && info.IsDir() {
-			return nil
+	err := chmodVerified(sc, tmp, 0o755)
+	if err == nil {
+		if err = sc.Rename(tmp, dir); err != nil {
+			if info, serr := sc.Lstat(dir); serr == nil && info.IsDir() {
+				err = nil
+			}
 		}
-		return err
 	}
-	return nil
+	_ = sc.RemoveDirectory(tmp) // nothing left when renamed
+	return err
+}
+
+func chmodVerified(sc *sftp.Client, real string, perm Perm) error {
+	return setAttrsSFTP(sc, real, Attrs{Perm: perm, UID: KeepID, GID: KeepID})
 }
 
 func (s *SSH) Mkdir(ctx context.Context, p string, attrs Attrs) error {
-	return s.fileOp(ctx, "mkdir", p, func(sc *sftp.Client, real string) error {
+	return s.fileOp(ctx, "mkdir", p, true, func(sc *sftp.Client, real string) error {
 		info, err := sc.Lstat(real)
 		switch {
+		case err == nil && info.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("exists and is not a directory: %w", ErrSymlink)
 		case err == nil && !info.IsDir():
 			return &hostError{msg: "exists and is not a directory"}
 		case errors.Is(err, fs.ErrNotExist):
-			if err := mkdirParentsSFTP(sc, path.Dir(real)); err != nil {
-				return err
-			}
 			if err := sc.Mkdir(real); err != nil {
 				// Created meanwhile (as a parent of a file written in
 				// parallel)? Then it only needs its attrs.
@@ -314,14 +539,51 @@ func (s *SSH) Mkdir(ctx context.Context, p string, attrs Attrs) error {
 	})
 }
 
+// SetAttrs changes mode and ownership of the regular file or directory at
+// p, through a handle on the object lstat found there (see openVerified):
+// a link there is ErrSymlink, never followed.
 func (s *SSH) SetAttrs(ctx context.Context, p string, attrs Attrs) error {
-	return s.fileOp(ctx, "set mode and owner of", p, func(sc *sftp.Client, real string) error {
+	return s.fileOp(ctx, "set mode and owner of", p, false, func(sc *sftp.Client, real string) error {
 		return setAttrsSFTP(sc, real, attrs)
 	})
 }
 
 func setAttrsSFTP(sc *sftp.Client, real string, attrs Attrs) error {
-	uid, gid, change, err := resolveIDs(attrs, func() (fs.FileInfo, error) { return sc.Stat(real) })
+	f, info, err := openVerified(sc, real)
+	if errors.Is(err, fs.ErrPermission) {
+		// A user who may not open what it owns (mode 0000) is not root:
+		// the kernel lets it change only what it owns, so by name is safe.
+		return setAttrsByName(sc, real, attrs)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() { go func() { _ = f.Close() }() }()
+	uid, gid, change, err := resolveIDs(attrs, func() (fs.FileInfo, error) { return info, nil })
+	if err != nil {
+		return err
+	}
+	if change {
+		if err := f.Chown(uid, gid); err != nil {
+			return err
+		}
+	}
+	return f.Chmod(fs.FileMode(attrs.Perm))
+}
+
+// setAttrsByName is setAttrsSFTP without a handle, for a user who cannot
+// open the object (see there).
+func setAttrsByName(sc *sftp.Client, real string, attrs Attrs) error {
+	seen, err := sc.Lstat(real)
+	switch {
+	case err != nil:
+		return err
+	case seen.Mode()&fs.ModeSymlink != 0:
+		return ErrSymlink
+	case !seen.IsDir() && !seen.Mode().IsRegular():
+		return notRegularSFTP(seen)
+	}
+	uid, gid, change, err := resolveIDs(attrs, func() (fs.FileInfo, error) { return seen, nil })
 	if err != nil {
 		return err
 	}
@@ -334,8 +596,14 @@ func setAttrsSFTP(sc *sftp.Client, real string, attrs Attrs) error {
 }
 
 func (s *SSH) Symlink(ctx context.Context, target, p string) error {
+	if target == "" {
+		if err := CheckPath(p); err != nil {
+			return fmt.Errorf("%q on %s: %w", p, s.name, err)
+		}
+		return s.fail("link", p, &hostError{msg: "empty link target"})
+	}
 	var leftover string
-	return s.fileOp(ctx, "link", p, func(sc *sftp.Client, real string) error {
+	return s.fileOp(ctx, "link", p, true, func(sc *sftp.Client, real string) error {
 		if leftover != "" {
 			_ = sc.Remove(leftover)
 		}
@@ -348,16 +616,8 @@ func (s *SSH) Symlink(ctx context.Context, target, p string) error {
 // symlinkAtomicSFTP is Local's atomic link swap over SFTP; leftover as for
 // writeAtomicSFTP.
 func symlinkAtomicSFTP(sc *sftp.Client, target, real string) (leftover string, err error) {
-	if target == "" {
-		return "", &hostError{msg: "empty link target"}
-	}
-	dir := path.Dir(real)
-	if err := mkdirParentsSFTP(sc, dir); err != nil {
-		return "", err
-	}
-	suffix := make([]byte, 8)
-	_, _ = rand.Read(suffix)
-	tmp := path.Join(dir, "."+path.Base(real)+".spice-"+hex.EncodeToString(suffix))
+	dir, name := path.Split(real)
+	tmp := dir + tempName(name)
 	if err := sc.Symlink(target, tmp); err != nil {
 		return "", err
 	}
@@ -367,12 +627,12 @@ func symlinkAtomicSFTP(sc *sftp.Client, target, real string) (leftover string, e
 		}
 		return leftover, err
 	}
-	return "", syncDirSFTP(sc, dir)
+	return "", syncDirSFTP(sc, path.Dir(real))
 }
 
 func (s *SSH) ReadLink(ctx context.Context, p string) (string, error) {
 	var target string
-	err := s.fileOp(ctx, "read link", p, func(sc *sftp.Client, real string) error {
+	err := s.fileOp(ctx, "read link", p, false, func(sc *sftp.Client, real string) error {
 		var err error
 		target, err = sc.ReadLink(real)
 		return err
@@ -381,7 +641,7 @@ func (s *SSH) ReadLink(ctx context.Context, p string) (string, error) {
 }
 
 func (s *SSH) Remove(ctx context.Context, p string) error {
-	return s.fileOp(ctx, "remove", p, func(sc *sftp.Client, real string) error {
+	return s.fileOp(ctx, "remove", p, false, func(sc *sftp.Client, real string) error {
 		err := sc.Remove(real)
 		var status *sftp.StatusError
 		if errors.As(err, &status) {
@@ -394,60 +654,34 @@ func (s *SSH) Remove(ctx context.Context, p string) error {
 	})
 }
 
+// RemoveAll deletes p and everything below it: a file or link by SFTP, a
+// directory by rm -rf on the host, which descends through directory
+// descriptors (SFTP can only name paths, and a directory swapped for a
+// link between listing it and removing its entries would send the
+// removals through the link). Nothing there is no error.
 func (s *SSH) RemoveAll(ctx context.Context, p string) error {
-	return s.fileOp(ctx, "remove", p, removeAllSFTP)
-}
-
-// removeAllSFTP is os.RemoveAll over SFTP: links are removed, never
-// followed, and a missing path is no error. The entries of a directory are
-// removed in parallel so a big tree costs few round trips.
-func removeAllSFTP(sc *sftp.Client, p string) error {
-	info, err := sc.Lstat(p)
+	var dir string
+	err := s.fileOp(ctx, "remove", p, false, func(sc *sftp.Client, real string) error {
+		info, err := sc.Lstat(real)
+		switch {
+		case err != nil:
+			return err
+		case info.IsDir():
+			dir = real
+			return nil
+		}
+		return ignoreNotExist(sc.Remove(real))
+	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err != nil {
+	if err != nil || dir == "" {
 		return err
 	}
-	if !info.IsDir() {
-		return ignoreNotExist(sc.Remove(p))
+	if _, err := s.Run(ctx, Command{Argv: []string{"rm", "-rf", "--", dir}}); err != nil {
+		return s.fail("remove", p, err)
 	}
-	entries, err := sc.ReadDir(p)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		slots    = make(chan struct{}, 16)
-	)
-	for _, e := range entries {
-		child := path.Join(p, e.Name())
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			var err error
-			if e.IsDir() {
-				err = removeAllSFTP(sc, child)
-			} else {
-				err = ignoreNotExist(sc.Remove(child))
-			}
-			if err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	return ignoreNotExist(sc.RemoveDirectory(p))
+	return nil
 }
 
 func ignoreNotExist(err error) error {

@@ -66,6 +66,20 @@ func TestSSH(t *testing.T) {
 	})
 }
 
+// TestSSH_attacks runs the attacks Local withstands against SSH, in image
+// mode on this machine, where the attacker runs beside sshd. The sessions
+// get the umask most hosts give them, 022, under which an SFTP server
+// creates files anyone may open.
+func TestSSH_attacks(t *testing.T) {
+	srv := sshd.StartWithOptions(t, sshd.Options{Umask: "022"})
+	hosttest.RunAttacks(t, func(t *testing.T) (host.Host, string) {
+		root := t.TempDir()
+		cfg := sshConfig(srv)
+		cfg.Root = root
+		return dialSSH(t, cfg), root
+	})
+}
+
 func TestSSH_nameAndDefaults(t *testing.T) {
 	srv := sshd.Start(t)
 	cfg := sshConfig(srv)
@@ -263,9 +277,7 @@ func assertNoKeyMaterial(t *testing.T, err error, pem string) {
 func TestSSH_refusedPort(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	addr, ok := l.Addr().(*net.TCPAddr)
-	require.True(t, ok, "listener address %v", l.Addr())
-	port := addr.Port
+	port := portOf(t, l)
 	require.NoError(t, l.Close())
 	_, err = host.DialSSH(context.Background(), host.SSHConfig{
 		Address: "127.0.0.1", Port: port, PrivateKey: string(mustKey(t)), HostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
@@ -307,8 +319,13 @@ func silentListener(t *testing.T) int {
 			_ = c.Close()
 		}
 	})
+	return portOf(t, l)
+}
+
+func portOf(t *testing.T, l net.Listener) int {
+	t.Helper()
 	addr, ok := l.Addr().(*net.TCPAddr)
-	require.True(t, ok, "listener address %v", l.Addr())
+	require.True(t, ok, "a TCP listener")
 	return addr.Port
 }
 
@@ -573,7 +590,7 @@ func TestSSH_throughFakeSudo(t *testing.T) {
 	})
 	b, err := os.ReadFile(log)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), "/bin/sh -c for p in /usr/lib/openssh/sftp-server", "SFTP through sudo")
+	assert.Contains(t, string(b), "/bin/sh -c umask 077; for p in /usr/lib/openssh/sftp-server", "SFTP through sudo")
 	assert.Contains(t, string(b), "\nprintf %s\\n $(id)", "commands through sudo")
 	assert.Contains(t, string(b), "\nkill -KILL -- -", "a cancelled command killed through sudo")
 

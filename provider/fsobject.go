@@ -179,7 +179,15 @@ func readManagedFile(ctx context.Context, h host.Host, p, kind string) (info hos
 		diags.AddError("Not a file", fmt.Sprintf("%s on %s is a directory", p, h.Name()))
 		return info, nil, true, diags
 	}
-	if content, err = h.ReadFile(ctx, p); err != nil {
+	content, err = h.ReadFile(ctx, p)
+	if errors.Is(err, host.ErrNotRegular) {
+		// A link, a device or a file with other names stands where the
+		// file should be: drift, never read through. The plan writes the
+		// file again, which replaces whatever holds the name.
+		diags.AddWarning(kind+" replaced on the host", err.Error()+"; the plan writes the "+kind+" again in its place")
+		return info, nil, false, diags
+	}
+	if err != nil {
 		diags.AddError("Cannot read "+kind, err.Error())
 	}
 	return info, content, true, diags

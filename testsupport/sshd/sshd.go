@@ -55,8 +55,9 @@ type Server struct {
 
 	Dir string // configuration, keys and pid file
 
-	pid int
-	log *syncBuffer
+	pid   int
+	log   *syncBuffer
+	umask string
 }
 
 // Start runs sshd for the test and stops it (and the connection processes
@@ -75,6 +76,9 @@ type Options struct {
 	// one, as most real hosts have (the known_hosts files list only the
 	// ed25519 key).
 	RSAHostKey bool
+	// Umask is the sessions' umask instead of 077: "022" is what most
+	// real hosts give an SFTP subsystem.
+	Umask string
 }
 
 // StartWithOptions is Start for a server that differs from the default.
@@ -90,7 +94,10 @@ func StartWithOptions(t testing.TB, opts Options) *Server {
 		}
 	}
 
-	s := &Server{Host: "127.0.0.1", User: "root", Dir: t.TempDir()}
+	s := &Server{Host: "127.0.0.1", User: "root", Dir: t.TempDir(), umask: "077"}
+	if opts.Umask != "" {
+		s.umask = opts.Umask
+	}
 	hostPub := s.writeKeys(t)
 	if opts.RSAHostKey {
 		s.writeRSAHostKey(t)
@@ -245,7 +252,7 @@ func (s *Server) start(t testing.TB, port int) error {
 	}
 
 	// sh only sets the umask, then becomes sshd: the PID is sshd's.
-	cmd := exec.Command("/bin/sh", "-c", `umask 077 && exec "$0" -D -e -f "$1"`, sshdPath, config)
+	cmd := exec.Command("/bin/sh", "-c", `umask "$2" && exec "$0" -D -e -f "$1"`, sshdPath, config, s.umask)
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
 	s.log = &syncBuffer{}
 	stderr, err := cmd.StderrPipe()
