@@ -58,7 +58,10 @@ func snapshot(t testing.TB, dir string) map[string]string {
 		if err != nil {
 			return err
 		}
-		st := info.Sys().(*syscall.Stat_t)
+		st, ok := info.Sys().(*syscall.Stat_t)
+		if !ok {
+			return fmt.Errorf("%s: no owner information", path)
+		}
 		desc := fmt.Sprintf("%s %d:%d", info.Mode(), st.Uid, st.Gid)
 		switch {
 		case info.Mode()&fs.ModeSymlink != 0:

@@ -179,5 +179,7 @@ func inode(t *testing.T, p string) uint64 {
 	t.Helper()
 	info, err := os.Stat(p)
 	require.NoError(t, err)
-	return info.Sys().(*syscall.Stat_t).Ino
+	st, ok := info.Sys().(*syscall.Stat_t)
+	require.True(t, ok, "no inode for %s", p)
+	return st.Ino
 }

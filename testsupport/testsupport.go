@@ -205,7 +205,10 @@ func CheckOwner(root, path string, uid, gid int) func(*terraform.State) error {
 		if err != nil {
 			return err
 		}
-		st := info.Sys().(*syscall.Stat_t)
+		st, ok := info.Sys().(*syscall.Stat_t)
+		if !ok {
+			return fmt.Errorf("%s: no owner information on this platform", path)
+		}
 		if int(st.Uid) != uid || int(st.Gid) != gid {
 			return fmt.Errorf("%s: owner %d:%d, want %d:%d", path, st.Uid, st.Gid, uid, gid)
 		}
@@ -231,9 +234,21 @@ func ClosedPort(t testing.TB) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
+	port, err := PortOf(l)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return port
+}
+
+// PortOf is the port of a TCP listener.
+func PortOf(l net.Listener) (int, error) {
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, fmt.Errorf("listener on %v is not TCP", l.Addr())
+	}
+	return addr.Port, nil
 }

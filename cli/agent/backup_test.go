@@ -60,7 +60,10 @@ func TestBackupVerbs(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &listed) != nil || len(listed) != 1 || listed[0]["status"] != "complete" {
 		t.Fatalf("list -json: exit %d\n%s", code, out)
 	}
-	id := listed[0]["id"].(string)
+	id, ok := listed[0]["id"].(string)
+	if !ok {
+		t.Fatalf("list -json: id is not a string: %s", out)
+	}
 	for _, key := range []string{"id", "time", "status", "bytes", "duration_seconds", "path"} {
 		if _, ok := listed[0][key]; !ok {
 			t.Errorf("list -json lacks %q: %s", key, out)

@@ -209,7 +209,11 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	port := l.Addr().(*net.TCPAddr).Port
+	port, err := testsupport.PortOf(l)
+	if err != nil {
+		_ = l.Close()
+		return 0, err
+	}
 	return port, l.Close()
 }
 
@@ -405,7 +409,11 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proxy{Addr: l.Addr().String(), Port: l.Addr().(*net.TCPAddr).Port, target: target, listener: l}
+	port, err := testsupport.PortOf(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Proxy{Addr: l.Addr().String(), Port: port, target: target, listener: l}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
