@@ -283,8 +283,8 @@ func TestPlanTextAsTerraform(t *testing.T) {
 		data("file", "15a73707-3900-9128-1e1b-36537271c699", lines("4"), lines("8")),
 		data("labels", "c0540c4b-4a1c-db13-b50e-23672fb41156", labels("4"), labels("8")),
 	}}, NewColors(false))
-	got := strings.TrimPrefix(b.String(), "\nspice will perform the following actions:\n\n")
-	got = got[:strings.Index(got, "Plan:")]
+	got, _, found := strings.Cut(strings.TrimPrefix(b.String(), "\nspice will perform the following actions:\n\n"), "Plan:")
+	require.True(t, found, "the plan has a summary line")
 	want, err := os.ReadFile(filepath.Join("testdata", "terraform_data.txt"))
 	require.NoError(t, err)
 	assert.Equal(t, string(want), got)
