@@ -123,63 +123,31 @@ func resourceBody(w io.Writer, ch *core.Change, c Colors, sym, color string) {
 		label = name(ch.ResourceAddr)
 	}
 	fmt.Fprintf(w, "  %s%s%s resource %q %q {\n", color, sym, c.Reset, ch.Type, label)
-	before, after := ch.Before, ch.After
-	names := attrNames(before, after)
+	// Terraform's block renderer: attributes null on both sides are left
+	// out, id, name and tags always shown, other unchanged ones counted.
+	d := differ{c}
+	var names []string
 	width := 0
-	for _, n := range names {
-		if len(n) > width {
-			width = len(n)
+	for _, n := range attrNames(ch.Before, ch.After) {
+		if attr(ch.Before, n).IsNull() && attr(ch.After, n).IsKnown() && attr(ch.After, n).IsNull() {
+			continue
 		}
+		names = append(names, n)
+		width = max(width, len(n))
 	}
 	hidden := 0
 	for _, n := range names {
-		b, a := attr(before, n), attr(after, n)
-		sensitive := isSensitive(ch.Sensitive, n)
-		forces := ""
-		for _, p := range ch.ReplacePaths {
-			if len(p) > 0 {
-				if s, ok := p[0].(cty.GetAttrStep); ok && s.Name == n {
-					forces = " # forces replacement"
-				}
-			}
+		b, a := attr(ch.Before, n), attr(ch.After, n)
+		act := actionOf(b, a)
+		o := diffOpts{replace: touches(ch.ReplacePaths, n), showUnchanged: importantAttributes[n]}
+		if act == actNoOp && !o.showUnchanged {
+			hidden++
+			continue
 		}
-		pad := strings.Repeat(" ", width-len(n))
-		switch {
-		case ch.Action == core.Create || before.IsNull():
-			if a.IsNull() {
-				continue
-			}
-			fmt.Fprintf(w, "      %s+%s %s%s = %s\n", c.Green, c.Reset, n, pad, value(a, sensitive, 6))
-		case ch.Action == core.Delete || after.IsNull():
-			if b.IsNull() {
-				continue
-			}
-			fmt.Fprintf(w, "      %s-%s %s%s = %s %s-> null%s\n", c.Red, c.Reset, n, pad, value(b, sensitive, 6), c.Red, c.Reset)
-		default:
-			if eq := a.Equals(b); eq.IsKnown() && eq.True() {
-				if n == "id" || n == "path" || n == "name" {
-					fmt.Fprintf(w, "        %s%s = %s\n", n, pad, value(b, sensitive, 8))
-				} else {
-					hidden++
-				}
-				continue
-			}
-			switch {
-			case b.IsNull():
-				fmt.Fprintf(w, "      %s+%s %s%s = %s%s\n", c.Green, c.Reset, n, pad, value(a, sensitive, 6), forces)
-			case a.IsNull() && a.IsKnown():
-				fmt.Fprintf(w, "      %s-%s %s%s = %s -> null%s\n", c.Red, c.Reset, n, pad, value(b, sensitive, 6), forces)
-			default:
-				fmt.Fprintf(w, "      %s~%s %s%s = %s -> %s%s\n", c.Yellow, c.Reset, n, pad, value(b, sensitive, 6), value(a, sensitive, 6), forces)
-			}
-		}
+		fmt.Fprintf(w, "    %s%-*s = %s\n", d.sym(act), width, n, d.render(b, a, touches(ch.Sensitive, n), 1, o))
 	}
 	if hidden > 0 {
-		noun := "attributes"
-		if hidden == 1 {
-			noun = "attribute"
-		}
-		fmt.Fprintf(w, "        # (%d unchanged %s hidden)\n", hidden, noun)
+		fmt.Fprintf(w, "        %s\n", unchanged("attribute", hidden))
 	}
 	fmt.Fprintln(w, "    }")
 }
@@ -209,9 +177,10 @@ func attr(v cty.Value, n string) cty.Value {
 	return v.GetAttr(n)
 }
 
-// isSensitive reports whether the attribute, or anything inside it, is
-// sensitive: then the whole attribute is redacted.
-func isSensitive(paths []cty.Path, n string) bool {
+// touches reports whether one of the paths starts at attribute n: with the
+// sensitive paths, the whole attribute is redacted; with the replace
+// paths, it forces replacement.
+func touches(paths []cty.Path, n string) bool {
 	for _, p := range paths {
 		if len(p) > 0 {
 			if s, ok := p[0].(cty.GetAttrStep); ok && s.Name == n {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -94,6 +96,33 @@ func everyAction() *core.Plan {
 	}
 }
 
+// workers is issue 21's plan for -var workers=8: one element of a 15-entry
+// map, one line of a 16-line file and one element of a list change.
+func workers() *core.Plan {
+	at := func(n string) cty.Value {
+		m := file("/w", "", "0644").AsValueMap()
+		tags := map[string]cty.Value{"workers": cty.StringVal(n)}
+		var content strings.Builder
+		var ports []cty.Value
+		for i := range 14 {
+			tags[fmt.Sprintf("k%02d", i)] = cty.StringVal("v")
+		}
+		for i := range 16 {
+			fmt.Fprintf(&content, "line %d\n", i)
+			if i == 7 {
+				fmt.Fprintf(&content, "workers = %s\n", n)
+			}
+		}
+		for i := range 10 {
+			ports = append(ports, cty.NumberIntVal(int64(8000+i)))
+		}
+		ports[5], _ = cty.ParseNumberVal(n)
+		m["tags"], m["content"], m["ports"] = cty.MapVal(tags), cty.StringVal(content.String()), cty.ListVal(ports)
+		return cty.ObjectVal(m)
+	}
+	return &core.Plan{Changes: []*core.Change{change("spice_file.w", core.Update, at("4"), at("8"))}}
+}
+
 func TestPlanText(t *testing.T) {
 	for name, tc := range map[string]struct {
 		plan   *core.Plan
@@ -101,6 +130,7 @@ func TestPlanText(t *testing.T) {
 	}{
 		"every_action.txt":       {plan: everyAction()},
 		"every_action_color.txt": {plan: everyAction(), colors: true},
+		"workers.txt":            {plan: workers()},
 		"no_changes.txt": {plan: &core.Plan{Changes: []*core.Change{
 			change("spice_file.same", core.NoOp, file("/s", "s\n", "0644"), file("/s", "s\n", "0644")),
 		}}},
@@ -205,4 +235,57 @@ func TestOutputText(t *testing.T) {
 	} {
 		assert.Equal(t, want, OutputText(o))
 	}
+}
+
+// TestPlanTextAsTerraform renders the plan that Terraform v1.11.4 printed
+// into testdata/terraform_data.txt, captured once with `terraform plan
+// -no-color -var workers=8` after applying workers=4 to:
+//
+//	variable "workers" { default = 4 }
+//	locals { labels = { for i in range(14) : format("k%02d", i) => "v${i}" } }
+//	resource "terraform_data" "labels" {
+//	  input = tomap(merge(local.labels, { workers = tostring(var.workers) }))
+//	}
+//	resource "terraform_data" "file" {
+//	  input = join("", [for i in range(16) : i == 7 ? "workers = ${var.workers}\n" : "line ${i}\n"])
+//	}
+//
+// (terraform_data's input is dynamic, so the map arrives as an object.)
+// spice's text for the same changes must be Terraform's, byte for byte.
+func TestPlanTextAsTerraform(t *testing.T) {
+	labels := func(workers string) cty.Value {
+		m := map[string]cty.Value{"workers": cty.StringVal(workers)}
+		for i := range 14 {
+			m[fmt.Sprintf("k%02d", i)] = cty.StringVal(fmt.Sprintf("v%d", i))
+		}
+		return cty.ObjectVal(m)
+	}
+	lines := func(workers string) cty.Value {
+		var b strings.Builder
+		for i := range 16 {
+			if i == 7 {
+				fmt.Fprintf(&b, "workers = %s\n", workers)
+				continue
+			}
+			fmt.Fprintf(&b, "line %d\n", i)
+		}
+		return cty.StringVal(b.String())
+	}
+	data := func(name, id string, old, new cty.Value) *core.Change {
+		obj := func(input, output cty.Value) cty.Value {
+			return cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal(id), "input": input, "output": output})
+		}
+		return &core.Change{Addr: "terraform_data." + name, ResourceAddr: "terraform_data." + name, Mode: config.Managed, Type: "terraform_data", Name: name,
+			Action: core.Update, Before: obj(old, old), After: obj(new, cty.UnknownVal(new.Type()))}
+	}
+	var b bytes.Buffer
+	Plan(&b, &core.Plan{Changes: []*core.Change{
+		data("file", "15a73707-3900-9128-1e1b-36537271c699", lines("4"), lines("8")),
+		data("labels", "c0540c4b-4a1c-db13-b50e-23672fb41156", labels("4"), labels("8")),
+	}}, NewColors(false))
+	got, _, found := strings.Cut(strings.TrimPrefix(b.String(), "\nspice will perform the following actions:\n\n"), "Plan:")
+	require.True(t, found, "the plan has a summary line")
+	want, err := os.ReadFile(filepath.Join("testdata", "terraform_data.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), got)
 }

@@ -53,7 +53,7 @@ func stateBody(w io.Writer, ch *core.Change) {
 		if a.IsNull() {
 			continue
 		}
-		fmt.Fprintf(w, "    %s%s = %s\n", n, spaces(width-len(n)), value(a, isSensitive(ch.Sensitive, n), 4))
+		fmt.Fprintf(w, "    %s%s = %s\n", n, spaces(width-len(n)), value(a, touches(ch.Sensitive, n), 4))
 	}
 	fmt.Fprintln(w, "}")
 }
