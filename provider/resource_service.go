@@ -122,7 +122,9 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"enabled or disabled, running or stopped. The service is restarted when its unit content or a value of `restart_triggers` changes " +
 			"(typically the `sha256` of its `spice_file` configuration). After a start or restart, `health_check` gates the apply: the URL is " +
 			"polled from the host itself until it answers `expect_status` or `start_period` runs out, and the apply then fails with the last " +
-			"status and the start of the body (the service stays recorded in state, tainted).\n\n" +
+			"status and the start of the body (the service stays recorded in state, tainted). Between requests the unit is watched: " +
+			"once systemd gives up on it (`failed`, such as a missing program whose restarts hit the start limit), the apply fails at once " +
+			"with the unit's result, exit status (such as `203/EXEC`) and the last 20 lines of its journal.\n\n" +
 			"Refresh reads one `systemctl show` and the unit file: a stopped or failed service, a disabled one or an edited unit file plans an update " +
 			"that repairs it. A unit file removed out of band plans its creation. Destroy stops and disables the service, removes the unit file " +
 			"and reloads systemd.\n\n" +
@@ -534,7 +536,7 @@ func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart
 	}
 	var healthErr error
 	if check, ok := plan.healthCheck(); ok && started {
-		if _, healthErr = health.Wait(ctx, r.host, check); healthErr == nil {
+		if _, healthErr = health.Wait(ctx, r.host, check, r.watchUnit(unit)); healthErr == nil {
 			if err := r.recordRestartTime(ctx, plan.Name.ValueString(), time.Since(startedAt)); err != nil {
 				return true, err
 			}
@@ -551,6 +553,28 @@ func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart
 		return true, fmt.Errorf("%s on %s failed after its start (see journalctl -u %s)", unit, r.host.Name(), unit)
 	}
 	return true, nil
+}
+
+// journalLines is how much of a failed unit's journal an error quotes.
+const journalLines = 20
+
+// watchUnit, called between health probes, ends the wait once systemd
+// has given up on the unit (failed, or its start limit hit), naming how
+// it ended and quoting its journal, instead of probing a dead service for
+// the rest of the start period.
+func (r *serviceResource) watchUnit(unit string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		status, err := systemd.Show(ctx, r.host, unit)
+		if err != nil || !status.Failed() {
+			return err
+		}
+		journal, err := systemd.JournalTail(ctx, r.host, unit, journalLines)
+		if err != nil {
+			journal = err.Error()
+		}
+		return fmt.Errorf("the unit failed while waiting for its health check (%s); last %d journal lines (journalctl -u %s):\n%s",
+			status.Outcome(), journalLines, unit, journal)
+	}
 }
 
 // refresh reports drift: the unit file's content as unit, a stopped or

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -313,6 +314,39 @@ func TestAccService_failingHealthCheck(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Issue 21, item 2: a service whose program is missing failed only when
+// its start period ran out, with "connection refused". The health wait
+// watches the unit: once systemd gives up (start limit hit), the apply
+// fails naming the exit status and quoting the journal.
+func TestAccService_missingBinary(t *testing.T) {
+	h := testhosts.Start(t, 1)[0]
+	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
+	const program = "/opt/spice-missing/venv/bin/python"
+	cfg := provider + `
+resource "spice_service" "app" {
+  name        = "spice-test-missing"
+  exec_start  = "` + program + ` -m app"
+  restart     = "always"
+  restart_sec = "1s"
+  health_check {
+    url          = "http://127.0.0.1:8010/health"
+    interval     = "200ms"
+    start_period = "2m"
+  }
+}
+`
+	start := time.Now()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: regexp.MustCompile(`(?s)` + testsupport.ErrorMatching("spice-test-missing.service on root@"+h.Addr()+
+				": the unit failed while waiting for its health check (result").String() + `.*status=203/EXEC.*journal.*` + regexp.QuoteMeta(program)),
+		}},
+	})
+	t.Logf("missing binary failed the apply (with plan and destroy) after %s", time.Since(start).Round(time.Millisecond))
 }
 
 // Image mode: the unit file is written and enabled by link below root,
