@@ -129,7 +129,11 @@ type Check struct {
 // Wait polls c.URL from h every Interval until it answers ExpectStatus or
 // StartPeriod has passed, and returns the last result. The error names the
 // URL, the host, how long it waited and what the last probe saw.
-func Wait(ctx context.Context, h host.Host, c Check) (Result, error) {
+//
+// Between probes it calls watch, when given, which looks at the service
+// itself: its error (a service that has died for good) ends the wait at
+// once and is returned as it is.
+func Wait(ctx context.Context, h host.Host, c Check, watch func(context.Context) error) (Result, error) {
 	start := time.Now()
 	deadline := start.Add(c.StartPeriod)
 	attempts := 0
@@ -138,6 +142,11 @@ func Wait(ctx context.Context, h host.Host, c Check) (Result, error) {
 		r := Probe(ctx, h, c.URL, c.Timeout)
 		if r.Healthy(c.ExpectStatus) {
 			return r, nil
+		}
+		if watch != nil {
+			if err := watch(ctx); err != nil {
+				return r, err
+			}
 		}
 		wait := c.Interval
 		if remaining := time.Until(deadline); remaining < wait {

@@ -2,6 +2,7 @@ package health_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -96,7 +97,7 @@ func TestWait(t *testing.T) {
 			r, err := health.Wait(context.Background(), h, health.Check{
 				URL: srv.URL + "/health", ExpectStatus: 200,
 				Timeout: time.Second, Interval: 10 * time.Millisecond, StartPeriod: 10 * time.Second,
-			})
+			}, nil)
 			if err != nil || r.Status != 200 {
 				t.Fatalf("service healthy on its 4th request: got %d, %v", r.Status, err)
 			}
@@ -105,11 +106,35 @@ func TestWait(t *testing.T) {
 			_, err = health.Wait(context.Background(), h, health.Check{
 				URL: srv.URL + "/health", ExpectStatus: 200,
 				Timeout: time.Second, Interval: 10 * time.Millisecond, StartPeriod: 100 * time.Millisecond,
-			})
+			}, nil)
 			for _, want := range []string{srv.URL + "/health", h.Name(), "expecting status 200", "status 503", `"database not ready"`} {
 				if err == nil || !strings.Contains(err.Error(), want) {
 					t.Errorf("error %v does not say %q", err, want)
 				}
+			}
+		})
+	}
+}
+
+// A watch that reports the service dead ends the wait with its error,
+// however long the start period.
+func TestWaitEndedByWatch(t *testing.T) {
+	for name, h := range hosts(t) {
+		t.Run(name, func(t *testing.T) {
+			srv := service(t, 1000)
+			died := errors.New("unit failed")
+			watched := 0
+			_, err := health.Wait(context.Background(), h, health.Check{
+				URL: srv.URL + "/health", ExpectStatus: 200,
+				Timeout: time.Second, Interval: 10 * time.Millisecond, StartPeriod: time.Hour,
+			}, func(context.Context) error {
+				if watched++; watched == 3 {
+					return died
+				}
+				return nil
+			})
+			if !errors.Is(err, died) || watched != 3 {
+				t.Fatalf("Wait returned %v after %d watches, want the watch's error after 3", err, watched)
 			}
 		})
 	}

@@ -57,28 +57,30 @@ type serviceResource struct {
 }
 
 type serviceModel struct {
-	ID               types.String        `tfsdk:"id"`
-	Name             types.String        `tfsdk:"name"`
-	Description      types.String        `tfsdk:"description"`
-	ExecStart        types.String        `tfsdk:"exec_start"`
-	WorkingDirectory types.String        `tfsdk:"working_directory"`
-	User             types.String        `tfsdk:"user"`
-	Group            types.String        `tfsdk:"group"`
-	EnvironmentFile  types.String        `tfsdk:"environment_file"`
-	Environment      types.Map           `tfsdk:"environment"`
-	Restart          types.String        `tfsdk:"restart"`
-	RestartSec       types.String        `tfsdk:"restart_sec"`
-	LimitNOFILE      types.Int64         `tfsdk:"limit_nofile"`
-	After            types.List          `tfsdk:"after"`
-	Wants            types.List          `tfsdk:"wants"`
-	WantedBy         types.List          `tfsdk:"wanted_by"`
-	Unit             types.String        `tfsdk:"unit"`
-	Enabled          types.Bool          `tfsdk:"enabled"`
-	State            types.String        `tfsdk:"state"`
-	RestartTriggers  types.Map           `tfsdk:"restart_triggers"`
-	HealthCheck      *serviceHealthModel `tfsdk:"health_check"`
-	ActiveState      types.String        `tfsdk:"active_state"`
-	MainPID          types.Int64         `tfsdk:"main_pid"`
+	ID                 types.String        `tfsdk:"id"`
+	Name               types.String        `tfsdk:"name"`
+	Description        types.String        `tfsdk:"description"`
+	ExecStart          types.String        `tfsdk:"exec_start"`
+	WorkingDirectory   types.String        `tfsdk:"working_directory"`
+	User               types.String        `tfsdk:"user"`
+	Group              types.String        `tfsdk:"group"`
+	EnvironmentFile    types.String        `tfsdk:"environment_file"`
+	Environment        types.Map           `tfsdk:"environment"`
+	Restart            types.String        `tfsdk:"restart"`
+	RestartSec         types.String        `tfsdk:"restart_sec"`
+	LimitNOFILE        types.Int64         `tfsdk:"limit_nofile"`
+	After              types.List          `tfsdk:"after"`
+	Wants              types.List          `tfsdk:"wants"`
+	WantedBy           types.List          `tfsdk:"wanted_by"`
+	Unit               types.String        `tfsdk:"unit"`
+	Enabled            types.Bool          `tfsdk:"enabled"`
+	State              types.String        `tfsdk:"state"`
+	RestartTriggers    types.Map           `tfsdk:"restart_triggers"`
+	HealthCheck        *serviceHealthModel `tfsdk:"health_check"`
+	ActiveState        types.String        `tfsdk:"active_state"`
+	MainPID            types.Int64         `tfsdk:"main_pid"`
+	Healthy            types.Bool          `tfsdk:"healthy"`
+	RestartOnUnhealthy types.Bool          `tfsdk:"restart_on_unhealthy"`
 }
 
 type serviceHealthModel struct {
@@ -122,14 +124,17 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"enabled or disabled, running or stopped. The service is restarted when its unit content or a value of `restart_triggers` changes " +
 			"(typically the `sha256` of its `spice_file` configuration). After a start or restart, `health_check` gates the apply: the URL is " +
 			"polled from the host itself until it answers `expect_status` or `start_period` runs out, and the apply then fails with the last " +
-			"status and the start of the body (the service stays recorded in state, tainted).\n\n" +
-			"Refresh reads one `systemctl show` and the unit file: a stopped or failed service, a disabled one or an edited unit file plans an update " +
-			"that repairs it. A unit file removed out of band plans its creation. Destroy stops and disables the service, removes the unit file " +
+			"status and the start of the body (the service stays recorded in state, tainted). Between requests the unit is watched: " +
+			"once systemd gives up on it (`failed`, such as a missing program whose restarts hit the start limit), the apply fails at once " +
+			"with the unit's result, exit status (such as `203/EXEC`) and the last 20 lines of its journal.\n\n" +
+			"Refresh reads one `systemctl show` and the unit file, and makes one `health_check` request: a stopped or failed service, " +
+			"a disabled one, an edited unit file or (with `restart_on_unhealthy`) a running service that does not answer its health check " +
+			"plans an update that repairs it. A unit file removed out of band plans its creation. Destroy stops and disables the service, removes the unit file " +
 			"and reloads systemd.\n\n" +
 			"The unit file is world-readable: keep secrets out of `environment` and `exec_start`; put them in an `environment_file` " +
 			"(a `spice_env_file`, mode 0600).\n\n" +
 			"In image mode (provider `root` other than `/`) the unit file is written and enabled by link (`systemctl --root`), " +
-			"never started: `state`, `restart_triggers` and `health_check` have no effect there, and `active_state` and `main_pid` stay null.",
+			"never started: `state`, `restart_triggers` and `health_check` have no effect there, and `active_state`, `main_pid` and `healthy` stay null.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -243,6 +248,18 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Default:             stringdefault.StaticString(stateRunning),
 				MarkdownDescription: "`running` (default) or `stopped`. A running service found stopped or failed on refresh plans its start.",
 				Validators:          []validator.String{stringvalidator.OneOf(stateRunning, stateStopped)},
+			},
+			"restart_on_unhealthy": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "A running service whose health check fails on refresh (`healthy = false`: hung, deadlocked, " +
+					"stopped by a signal) plans an update that restarts it and waits for its health check again. Default `true`.",
+			},
+			"healthy": schema.BoolAttribute{
+				Computed: true,
+				MarkdownDescription: "Whether the service answered its `health_check` when last read: refresh makes one request, bounded by " +
+					"the check's `timeout` (a service not running is unhealthy without one). Null without a `health_check` and in image mode.",
 			},
 			"restart_triggers": schema.MapAttribute{
 				ElementType: types.StringType,
@@ -435,11 +452,25 @@ func (r *serviceResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			plan.Unit = types.StringValue(content)
 		}
 	}
+	if !req.State.Raw.IsNull() {
+		var state serviceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if restartsUnhealthy(&state, &plan) {
+			plan.Healthy = types.BoolValue(true) // shows as healthy = false -> true
+		}
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if !req.State.Raw.IsNull() && !resp.Plan.Raw.Equal(req.State.Raw) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active_state"), types.StringUnknown())...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("main_pid"), types.Int64Unknown())...)
 	}
+}
+
+// restartsUnhealthy reports a service found running but unhealthy that
+// plan repairs by a restart.
+func restartsUnhealthy(prior, plan *serviceModel) bool {
+	return prior.Healthy.Equal(types.BoolValue(false)) && prior.State.ValueString() == stateRunning &&
+		plan.State.ValueString() == stateRunning && plan.RestartOnUnhealthy.ValueBool() && plan.HealthCheck != nil
 }
 
 // healthCheck is the declared check with its defaults applied.
@@ -474,13 +505,16 @@ func (m *serviceModel) healthCheck() (health.Check, bool) {
 // start, the health gate) still records the service in state: Terraform
 // then keeps it, tainted after a create.
 func (r *serviceResource) converge(ctx context.Context, plan, prior *serviceModel) (diag.Diagnostics, error) {
-	restartTriggered := prior == nil || !plan.RestartTriggers.Equal(prior.RestartTriggers)
-	written, err := r.start(ctx, plan, restartTriggered)
+	restart := prior == nil || !plan.RestartTriggers.Equal(prior.RestartTriggers) || restartsUnhealthy(prior, plan)
+	written, err := r.start(ctx, plan, restart)
 	if plan.ActiveState.IsUnknown() {
 		plan.ActiveState = types.StringNull()
 	}
 	if plan.MainPID.IsUnknown() {
 		plan.MainPID = types.Int64Null()
+	}
+	if plan.Healthy.IsUnknown() {
+		plan.Healthy = types.BoolNull()
 	}
 	if err != nil && written {
 		err = &keptError{err}
@@ -489,9 +523,10 @@ func (r *serviceResource) converge(ctx context.Context, plan, prior *serviceMode
 }
 
 // start writes the unit file and brings the service to its declared state
-// (started, restarted or stopped, health-gated).
-// written reports whether the unit file is in place.
-func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restartTriggered bool) (written bool, err error) {
+// (started, restarted when restart is set or the unit changed, or
+// stopped; health-gated). written reports whether the unit file is in
+// place.
+func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart bool) (written bool, err error) {
 	unit := systemd.ServiceUnit(plan.Name.ValueString())
 	plan.ID = types.StringValue(unit)
 	changed, err := r.units.WriteUnit(ctx, unit, []byte(plan.Unit.ValueString()))
@@ -518,7 +553,7 @@ func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart
 		return true, err
 	}
 	if !systemd.Live(r.host) {
-		plan.ActiveState, plan.MainPID = types.StringNull(), types.Int64Null()
+		plan.ActiveState, plan.MainPID, plan.Healthy = types.StringNull(), types.Int64Null(), types.BoolNull()
 		return true, nil
 	}
 	started := false
@@ -526,15 +561,16 @@ func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart
 	switch {
 	case plan.State.ValueString() == stateStopped && status.Running():
 		err = r.units.Stop(ctx, unit)
-	case plan.State.ValueString() == stateRunning && (changed || restartTriggered || !status.Running()):
+	case plan.State.ValueString() == stateRunning && (changed || restart || !status.Running()):
 		err, started = r.units.Restart(ctx, unit), true
 	}
 	if err != nil {
 		return true, err
 	}
 	var healthErr error
-	if check, ok := plan.healthCheck(); ok && started {
-		if _, healthErr = health.Wait(ctx, r.host, check); healthErr == nil {
+	check, hasCheck := plan.healthCheck()
+	if hasCheck && started {
+		if _, healthErr = health.Wait(ctx, r.host, check, r.watchUnit(unit)); healthErr == nil {
 			if err := r.recordRestartTime(ctx, plan.Name.ValueString(), time.Since(startedAt)); err != nil {
 				return true, err
 			}
@@ -544,6 +580,14 @@ func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart
 		return true, err
 	}
 	plan.ActiveState, plan.MainPID = types.StringValue(status.ActiveState), types.Int64Value(int64(status.MainPID))
+	switch {
+	case !hasCheck:
+		plan.Healthy = types.BoolNull()
+	case started:
+		plan.Healthy = types.BoolValue(healthErr == nil)
+	default:
+		plan.Healthy = types.BoolValue(r.probe(ctx, check, status))
+	}
 	if healthErr != nil {
 		return true, fmt.Errorf("%s on %s: %w", unit, r.host.Name(), healthErr)
 	}
@@ -551,6 +595,28 @@ func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart
 		return true, fmt.Errorf("%s on %s failed after its start (see journalctl -u %s)", unit, r.host.Name(), unit)
 	}
 	return true, nil
+}
+
+// journalLines is how much of a failed unit's journal an error quotes.
+const journalLines = 20
+
+// watchUnit, called between health probes, ends the wait once systemd
+// has given up on the unit (failed, or its start limit hit), naming how
+// it ended and quoting its journal, instead of probing a dead service for
+// the rest of the start period.
+func (r *serviceResource) watchUnit(unit string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		status, err := systemd.Show(ctx, r.host, unit)
+		if err != nil || !status.Failed() {
+			return err
+		}
+		journal, err := systemd.JournalTail(ctx, r.host, unit, journalLines)
+		if err != nil {
+			journal = err.Error()
+		}
+		return fmt.Errorf("the unit failed while waiting for its health check (%s); last %d journal lines (journalctl -u %s):\n%s",
+			status.Outcome(), journalLines, unit, journal)
+	}
 }
 
 // refresh reports drift: the unit file's content as unit, a stopped or
@@ -585,6 +651,10 @@ func (r *serviceResource) refresh(ctx context.Context, state *serviceModel) (boo
 	} else if state.Enabled.IsNull() {
 		state.Enabled = types.BoolValue(true)
 	}
+	if state.RestartOnUnhealthy.IsNull() {
+		state.RestartOnUnhealthy = types.BoolValue(true) // imported, or recorded before the attribute existed
+	}
+	state.Healthy = types.BoolNull()
 	if systemd.Live(r.host) {
 		if status.Running() {
 			state.State = types.StringValue(stateRunning)
@@ -593,10 +663,19 @@ func (r *serviceResource) refresh(ctx context.Context, state *serviceModel) (boo
 		}
 		state.ActiveState = types.StringValue(status.ActiveState)
 		state.MainPID = types.Int64Value(int64(status.MainPID))
+		if check, ok := state.healthCheck(); ok {
+			state.Healthy = types.BoolValue(r.probe(ctx, check, status))
+		}
 	} else if state.State.IsNull() {
 		state.State = types.StringValue(stateRunning)
 	}
 	return true, diags
+}
+
+// probe asks a service's health check once, bounded by its timeout; a
+// service not running is unhealthy without asking.
+func (r *serviceResource) probe(ctx context.Context, check health.Check, status systemd.Status) bool {
+	return status.Running() && health.Probe(ctx, r.host, check.URL, check.Timeout).Healthy(check.ExpectStatus)
 }
 
 // destroy stops and disables the service, then removes its unit file and

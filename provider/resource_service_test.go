@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -267,10 +269,11 @@ func TestAccService_container(t *testing.T) {
 				ImportStateId:     oms.name,
 				ImportStateVerify: true,
 				// The unit file is read back as unit; the attributes that
-				// rendered it are the configuration's.
+				// rendered it are the configuration's, and so is the
+				// health check that healthy comes from.
 				ImportStateVerifyIgnore: []string{
 					"description", "exec_start", "working_directory", "environment", "restart", "restart_sec",
-					"limit_nofile", "after", "wanted_by", "restart_triggers", "health_check",
+					"limit_nofile", "after", "wanted_by", "restart_triggers", "health_check", "healthy",
 				},
 			},
 			{
@@ -313,6 +316,99 @@ func TestAccService_failingHealthCheck(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Issue 21, item 4: a hung service (SIGSTOP: still active, its health
+// endpoint silent) planned no change. Refresh now asks its health check:
+// the plan shows healthy false -> true, the apply restarts it (a new main
+// process that answers), and the plan after that is empty.
+func TestAccService_hung(t *testing.T) {
+	h := testhosts.Start(t, 1)[0]
+	prepareHealthDir(t, h)
+	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
+	oms := testServices[1]
+	cfg := provider + oms.block(oms.port)
+	var hungPID int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check:  resource.TestCheckResourceAttr(oms.addr(), "healthy", "true"),
+			},
+			{
+				PreConfig: func() {
+					hungPID = mainPID(t, h, oms.name)
+					h.Exec(t, "kill", "-STOP", strconv.Itoa(hungPID))
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(oms.addr(), plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(oms.addr(), tfjsonpath.New("healthy"), knownvalue.Bool(true)),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServing(t, h, []testService{oms}),
+					resource.TestCheckResourceAttr(oms.addr(), "healthy", "true"),
+					func(*terraform.State) error {
+						if now := mainPID(t, h, oms.name); now == hungPID {
+							return fmt.Errorf("MainPID still %d, the hung process: not restarted", now)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// restart_on_unhealthy = false: reported, left alone.
+				PreConfig: func() {
+					hungPID = mainPID(t, h, oms.name)
+					h.Exec(t, "kill", "-STOP", strconv.Itoa(hungPID))
+				},
+				Config: strings.Replace(cfg, "restart_triggers", "restart_on_unhealthy = false\n  restart_triggers", 1),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(oms.addr(), "healthy", "false"),
+					func(*terraform.State) error {
+						if now := mainPID(t, h, oms.name); now != hungPID {
+							return fmt.Errorf("MainPID %d, was %d: restarted though restart_on_unhealthy = false", now, hungPID)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// Issue 21, item 2: a service whose program is missing failed only when
+// its start period ran out, with "connection refused". The health wait
+// watches the unit: once systemd gives up (start limit hit), the apply
+// fails naming the exit status and quoting the journal.
+func TestAccService_missingBinary(t *testing.T) {
+	h := testhosts.Start(t, 1)[0]
+	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
+	const program = "/opt/spice-missing/venv/bin/python"
+	cfg := provider + `
+resource "spice_service" "app" {
+  name        = "spice-test-missing"
+  exec_start  = "` + program + ` -m app"
+  restart     = "always"
+  restart_sec = "1s"
+  health_check {
+    url          = "http://127.0.0.1:8010/health"
+    interval     = "200ms"
+    start_period = "2m"
+  }
+}
+`
+	start := time.Now()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: regexp.MustCompile(`(?s)` + testsupport.ErrorMatching("spice-test-missing.service on root@"+h.Addr()+
+				": the unit failed while waiting for its health check (result").String() + `.*status=203/EXEC.*journal.*` + regexp.QuoteMeta(program)),
+		}},
+	})
+	t.Logf("missing binary failed the apply (with plan and destroy) after %s", time.Since(start).Round(time.Millisecond))
 }
 
 // Image mode: the unit file is written and enabled by link below root,

@@ -54,7 +54,7 @@ func BenchmarkServiceCrashRecovery(b *testing.B) {
 			port := 8100 + i
 			url := "http://127.0.0.1:" + strconv.Itoa(port) + "/health"
 			startHTTPService(b, h, th, unit, port, restartDelay)
-			if _, err := health.Wait(ctx, h, health.Check{URL: url, ExpectStatus: 200, Timeout: time.Second, Interval: 10 * time.Millisecond, StartPeriod: 10 * time.Second}); err != nil {
+			if _, err := health.Wait(ctx, h, health.Check{URL: url, ExpectStatus: 200, Timeout: time.Second, Interval: 10 * time.Millisecond, StartPeriod: 10 * time.Second}, nil); err != nil {
 				b.Fatal(err)
 			}
 			b.ResetTimer()

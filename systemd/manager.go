@@ -32,6 +32,10 @@ type Status struct {
 	MainPID          int    // 0 when no main process runs
 	FragmentPath     string // the unit file systemd loaded
 	NeedDaemonReload bool   // the file changed since systemd loaded it
+	Result           string // success, exit-code, signal, start-limit-hit, ...
+	ExecMainCode     int    // how the main process ended: 1 exited, 2 killed, 3 dumped core
+	ExecMainStatus   int    // its exit status, or the signal that ended it
+	NRestarts        int    // automatic restarts since the unit was last started by hand
 }
 
 // Running reports a unit that is up or on its way up.
@@ -55,7 +59,76 @@ func (s Status) Enabled() (enabled, known bool) {
 	return false, false
 }
 
-var showProperties = []string{"LoadState", "ActiveState", "SubState", "UnitFileState", "MainPID", "FragmentPath", "NeedDaemonReload"}
+// Failed reports a unit systemd has given up on: it stays down until
+// started again (after a failing start with no restart left, or once its
+// start limit is hit).
+func (s Status) Failed() bool { return s.ActiveState == "failed" }
+
+// Outcome says how the unit last ended, in systemd's words: "result
+// exit-code, code=exited, status=203/EXEC, 4 restarts".
+func (s Status) Outcome() string {
+	out := "result " + s.Result
+	switch s.ExecMainCode {
+	case cldExited:
+		out += fmt.Sprintf(", code=exited, status=%d", s.ExecMainStatus)
+		if name, ok := exitStatusNames[s.ExecMainStatus]; ok {
+			out += "/" + name
+		}
+	case cldKilled, cldDumped:
+		code := "killed"
+		if s.ExecMainCode == cldDumped {
+			code = "dumped"
+		}
+		out += fmt.Sprintf(", code=%s, status=%d", code, s.ExecMainStatus)
+		if name, ok := linuxSignals[s.ExecMainStatus]; ok {
+			out += "/" + name
+		}
+	}
+	if s.NRestarts > 0 {
+		out += fmt.Sprintf(", %d restarts", s.NRestarts)
+	}
+	return out
+}
+
+// How a main process ended (ExecMainCode), as in waitid(2).
+const (
+	cldExited = 1
+	cldKilled = 2
+	cldDumped = 3
+)
+
+// exitStatusNames are the exit statuses systemd itself sets when it
+// cannot run a service's process (systemd.exec(5), "Process exit codes").
+var exitStatusNames = map[int]string{
+	200: "CHDIR", 201: "NICE", 202: "FDS", 203: "EXEC", 204: "MEMORY", 205: "LIMITS", 206: "OOM_ADJUST",
+	207: "SIGNAL_MASK", 208: "STDIN", 209: "STDOUT", 210: "CHROOT", 211: "IOPRIO", 212: "TIMERSLACK",
+	213: "SECUREBITS", 214: "SETSCHEDULER", 215: "CPUAFFINITY", 216: "GROUP", 217: "USER", 218: "CAPABILITIES",
+	219: "CGROUP", 220: "SETSID", 221: "CONFIRM", 222: "STDERR", 224: "PAM", 225: "NETWORK", 226: "NAMESPACE",
+	227: "NO_NEW_PRIVILEGES", 228: "SECCOMP", 229: "SELINUX_CONTEXT", 230: "PERSONALITY", 231: "APPARMOR_PROFILE",
+	232: "ADDRESS_FAMILIES", 233: "RUNTIME_DIRECTORY", 235: "CHOWN", 236: "SMACK_PROCESS_LABEL", 237: "KEYRING",
+	238: "STATE_DIRECTORY", 239: "CACHE_DIRECTORY", 240: "LOGS_DIRECTORY", 241: "CONFIGURATION_DIRECTORY",
+	242: "NUMA_POLICY", 243: "CREDENTIALS", 245: "BPF",
+}
+
+// linuxSignals name the signals that commonly end services, by their
+// numbers on Linux (the host's, whatever spice itself runs on).
+var linuxSignals = map[int]string{
+	1: "HUP", 2: "INT", 3: "QUIT", 4: "ILL", 5: "TRAP", 6: "ABRT", 7: "BUS", 8: "FPE", 9: "KILL",
+	10: "USR1", 11: "SEGV", 12: "USR2", 13: "PIPE", 14: "ALRM", 15: "TERM",
+}
+
+// JournalTail is the last n lines a unit logged (its own output and
+// systemd's messages about it), without metadata.
+func JournalTail(ctx context.Context, h host.Host, unit string, n int) (string, error) {
+	res, err := h.Run(ctx, host.Command{Argv: []string{"journalctl", "-u", unit, "-n", strconv.Itoa(n), "--no-pager", "-o", "cat"}})
+	if err != nil {
+		return "", fmt.Errorf("journalctl -u %s on %s: %w", unit, h.Name(), err)
+	}
+	return strings.TrimRight(string(res.Stdout), "\n"), nil
+}
+
+var showProperties = []string{"LoadState", "ActiveState", "SubState", "UnitFileState", "MainPID", "FragmentPath", "NeedDaemonReload",
+	"Result", "ExecMainCode", "ExecMainStatus", "NRestarts"}
 
 // Show reads a unit's status in one `systemctl show` call. In image mode
 // only UnitFileState is known, from the links under the root
@@ -91,12 +164,23 @@ func parseShow(out string) (Status, error) {
 			s.FragmentPath = v
 		case "NeedDaemonReload":
 			s.NeedDaemonReload = v == "yes"
-		case "MainPID":
-			pid, err := strconv.Atoi(v)
+		case "Result":
+			s.Result = v
+		case "MainPID", "ExecMainCode", "ExecMainStatus", "NRestarts":
+			n, err := strconv.Atoi(v)
 			if err != nil {
-				return s, fmt.Errorf("systemctl show: MainPID=%q is not a number", v)
+				return s, fmt.Errorf("systemctl show: %s=%q is not a number", k, v)
 			}
-			s.MainPID = pid
+			switch k {
+			case "MainPID":
+				s.MainPID = n
+			case "ExecMainCode":
+				s.ExecMainCode = n
+			case "ExecMainStatus":
+				s.ExecMainStatus = n
+			case "NRestarts":
+				s.NRestarts = n
+			}
 		}
 	}
 	if s.LoadState == "" || s.ActiveState == "" {

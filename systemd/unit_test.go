@@ -180,22 +180,43 @@ func TestUnitNames(t *testing.T) {
 
 func TestParseShow(t *testing.T) {
 	out := "LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nMainPID=4242\n" +
-		"FragmentPath=/etc/systemd/system/a.service\nNeedDaemonReload=yes\n"
+		"FragmentPath=/etc/systemd/system/a.service\nNeedDaemonReload=yes\nResult=success\nExecMainCode=0\nExecMainStatus=0\nNRestarts=2\n"
 	s, err := parseShow(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Status{LoadState: "loaded", ActiveState: "active", SubState: "running", UnitFileState: "enabled",
-		MainPID: 4242, FragmentPath: "/etc/systemd/system/a.service", NeedDaemonReload: true}
+		MainPID: 4242, FragmentPath: "/etc/systemd/system/a.service", NeedDaemonReload: true,
+		Result: "success", NRestarts: 2}
 	if s != want {
 		t.Fatalf("got %+v, want %+v", s, want)
 	}
 	if en, known := s.Enabled(); !en || !known || !s.Running() {
 		t.Errorf("Enabled() = %v, %v; Running() = %v", en, known, s.Running())
 	}
-	for _, bad := range []string{"", "MainPID=x\nLoadState=loaded\nActiveState=active\n"} {
+	for _, bad := range []string{"", "MainPID=x\nLoadState=loaded\nActiveState=active\n", "NRestarts=\nLoadState=loaded\nActiveState=active\n"} {
 		if _, err := parseShow(bad); err == nil {
 			t.Errorf("parseShow(%q) accepted", bad)
+		}
+	}
+}
+
+func TestStatusOutcome(t *testing.T) {
+	tests := []struct {
+		name string
+		s    Status
+		want string
+	}{
+		{"missing binary", Status{Result: "start-limit-hit", ExecMainCode: 1, ExecMainStatus: 203, NRestarts: 4},
+			"result start-limit-hit, code=exited, status=203/EXEC, 4 restarts"},
+		{"plain exit", Status{Result: "exit-code", ExecMainCode: 1, ExecMainStatus: 3}, "result exit-code, code=exited, status=3"},
+		{"killed", Status{Result: "signal", ExecMainCode: 2, ExecMainStatus: 9}, "result signal, code=killed, status=9/KILL"},
+		{"core dump", Status{Result: "core-dump", ExecMainCode: 3, ExecMainStatus: 11}, "result core-dump, code=dumped, status=11/SEGV"},
+		{"never ran", Status{Result: "resources"}, "result resources"},
+	}
+	for _, tc := range tests {
+		if got := tc.s.Outcome(); got != tc.want {
+			t.Errorf("%s: Outcome() = %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -11,7 +11,14 @@
 # - Restart=always, so a crashed service comes back by itself (the
 #   manual's "service crash" scenario, RTO 5 minutes);
 # - a health check at http://127.0.0.1:PORT/health, made from the host
-#   itself (over the SSH connection), gating every start and restart.
+#   itself (over the SSH connection), gating every start and restart; a
+#   unit systemd gives up on (a missing venv: 203/EXEC) fails the apply at
+#   once with its journal's last lines;
+# - refresh asks each health check once: a hung service (still "active",
+#   its endpoint silent) shows as `healthy = false -> true` in the plan and
+#   the apply restarts it (restart_on_unhealthy, the default);
+# - `check` blocks probe every endpoint, TerminusDB's too, as warnings on
+#   each plan and apply.
 
 terraform {
   required_version = ">= 1.5"
@@ -145,12 +152,57 @@ resource "spice_service" "app" {
   }
 }
 
+# The manual's health checks, as warnings on every plan and apply. A check
+# block takes no for_each: one per endpoint.
+check "bff_health" {
+  data "spice_http_check" "bff" {
+    url = "http://127.0.0.1:8002/health"
+  }
+  assert {
+    condition     = data.spice_http_check.bff.healthy
+    error_message = "BFF answered ${data.spice_http_check.bff.status} ${data.spice_http_check.bff.error}"
+  }
+}
+
+check "oms_health" {
+  data "spice_http_check" "oms" {
+    url = "http://127.0.0.1:8000/health"
+  }
+  assert {
+    condition     = data.spice_http_check.oms.healthy
+    error_message = "OMS answered ${data.spice_http_check.oms.status} ${data.spice_http_check.oms.error}"
+  }
+}
+
+check "funnel_health" {
+  data "spice_http_check" "funnel" {
+    url = "http://127.0.0.1:8003/health"
+  }
+  assert {
+    condition     = data.spice_http_check.funnel.healthy
+    error_message = "Funnel answered ${data.spice_http_check.funnel.status} ${data.spice_http_check.funnel.error}"
+  }
+}
+
+# TerminusDB runs outside these units (docker); spice only watches it.
+check "terminusdb_health" {
+  data "spice_http_check" "terminusdb" {
+    url     = "http://127.0.0.1:6363/api/ok"
+    timeout = "2s"
+  }
+  assert {
+    condition     = data.spice_http_check.terminusdb.healthy
+    error_message = "TerminusDB answered ${data.spice_http_check.terminusdb.status} ${data.spice_http_check.terminusdb.error}"
+  }
+}
+
 output "services" {
-  description = "Each service's systemd state and main process."
+  description = "Each service's systemd state, main process and health as last read."
   value = {
     for k, s in spice_service.app : s.id => {
       active_state = s.active_state
       main_pid     = s.main_pid
+      healthy      = s.healthy
     }
   }
 }
