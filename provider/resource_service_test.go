@@ -63,6 +63,9 @@ resource "spice_service" %[1]q {
     url          = "http://127.0.0.1:%[6]d/health"
     interval     = "200ms"
     start_period = "3s"
+    # Refresh probes once within this bound: generous, so that a loaded
+    # test machine never reads as a hung service.
+    timeout      = "20s"
   }
 }
 `, s.key, s.name, s.execStart(), serviceWWW, s.trigger, healthPort)
