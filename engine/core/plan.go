@@ -278,7 +278,13 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy b
 	server := e.server(r.ProviderKey)
 	if r.Mode == config.Data {
 		if destroy {
-			return nil, nil, nil // data sources are simply forgotten
+			if r.Check != "" {
+				return nil, nil, nil // checks are not evaluated on destroy
+			}
+			// Read, as Terraform's destroy does, for the locals and provider
+			// configurations that use it; the read itself is no change.
+			_, _, d := e.planData(ctx, r, schema, server)
+			return nil, nil, d
 		}
 		return e.planData(ctx, r, schema, server)
 	}
@@ -288,9 +294,16 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy b
 	}
 	var changes []*Change
 	if destroy {
-		for _, p := range sortedPriors(priors) {
+		sorted := sortedPriors(priors)
+		sort.SliceStable(sorted, func(i, j int) bool { return keyLess(sorted[i].key, sorted[j].key) }) // count: by index
+		keys, values := make([]cty.Value, len(sorted)), make([]cty.Value, len(sorted))
+		for i, p := range sorted {
 			changes = append(changes, e.deleteChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema))
+			keys[i], values[i] = p.key, p.value.MarkWithPaths(markPaths(schema.Sensitive))
 		}
+		// Expressions still see what is in state (locals, the
+		// configuration of providers), as in Terraform's destroy.
+		e.scopeFor(r).setResource(r.LocalAddress(), aggregatePrior(r, keys, values, schema))
 		return changes, drift, e.checkPreventDestroy(r, changes)
 	}
 	keys, vars, d := e.expand(r)
@@ -492,6 +505,15 @@ func aggregate(r *config.Resource, keys []cty.Value, afters []cty.Value) cty.Val
 		return cty.ObjectVal(m)
 	}
 	return afters[0]
+}
+
+// aggregatePrior is aggregate for the instances found in state; a single
+// resource without one is null.
+func aggregatePrior(r *config.Resource, keys, values []cty.Value, schema *Schema) cty.Value {
+	if r.Count == nil && r.ForEach == nil && len(values) == 0 {
+		return cty.NullVal(schema.Type)
+	}
+	return aggregate(r, keys, values)
 }
 
 func (e *Engine) deleteChange(module string, mode config.Mode, typ, name, providerKey string, p *priorInstance, schema *Schema) *Change {
