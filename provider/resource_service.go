@@ -565,6 +565,9 @@ func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart
 		err, started = r.units.Restart(ctx, unit), true
 	}
 	if err != nil {
+		if started {
+			err = r.unitFailure(ctx, unit, err)
+		}
 		return true, err
 	}
 	var healthErr error
@@ -592,7 +595,7 @@ func (r *serviceResource) start(ctx context.Context, plan *serviceModel, restart
 		return true, fmt.Errorf("%s on %s: %w", unit, r.host.Name(), healthErr)
 	}
 	if started && status.ActiveState == "failed" {
-		return true, fmt.Errorf("%s on %s failed after its start (see journalctl -u %s)", unit, r.host.Name(), unit)
+		return true, r.unitFailure(ctx, unit, fmt.Errorf("%s on %s failed after its start", unit, r.host.Name()))
 	}
 	return true, nil
 }
@@ -610,13 +613,23 @@ func (r *serviceResource) watchUnit(unit string) func(context.Context) error {
 		if err != nil || !status.Failed() {
 			return err
 		}
-		journal, err := systemd.JournalTail(ctx, r.host, unit, journalLines)
-		if err != nil {
-			journal = err.Error()
-		}
-		return fmt.Errorf("the unit failed while waiting for its health check (%s); last %d journal lines (journalctl -u %s):\n%s",
-			status.Outcome(), journalLines, unit, journal)
+		return r.unitFailure(ctx, unit, errors.New("the unit failed while waiting for its health check"))
 	}
+}
+
+// unitFailure adds to failed what the operator would look up next: how
+// the unit ended (its result and exit status, such as 203/EXEC) and the
+// last lines of its journal (a missing EnvironmentFile, a traceback).
+func (r *serviceResource) unitFailure(ctx context.Context, unit string, failed error) error {
+	outcome := "status unknown"
+	if status, err := systemd.Show(ctx, r.host, unit); err == nil {
+		outcome = status.Outcome()
+	}
+	journal, err := systemd.JournalTail(ctx, r.host, unit, journalLines)
+	if err != nil {
+		journal = err.Error()
+	}
+	return fmt.Errorf("%w (%s); last %d journal lines (journalctl -u %s):\n%s", failed, outcome, journalLines, unit, journal)
 }
 
 // refresh reports drift: the unit file's content as unit, a stopped or

@@ -381,18 +381,39 @@ func TestAccService_hung(t *testing.T) {
 	})
 }
 
-// Issue 21, item 2: a service whose program is missing failed only when
-// its start period ran out, with "connection refused". The health wait
-// watches the unit: once systemd gives up (start limit hit), the apply
-// fails naming the exit status and quoting the journal.
-func TestAccService_missingBinary(t *testing.T) {
+// Issue 21, item 2: a service that cannot start failed only when its
+// start period ran out, with "connection refused", or with nothing but
+// systemctl's "See systemctl status". Now the apply fails as soon as
+// systemd gives up, naming how the unit ended and quoting its journal:
+// a missing program once the start limit is hit during the health wait,
+// a missing EnvironmentFile at once, when systemctl restart fails.
+func TestAccService_cannotStart(t *testing.T) {
 	h := testhosts.Start(t, 1)[0]
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	const program = "/opt/spice-missing/venv/bin/python"
-	cfg := provider + `
+	const envFile = "/opt/spice-missing/.env"
+	for _, tc := range []struct {
+		name, unitLines, want string
+	}{
+		{
+			name:      "spice-test-missing",
+			unitLines: `exec_start = "` + program + ` -m app"`,
+			want: testsupport.ErrorMatching("spice-test-missing.service on root@"+h.Addr()+
+				": the unit failed while waiting for its health check (result").String() + `.*status=203/EXEC.*journal.*` + regexp.QuoteMeta(program),
+		},
+		{
+			name: "spice-test-noenv",
+			unitLines: `exec_start = "/bin/sleep infinity"
+  environment_file = "` + envFile + `"`,
+			want: testsupport.ErrorMatching("systemctl restart spice-test-noenv.service on root@"+h.Addr()).String() +
+				`.*result resources.*journal.*` + testsupport.ErrorMatching("Failed to load environment files").String(),
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := provider + `
 resource "spice_service" "app" {
-  name        = "spice-test-missing"
-  exec_start  = "` + program + ` -m app"
+  name        = "` + tc.name + `"
+  ` + tc.unitLines + `
   restart     = "always"
   restart_sec = "1s"
   health_check {
@@ -402,16 +423,14 @@ resource "spice_service" "app" {
   }
 }
 `
-	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ExpectError: regexp.MustCompile(`(?s)` + testsupport.ErrorMatching("spice-test-missing.service on root@"+h.Addr()+
-				": the unit failed while waiting for its health check (result").String() + `.*status=203/EXEC.*journal.*` + regexp.QuoteMeta(program)),
-		}},
-	})
-	t.Logf("missing binary failed the apply (with plan and destroy) after %s", time.Since(start).Round(time.Millisecond))
+			start := time.Now()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+				Steps:                    []resource.TestStep{{Config: cfg, ExpectError: regexp.MustCompile(`(?s)` + tc.want)}},
+			})
+			t.Logf("%s failed the apply (with plan and destroy) after %s", tc.name, time.Since(start).Round(time.Millisecond))
+		})
+	}
 }
 
 // Image mode: the unit file is written and enabled by link below root,
