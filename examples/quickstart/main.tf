@@ -2,9 +2,11 @@
 # the application tree, its .env with a generated SECRET_KEY, and the OMS and
 # BFF configuration files.
 #
-# Everything lives below var.root, which defaults to ./sandbox inside this
-# example, so it runs on any machine without root privileges. Set
-# root = "/" to manage the real /opt/spice-harvester.
+# On this machine (host = "local", the default) everything lives below
+# var.root, which defaults to ./sandbox inside this example, so it runs
+# without root privileges; set root = "/" to manage the real
+# /opt/spice-harvester. On a host reached over SSH (set host, port, ...)
+# it manages that host's /opt/spice-harvester.
 
 terraform {
   required_version = ">= 1.5"
@@ -16,7 +18,15 @@ terraform {
 }
 
 provider "spice" {
-  root = var.root != "" ? var.root : abspath("${path.module}/sandbox")
+  host             = var.host
+  port             = var.port
+  user             = var.ssh_user
+  private_key_file = var.private_key_file
+  known_hosts_file = var.known_hosts_file
+  sudo             = var.ssh_user != "root"
+  # This machine: the tree below ./sandbox (or var.root). A remote host:
+  # its real paths.
+  root = var.host != "local" ? null : (var.root != "" ? var.root : abspath("${path.module}/sandbox"))
 }
 
 locals {

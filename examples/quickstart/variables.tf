@@ -1,7 +1,7 @@
 variable "root" {
   type        = string
   default     = ""
-  description = "Directory the tree is managed below. Empty: ./sandbox inside this example. \"/\": this machine's real paths."
+  description = "With host = \"local\": the directory the tree is managed below. Empty: ./sandbox inside this example. \"/\": this machine's real paths. Ignored for a remote host."
 }
 
 variable "app_dir" {

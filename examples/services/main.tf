@@ -17,8 +17,8 @@
 # - refresh asks each health check once: a hung service (still "active",
 #   its endpoint silent) shows as `healthy = false -> true` in the plan and
 #   the apply restarts it (restart_on_unhealthy, the default);
-# - `check` blocks probe every endpoint, TerminusDB's too, as warnings on
-#   each plan and apply.
+# - `check` blocks assert every endpoint's health, TerminusDB's too, as
+#   warnings on each plan and apply.
 
 terraform {
   required_version = ">= 1.5"
@@ -31,6 +31,7 @@ terraform {
 
 provider "spice" {
   host             = var.host
+  port             = var.port
   user             = var.ssh_user
   private_key_file = var.private_key_file
   known_hosts_file = var.known_hosts_file
@@ -152,47 +153,53 @@ resource "spice_service" "app" {
   }
 }
 
-# The manual's health checks, as warnings on every plan and apply. A check
-# block takes no for_each: one per endpoint.
-check "bff_health" {
-  data "spice_http_check" "bff" {
-    url = "http://127.0.0.1:8002/health"
+# The manual's health checks, as warnings on every plan and apply: each
+# endpoint, TerminusDB's too, probed from the host. These data sources stand
+# outside the check blocks on purpose: Terraform re-reads a data source
+# nested in a check block at every apply, so its plans would never be empty.
+locals {
+  endpoints = {
+    bff        = "http://127.0.0.1:8002/health"
+    oms        = "http://127.0.0.1:8000/health"
+    funnel     = "http://127.0.0.1:8003/health"
+    terminusdb = "http://127.0.0.1:6363/api/ok" # runs outside these units (docker)
   }
+}
+
+data "spice_http_check" "endpoint" {
+  for_each = local.endpoints
+  url      = each.value
+  timeout  = "2s"
+  # Probed after the services are (re)started, not before.
+  depends_on = [spice_service.app]
+}
+
+# A check block takes no for_each: one per endpoint.
+check "bff_health" {
   assert {
-    condition     = data.spice_http_check.bff.healthy
-    error_message = "BFF answered ${data.spice_http_check.bff.status} ${data.spice_http_check.bff.error}"
+    condition     = data.spice_http_check.endpoint["bff"].healthy
+    error_message = "BFF answered ${data.spice_http_check.endpoint["bff"].status} ${data.spice_http_check.endpoint["bff"].error}"
   }
 }
 
 check "oms_health" {
-  data "spice_http_check" "oms" {
-    url = "http://127.0.0.1:8000/health"
-  }
   assert {
-    condition     = data.spice_http_check.oms.healthy
-    error_message = "OMS answered ${data.spice_http_check.oms.status} ${data.spice_http_check.oms.error}"
+    condition     = data.spice_http_check.endpoint["oms"].healthy
+    error_message = "OMS answered ${data.spice_http_check.endpoint["oms"].status} ${data.spice_http_check.endpoint["oms"].error}"
   }
 }
 
 check "funnel_health" {
-  data "spice_http_check" "funnel" {
-    url = "http://127.0.0.1:8003/health"
-  }
   assert {
-    condition     = data.spice_http_check.funnel.healthy
-    error_message = "Funnel answered ${data.spice_http_check.funnel.status} ${data.spice_http_check.funnel.error}"
+    condition     = data.spice_http_check.endpoint["funnel"].healthy
+    error_message = "Funnel answered ${data.spice_http_check.endpoint["funnel"].status} ${data.spice_http_check.endpoint["funnel"].error}"
   }
 }
 
-# TerminusDB runs outside these units (docker); spice only watches it.
 check "terminusdb_health" {
-  data "spice_http_check" "terminusdb" {
-    url     = "http://127.0.0.1:6363/api/ok"
-    timeout = "2s"
-  }
   assert {
-    condition     = data.spice_http_check.terminusdb.healthy
-    error_message = "TerminusDB answered ${data.spice_http_check.terminusdb.status} ${data.spice_http_check.terminusdb.error}"
+    condition     = data.spice_http_check.endpoint["terminusdb"].healthy
+    error_message = "TerminusDB answered ${data.spice_http_check.endpoint["terminusdb"].status} ${data.spice_http_check.endpoint["terminusdb"].error}"
   }
 }
 

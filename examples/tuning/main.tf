@@ -2,8 +2,9 @@
 # installation, as code: declared once instead of appended to
 # /etc/sysctl.conf and limits.conf by hand (and again on every run).
 #
-# The module ./host applies the set to one host; below it is applied to
-# one host and to a fleet of provider aliases.
+# The module ./host applies the set to the host of the provider it is
+# given. For a fleet, add one provider alias and one module call per host
+# (provider blocks cannot be generated with for_each); README.md shows it.
 
 terraform {
   required_version = ">= 1.5"
@@ -14,49 +15,29 @@ terraform {
   }
 }
 
-# One host.
 provider "spice" {
-  alias            = "oms1"
-  host             = "10.0.0.6"
-  user             = "deploy"
-  private_key_file = "~/.ssh/id_ed25519"
-  known_hosts_file = "~/.ssh/known_hosts"
-  sudo             = true
+  host             = var.host
+  port             = var.port
+  user             = var.ssh_user
+  private_key_file = var.private_key_file
+  known_hosts_file = var.known_hosts_file
+  sudo             = var.ssh_user != "root"
 }
 
-module "oms1" {
-  source    = "./host"
-  providers = { spice = spice.oms1 }
+# No default on purpose: a container shares the vm.* keys with the machine
+# it runs on and may not write them, so setting vm.swappiness live fails
+# there, and only at apply. Decide for the host you have.
+variable "vm_runtime" {
+  description = "true: apply vm.swappiness live and persist it (a VM or bare metal). false: only persist it for the next boot (a container, such as the test hosts)."
+  type        = bool
 }
 
-# A fleet: one provider alias per host (provider blocks cannot be
-# generated with for_each), each handed to the same module.
-provider "spice" {
-  alias            = "bff1"
-  host             = "10.0.0.7"
-  user             = "deploy"
-  private_key_file = "~/.ssh/id_ed25519"
-  known_hosts_file = "~/.ssh/known_hosts"
-  sudo             = true
+module "tuning" {
+  source     = "./host"
+  vm_runtime = var.vm_runtime
 }
 
-provider "spice" {
-  alias            = "bff2"
-  host             = "10.0.0.8"
-  user             = "deploy"
-  private_key_file = "~/.ssh/id_ed25519"
-  known_hosts_file = "~/.ssh/known_hosts"
-  sudo             = true
-}
-
-module "bff1" {
-  source    = "./host"
-  providers = { spice = spice.bff1 }
-}
-
-module "bff2" {
-  source    = "./host"
-  providers = { spice = spice.bff2 }
-  # A container shares the kernel's vm.* keys with its host: persist only.
-  vm_runtime = false
+output "original_values" {
+  description = "The net.* values found before spice changed them, restored on destroy."
+  value       = module.tuning.original_values
 }

@@ -28,9 +28,8 @@ variable "swappiness" {
 }
 
 variable "vm_runtime" {
-  description = "Apply vm.* live. Inside a container vm.* is read-only: set false there to only persist it."
+  description = "Apply vm.* live (true) or only persist it for the next boot (false: inside a container, where vm.* belongs to the machine it runs on)."
   type        = bool
-  default     = true
 }
 
 variable "nofile" {
