@@ -19,7 +19,7 @@ func TestRecoveryExamplePlansTheManualsTable(t *testing.T) {
 	bin := testsupport.BuildBinary(t)
 	h := testhosts.Start(t, 1)[0]
 	work := t.TempDir()
-	testsupport.CopyDir(t, filepath.Join(testsupport.RepoDir(t), "examples/spice-harvester"), work)
+	testsupport.CopyExample(t, filepath.Join(testsupport.RepoDir(t), "examples/spice-harvester"), work)
 	vars := []string{"-var", "host=" + h.Address, "-var", fmt.Sprintf("port=%d", h.Port), "-var", "ssh_user=root",
 		"-var", "private_key_file=" + h.PrivateKeyFile, "-var", "known_hosts_file=" + h.KnownHostsFile}
 	gap := regexp.MustCompile(`policy daily: schedule "\*-\*-\* 02:00:00" leaves\s+gaps\s+of\s+24h0m0s;\s+rpo\s+is\s+1h0m0s`)

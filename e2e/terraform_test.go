@@ -144,7 +144,7 @@ func TestTerraformWithDevOverrides(t *testing.T) {
 func TestQuickstart(t *testing.T) {
 	bin := testsupport.BuildBinary(t)
 	root, work := t.TempDir(), t.TempDir()
-	testsupport.CopyDir(t, filepath.Join(testsupport.RepoDir(t), "examples/quickstart"), work)
+	testsupport.CopyExample(t, filepath.Join(testsupport.RepoDir(t), "examples/quickstart"), work)
 	tf := testsupport.NewTerraform(t, work, bin)
 	rootVar := "-var=root=" + root
 

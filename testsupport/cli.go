@@ -120,22 +120,34 @@ func (tf *Runner) MustRun(want int, args ...string) string {
 	return out
 }
 
-// CopyDir copies a directory of configuration files (not subdirectories).
-func CopyDir(t testing.TB, from, to string) {
+// CopyExample copies the files of a directory of the repository that Git
+// tracks, subdirectories included, as a fresh clone has them: never the
+// state, lock files, plans or *.auto.tfvars a local run left beside them.
+func CopyExample(t testing.TB, from, to string) {
 	t.Helper()
-	entries, err := os.ReadDir(from)
+	cmd := exec.Command("git", "ls-files", "-z", "--", ".")
+	cmd.Dir = from
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("git ls-files in %s: %v", from, err)
 	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+	for _, rel := range strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+		if rel == "" {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		src, dst := filepath.Join(from, rel), filepath.Join(to, rel)
+		info, err := os.Stat(src)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, b, info.Mode().Perm()); err != nil {
 			t.Fatal(err)
 		}
 	}
