@@ -436,7 +436,7 @@ func checksJSON(mod *config.Module, results []core.CheckResult) []jsonCheck {
 			static["module"] = module
 			inst.Address["module"] = module
 		}
-		key := static["to_display"].(string)
+		key := display(static)
 		c := byAddr[key]
 		if c == nil {
 			c = &jsonCheck{Address: static, Status: core.CheckPass}
@@ -491,17 +491,23 @@ func checksJSON(mod *config.Module, results []core.CheckResult) []jsonCheck {
 	out := make([]jsonCheck, 0, len(byAddr))
 	for _, c := range byAddr {
 		sort.Slice(c.Instances, func(i, j int) bool {
-			return c.Instances[i].Address["to_display"].(string) < c.Instances[j].Address["to_display"].(string)
+			return display(c.Instances[i].Address) < display(c.Instances[j].Address)
 		})
 		out = append(out, *c)
 	}
 	sort.Slice(out, func(i, j int) bool {
-		return out[i].Address["to_display"].(string) < out[j].Address["to_display"].(string)
+		return display(out[i].Address) < display(out[j].Address)
 	})
 	if len(out) == 0 {
 		return nil
 	}
 	return out
+}
+
+// display is a check address's to_display.
+func display(addr map[string]any) string {
+	s, _ := addr["to_display"].(string)
+	return s
 }
 
 func rank(s core.CheckStatus) int {
