@@ -105,6 +105,21 @@ func (tf *Runner) Run(args ...string) (string, int) {
 	return out.String(), 0
 }
 
+// Stdout executes the command with args (and -no-color), requires exit
+// code 0 and returns what it printed on stdout alone: JSON that warnings
+// on stderr must not interleave with.
+func (tf *Runner) Stdout(args ...string) string {
+	tf.t.Helper()
+	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = tf.Dir, tf.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		tf.t.Fatalf("%s %s: %v\n%s%s", tf.name, strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
 // PeakRSS is the largest peak resident memory of the runs so far, in
 // bytes (getrusage of the child; for Terraform, its own process, not the
 // provider plugin it starts).

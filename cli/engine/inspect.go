@@ -100,7 +100,7 @@ func (c *showCommand) Run(args []string) int {
 			return c.Errorf("%s", err)
 		}
 		if *asJSON {
-			if err := render.JSON(c.Stdout, plan); err != nil {
+			if err := c.planJSON(s, plan); err != nil {
 				return c.Errorf("%s", err)
 			}
 			return 0

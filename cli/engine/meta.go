@@ -208,6 +208,13 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 	return s, true
 }
 
+// planJSON prints a plan as Terraform's JSON plan: the one code path of
+// plan -json and show -json PLANFILE.
+func (m *meta) planJSON(s *session, plan *core.Plan) error {
+	return render.JSON(m.Stdout, render.PlanInput{Plan: plan, Module: s.module, State: s.state, Vars: s.engine.Vars,
+		Schemas: s.engine.Schemas, Version: m.Version})
+}
+
 func (m *meta) saveState(f *state.File) error { return state.Write(m.statePath, f) }
 
 func (m *meta) confirm(question string) bool {

@@ -27,7 +27,7 @@ Options:
   -destroy              plan to destroy every object in state
   -detailed-exitcode    exit 0: no changes, 1: error, 2: changes present
   -out=FILE             save the plan for "spice apply FILE"
-  -json                 print the plan as JSON (resource_changes)
+  -json                 print the plan as Terraform's JSON plan
   -var 'NAME=VALUE'     set a variable (repeatable)
   -var-file=FILE        read variables from a file (repeatable)
   -refresh=false        plan against the stored state without reading hosts
@@ -66,7 +66,7 @@ func (c *planCommand) Run(args []string) int {
 		return 1
 	}
 	if *asJSON {
-		if err := render.JSON(c.Stdout, plan); err != nil {
+		if err := c.planJSON(s, plan); err != nil {
 			return c.Errorf("%s", err)
 		}
 	} else {

@@ -215,7 +215,7 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 	if d := w.flush(); d.HasErrors() {
 		return cty.NilVal, append(diags, d...)
 	}
-	if d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {
+	if _, d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {
 		return cty.NilVal, append(diags, d...)
 	}
 	e.progress("%s: %s after %s%s", c.Addr, done, elapsed(start), idSuffix(newVal))

@@ -15,9 +15,11 @@ import (
 )
 
 // checkConditions evaluates preconditions or postconditions (with self
-// set to the object) and reports each failed one with its message.
-func (e *Engine) checkConditions(sc *scope, conds []*config.Assertion, inst instanceVars, self cty.Value, summary string) hcl.Diagnostics {
+// set to the object), reports each failed one with its message and
+// returns their combined status.
+func (e *Engine) checkConditions(sc *scope, conds []*config.Assertion, inst instanceVars, self cty.Value, summary string) (CheckStatus, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
+	status := CheckPass
 	for _, a := range conds {
 		vars := instanceVars{}
 		for k, v := range inst {
@@ -28,38 +30,67 @@ func (e *Engine) checkConditions(sc *scope, conds []*config.Assertion, inst inst
 		}
 		refs := append(a.Condition.Variables(), a.ErrorMessage.Variables()...)
 		ctx := sc.evalContext(refs, vars)
-		diags = append(diags, assertion(a, ctx, hcl.DiagError, summary)...)
+		s, _, d := assertion(a, ctx, hcl.DiagError, summary)
+		status = worstStatus(status, s)
+		diags = append(diags, d...)
 	}
-	return diags
+	return status, diags
 }
 
 // assertion evaluates one condition; a false one gives a diagnostic of the
-// given severity carrying its error_message.
-func assertion(a *config.Assertion, ctx *hcl.EvalContext, sev hcl.DiagnosticSeverity, summary string) hcl.Diagnostics {
+// given severity carrying its error_message, which is also returned.
+func assertion(a *config.Assertion, ctx *hcl.EvalContext, sev hcl.DiagnosticSeverity, summary string) (CheckStatus, string, hcl.Diagnostics) {
 	ok, diags := a.Condition.Value(ctx)
 	if diags.HasErrors() {
-		return diags
+		return CheckFail, "", diags
 	}
 	ok, _ = ok.UnmarkDeep()
-	if !ok.IsKnown() || ok.IsNull() || ok.Type() != cty.Bool || ok.True() {
-		return nil
+	if !ok.IsKnown() {
+		return CheckUnknown, "", nil
+	}
+	if ok.IsNull() || ok.Type() != cty.Bool || ok.True() {
+		return CheckPass, "", nil
 	}
 	msg := "condition is false"
 	if m, d := a.ErrorMessage.Value(ctx); !d.HasErrors() && m.Type() == cty.String && m.IsKnown() && !m.IsNull() && !m.IsMarked() {
 		msg = m.AsString()
 	}
-	return hcl.Diagnostics{{Severity: sev, Summary: summary, Detail: msg, Subject: a.Condition.Range().Ptr()}}
+	return CheckFail, msg, hcl.Diagnostics{{Severity: sev, Summary: summary, Detail: msg, Subject: a.Condition.Range().Ptr()}}
+}
+
+// worstStatus combines two outcomes: a failure outweighs an unknown,
+// which outweighs a pass.
+func worstStatus(a, b CheckStatus) CheckStatus {
+	rank := map[CheckStatus]int{CheckPass: 0, CheckUnknown: 1, CheckFail: 2}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
 }
 
 // evalCheck runs a check block's assertions: failures are warnings, as in
 // Terraform, so they report without stopping anything.
 func (e *Engine) evalCheck(n *node) hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	result := CheckResult{Kind: "check", Module: n.sc.module.Path, Name: n.check.Name, Instance: checkAddr(n.sc.module.Path, n.check.Name), Status: CheckPass}
 	for _, a := range n.check.Asserts {
 		refs := append(a.Condition.Variables(), a.ErrorMessage.Variables()...)
-		diags = append(diags, assertion(a, n.sc.evalContext(refs, nil), hcl.DiagWarning, fmt.Sprintf("Check block assertion failed (%s)", n.check.Name))...)
+		s, msg, d := assertion(a, n.sc.evalContext(refs, nil), hcl.DiagWarning, fmt.Sprintf("Check block assertion failed (%s)", n.check.Name))
+		result.Status = worstStatus(result.Status, s)
+		if msg != "" {
+			result.Problems = append(result.Problems, msg)
+		}
+		diags = append(diags, d...)
 	}
+	e.recordCheck(result)
 	return diags
+}
+
+func checkAddr(module, name string) string {
+	if module != "" {
+		return module + ".check." + name
+	}
+	return "check." + name
 }
 
 // importInstance adopts an existing object for an import block: the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
@@ -26,7 +27,8 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	plan := &Plan{Outputs: map[string]OutputValue{}, Destroy: destroy, Lineage: e.State.Lineage, Serial: e.State.Serial}
+	plan := &Plan{Outputs: map[string]OutputValue{}, Destroy: destroy, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: time.Now().UTC()}
+	e.checks = nil
 	outputs := &rootOutputs{values: plan.Outputs}
 	var mu sync.Mutex
 	providerErrors := 0
@@ -75,6 +77,8 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 	cs, ds, d := e.planOrphans(ctx)
 	addChanges(cs, ds)
 	diags = append(diags, d...)
+	plan.Checks = e.checks
+	sort.Slice(plan.Checks, func(i, j int) bool { return plan.Checks[i].Instance < plan.Checks[j].Instance })
 	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
 	sort.Slice(plan.Drift, func(i, j int) bool { return plan.Drift[i].Addr < plan.Drift[j].Addr })
 	return plan, diags
@@ -186,7 +190,8 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 	}
 	var drift *Drift
 	if eq := nv.Equals(v); !eq.IsKnown() || eq.False() {
-		drift = &Drift{Addr: addr, Type: sr.Type, Before: v, After: nv, Sensitive: statePaths(schema, inst.SensitiveAttributes)}
+		drift = &Drift{Addr: addr, Module: sr.Module, Mode: config.StateMode(sr.Mode), Type: sr.Type, Name: sr.Name, Key: key,
+			Before: v, After: nv, Sensitive: statePaths(schema, inst.SensitiveAttributes)}
 	}
 	prior.value, prior.private = nv, rr.Private
 	return prior, drift, nil
@@ -543,7 +548,8 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	if d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Preconditions, inst, cty.NilVal, "Resource precondition failed"); d.HasErrors() {
+	preStatus, d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Preconditions, inst, cty.NilVal, "Resource precondition failed")
+	if d.HasErrors() {
 		return nil, append(diags, d...)
 	}
 	// Validated per instance, as Terraform does while planning: values
@@ -587,8 +593,13 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 		}
 	}
 	c.After, c.Private = planned, private
-	if planned.IsWhollyKnown() {
-		diags = append(diags, e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, planned, "Resource postcondition failed")...)
+	// Evaluated on the planned object, unknown parts and all, as Terraform
+	// does: a condition that depends on them is unknown until apply.
+	postStatus, d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, planned, "Resource postcondition failed")
+	diags = append(diags, d...)
+	if len(r.Lifecycle.Preconditions)+len(r.Lifecycle.Postconditions) > 0 {
+		e.recordCheck(CheckResult{Kind: "resource", Module: r.ModulePath, Name: r.Name, Mode: r.Mode, Type: r.Type, Instance: addr, Key: key,
+			Status: worstStatus(preStatus, postStatus)})
 	}
 	return c, diags
 }

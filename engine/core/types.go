@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/zclconf/go-cty/cty"
@@ -25,6 +26,34 @@ type Plan struct {
 	// and Partial is set: a fleet converges what it can reach.
 	Unreachable []string
 	Partial     bool
+	// Checks are the outcomes of check blocks and of resource
+	// conditions, one per instance, as Terraform's JSON plan reports them.
+	Checks []CheckResult
+	// Timestamp is when planning started (UTC).
+	Timestamp time.Time
+}
+
+// CheckStatus is a condition's outcome, named as Terraform names it.
+type CheckStatus string
+
+const (
+	CheckPass    CheckStatus = "pass"
+	CheckFail    CheckStatus = "fail"
+	CheckUnknown CheckStatus = "unknown"
+)
+
+// CheckResult is the outcome of one checkable object: a check block, or
+// one resource instance with preconditions or postconditions.
+type CheckResult struct {
+	Kind     string // "check" or "resource", as Terraform's JSON plan
+	Module   string // "" or module.NAME
+	Name     string // the check's name, or the resource's
+	Mode     config.Mode
+	Type     string    // resource type, for Kind "resource"
+	Instance string    // instance address
+	Key      cty.Value // cty.NilVal without count or for_each
+	Status   CheckStatus
+	Problems []string // error messages of failed conditions
 }
 
 // Action is a planned change, named as Terraform names them in JSON plans.
@@ -70,7 +99,11 @@ type Change struct {
 // Drift is an object that changed outside spice, found by refresh.
 type Drift struct {
 	Addr      string
+	Module    string
+	Mode      config.Mode
 	Type      string
+	Name      string
+	Key       cty.Value
 	Before    cty.Value
 	After     cty.Value // null when deleted
 	Sensitive []cty.Path
@@ -112,6 +145,14 @@ type Engine struct {
 	graph   *graph
 	// changing holds the resources with planned changes, by address.
 	changing map[string]bool
+	// checks collects check outcomes while a phase walks the graph.
+	checks []CheckResult
+}
+
+func (e *Engine) recordCheck(r CheckResult) {
+	e.mu.Lock()
+	e.checks = append(e.checks, r)
+	e.mu.Unlock()
 }
 
 func (e *Engine) progress(format string, args ...any) {

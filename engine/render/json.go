@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"time"
 
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -14,35 +15,69 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
 )
 
+// PlanFormatVersion is the format_version of Terraform's JSON plan that
+// spice writes (Terraform 1.5 and later write the same).
+const PlanFormatVersion = "1.2"
+
+// PlanInput is what the JSON plan is made of: the plan, and the
+// configuration, state, variables and schemas it was made from.
+type PlanInput struct {
+	Plan    *core.Plan
+	Module  *config.Module
+	State   *state.File // the state the plan was made against
+	Vars    map[string]cty.Value
+	Schemas *core.Schemas
+	Version string // spice's, as terraform_version
+}
+
 type jsonPlan struct {
-	FormatVersion   string                      `json:"format_version"`
-	ResourceChanges []jsonChange                `json:"resource_changes"`
-	ResourceDrift   []jsonChange                `json:"resource_drift,omitempty"`
-	OutputChanges   map[string]jsonOutputChange `json:"output_changes,omitempty"`
+	FormatVersion      string                      `json:"format_version"`
+	TerraformVersion   string                      `json:"terraform_version"`
+	Variables          map[string]jsonVariable     `json:"variables,omitempty"`
+	PlannedValues      jsonStateValues             `json:"planned_values"`
+	ResourceDrift      []jsonChange                `json:"resource_drift,omitempty"`
+	ResourceChanges    []jsonChange                `json:"resource_changes,omitempty"`
+	OutputChanges      map[string]jsonChangeValues `json:"output_changes,omitempty"`
+	PriorState         *jsonState                  `json:"prior_state,omitempty"`
+	Configuration      jsonConfig                  `json:"configuration"`
+	RelevantAttributes []jsonResourceAttr          `json:"relevant_attributes,omitempty"`
+	Checks             []jsonCheck                 `json:"checks,omitempty"`
+	Timestamp          string                      `json:"timestamp"`
+	Applyable          bool                        `json:"applyable"`
+	Complete           bool                        `json:"complete"`
+	Errored            bool                        `json:"errored"`
+}
+
+type jsonVariable struct {
+	Value json.RawMessage `json:"value"`
 }
 
 type jsonChange struct {
-	Address      string `json:"address"`
-	Mode         string `json:"mode"`
-	Type         string `json:"type"`
-	Name         string `json:"name"`
-	Index        any    `json:"index,omitempty"`
-	ProviderName string `json:"provider_name"`
-	Change       struct {
-		Actions         []string        `json:"actions"`
-		Before          json.RawMessage `json:"before"`
-		After           json.RawMessage `json:"after"`
-		AfterUnknown    json.RawMessage `json:"after_unknown"`
-		BeforeSensitive json.RawMessage `json:"before_sensitive"`
-		AfterSensitive  json.RawMessage `json:"after_sensitive"`
-		ReplacePaths    [][]any         `json:"replace_paths,omitempty"`
-	} `json:"change"`
+	Address       string           `json:"address"`
+	ModuleAddress string           `json:"module_address,omitempty"`
+	Mode          string           `json:"mode"`
+	Type          string           `json:"type"`
+	Name          string           `json:"name"`
+	Index         json.RawMessage  `json:"index,omitempty"`
+	ProviderName  string           `json:"provider_name"`
+	Change        jsonChangeValues `json:"change"`
+	ActionReason  string           `json:"action_reason,omitempty"`
+	ref           instanceRef
 }
 
-type jsonOutputChange struct {
-	Actions   []string        `json:"actions"`
-	After     json.RawMessage `json:"after"`
-	Sensitive bool            `json:"after_sensitive"`
+type jsonChangeValues struct {
+	Actions         []string          `json:"actions"`
+	Before          json.RawMessage   `json:"before"`
+	After           json.RawMessage   `json:"after"`
+	AfterUnknown    json.RawMessage   `json:"after_unknown"`
+	BeforeSensitive json.RawMessage   `json:"before_sensitive"`
+	AfterSensitive  json.RawMessage   `json:"after_sensitive"`
+	ReplacePaths    []json.RawMessage `json:"replace_paths,omitempty"`
+	Importing       *jsonImporting    `json:"importing,omitempty"`
+}
+
+type jsonImporting struct {
+	ID string `json:"id"`
 }
 
 // actions lists a change's actions as Terraform's JSON plan does.
@@ -56,124 +91,221 @@ func actions(a core.Action) []string {
 	return []string{string(a)}
 }
 
-// JSON writes the plan in the shape of Terraform's JSON plan
-// representation. Sensitive values are redacted (null), with the
-// *_sensitive markers saying where.
-func JSON(w io.Writer, p *core.Plan) error {
-	out := jsonPlan{FormatVersion: "1.2", ResourceChanges: []jsonChange{}}
+// JSON writes the plan as Terraform's JSON plan representation (format
+// 1.2). Sensitive values are redacted (null), with the *_sensitive
+// markers saying where.
+func JSON(w io.Writer, in PlanInput) error {
+	p := in.Plan
+	out := jsonPlan{
+		FormatVersion: PlanFormatVersion, TerraformVersion: in.Version,
+		Variables: planVariables(in.Module, in.Vars),
+		Timestamp: p.Timestamp.Format(time.RFC3339), Complete: true, Errored: false,
+	}
+	var planned []jsonResource
+	refreshed := &refreshedState{values: map[string]cty.Value{}}
 	for _, c := range p.Changes {
-		if c.Mode == config.Data && c.Action == core.NoOp {
-			continue // read while planning: part of the prior state, not a change
+		ref := instanceRef{Module: c.Module, Mode: c.Mode, Type: c.Type, Name: c.Name, Key: c.Key}
+		readNow := c.Mode == config.Data && c.Action == core.NoOp
+		if readNow { // read while planning: part of the prior state
+			refreshed.read = append(refreshed.read, newResource(c.Addr, ref, c.Schema, c.After, c.Sensitive, nil))
+		} else {
+			refreshed.values[c.Addr] = c.Before
 		}
-		out.ResourceChanges = append(out.ResourceChanges, jsonChangeOf(c.Addr, c.Mode.String(), c.Type, c.Name, c.Key, c.Action, c.Before, c.After, c.Sensitive, c.ReplacePaths))
+		if c.Action != core.Delete {
+			planned = append(planned, newResource(c.Addr, ref, c.Schema, c.After, c.Sensitive, nil))
+		}
+		if !readNow {
+			jc := changeOf(c.Addr, ref, c.Action, c.Before, c.After, c.Sensitive, c.ReplacePaths)
+			if c.ImportID != "" {
+				jc.Change.Importing = &jsonImporting{ID: c.ImportID}
+			}
+			out.ResourceChanges = append(out.ResourceChanges, jc)
+		}
+		if c.Action != core.NoOp || c.ImportID != "" {
+			out.Applyable = true
+		}
 	}
 	for _, d := range p.Drift {
 		action := core.Update
 		if d.After.IsNull() {
 			action = core.Delete
 		}
-		mode, typ, name := config.Managed.String(), d.Type, ""
-		out.ResourceDrift = append(out.ResourceDrift, jsonChangeOf(d.Addr, mode, typ, name, cty.NilVal, action, d.Before, d.After, d.Sensitive, nil))
+		ref := instanceRef{Module: d.Module, Mode: d.Mode, Type: d.Type, Name: d.Name, Key: d.Key}
+		out.ResourceDrift = append(out.ResourceDrift, changeOf(d.Addr, ref, action, d.Before, d.After, d.Sensitive, nil))
 	}
-	if len(p.Outputs) > 0 {
-		out.OutputChanges = map[string]jsonOutputChange{}
-		for name, o := range p.Outputs {
-			val := redacted(o.Value, nil, o.Sensitive)
-			out.OutputChanges[name] = jsonOutputChange{Actions: []string{"create"}, After: val, Sensitive: o.Sensitive}
+	sortChanges(out.ResourceChanges)
+	sortChanges(out.ResourceDrift)
+	var plannedOutputs map[string]jsonOutput
+	out.OutputChanges, plannedOutputs = outputChanges(p, in.State)
+	for _, oc := range out.OutputChanges {
+		if oc.Actions[0] != string(core.NoOp) {
+			out.Applyable = true
 		}
 	}
+	out.PlannedValues = jsonStateValues{Outputs: plannedOutputs, RootModule: moduleTree(planned)}
+	if len(in.State.Resources) > 0 || len(in.State.Outputs) > 0 || len(refreshed.read) > 0 {
+		prior := stateJSON(in.State, in.Schemas, refreshed, priorOutputs(in.State, plannedOutputs))
+		out.PriorState = &prior
+	}
+	out.Configuration = configJSON(in.Module, in.Schemas)
+	out.RelevantAttributes = relevantAttributes(in.Module, p, out.OutputChanges)
+	out.Checks = checksJSON(in.Module, p.Checks)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
 
-func jsonChangeOf(addr, mode, typ, name string, key cty.Value, a core.Action, before, after cty.Value, sensitive []cty.Path, replace []cty.Path) jsonChange {
-	var c jsonChange
-	c.Address, c.Mode, c.Type, c.Name = addr, mode, typ, name
-	if key != cty.NilVal {
-		if key.Type() == cty.Number {
-			i, _ := key.AsBigFloat().Int64()
-			c.Index = i
-		} else {
-			c.Index = key.AsString()
+func sortChanges(cs []jsonChange) {
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].ref.less(cs[j].ref) })
+}
+
+// planVariables are the root module's variable values; sensitive ones null.
+func planVariables(mod *config.Module, vars map[string]cty.Value) map[string]jsonVariable {
+	out := map[string]jsonVariable{}
+	for name, decl := range mod.Variables {
+		v, ok := vars[name]
+		if !ok || v == cty.NilVal {
+			continue
 		}
-	}
-	c.ProviderName = config.SpiceSource
-	c.Change.Actions = actions(a)
-	c.Change.Before = redacted(before, sensitive, false)
-	c.Change.After = redacted(after, sensitive, false)
-	c.Change.AfterUnknown = unknownMap(after)
-	c.Change.BeforeSensitive = sensitiveMap(before, sensitive)
-	c.Change.AfterSensitive = sensitiveMap(after, sensitive)
-	for _, p := range replace {
-		var steps []any
-		for _, s := range p {
-			if ga, ok := s.(cty.GetAttrStep); ok {
-				steps = append(steps, ga.Name)
+		v, marks := v.UnmarkDeep()
+		jv := jsonVariable{Value: json.RawMessage("null")}
+		if !decl.Sensitive && len(marks) == 0 && v.IsWhollyKnown() {
+			if b, err := ctyjson.Marshal(v, v.Type()); err == nil {
+				jv.Value = b
 			}
 		}
-		c.Change.ReplacePaths = append(c.Change.ReplacePaths, steps)
+		out[name] = jv
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func changeOf(addr string, ref instanceRef, a core.Action, before, after cty.Value, sensitive []cty.Path, replace []cty.Path) jsonChange {
+	c := jsonChange{Address: addr, ModuleAddress: ref.Module, Mode: ref.Mode.String(), Type: ref.Type, Name: ref.Name,
+		Index: indexJSON(ref.Key), ProviderName: config.SpiceSource, ref: ref}
+	c.Change.Actions = actions(a)
+	c.Change.Before = redactedJSON(before, sensitive)
+	c.Change.After = redactedJSON(after, sensitive)
+	c.Change.AfterUnknown = json.RawMessage("{}")
+	if after != cty.NilVal && !after.IsWhollyKnown() {
+		c.Change.AfterUnknown = mustJSON(unknownShape(after))
+	}
+	c.Change.BeforeSensitive = mustJSON(sensitiveShape(before, nil, sensitive))
+	c.Change.AfterSensitive = mustJSON(sensitiveShape(after, nil, sensitive))
+	for _, p := range replace {
+		c.Change.ReplacePaths = append(c.Change.ReplacePaths, pathJSON(p))
 	}
 	return c
 }
 
-// redacted renders v as JSON with unknown and sensitive parts as null.
-func redacted(v cty.Value, sensitive []cty.Path, all bool) json.RawMessage {
-	if v == cty.NilVal || v.IsNull() || all {
-		return json.RawMessage("null")
-	}
-	clean, _ := cty.Transform(v, func(p cty.Path, v cty.Value) (cty.Value, error) {
-		for _, s := range sensitive {
-			if p.Equals(s) {
-				return cty.NullVal(v.Type()), nil
+// pathJSON is a path as Terraform encodes it: attribute names and keys.
+func pathJSON(p cty.Path) json.RawMessage {
+	steps := []json.RawMessage{}
+	for _, s := range p {
+		switch s := s.(type) {
+		case cty.GetAttrStep:
+			steps = append(steps, mustJSON(s.Name))
+		case cty.IndexStep:
+			if b, err := ctyjson.Marshal(s.Key, s.Key.Type()); err == nil {
+				steps = append(steps, b)
 			}
 		}
-		if !v.IsKnown() {
-			return cty.NullVal(v.Type()), nil
+	}
+	return mustJSON(steps)
+}
+
+// outputChanges compares the root module's planned outputs with those in
+// state: created, updated, unchanged, or deleted when no longer declared.
+// It also returns the planned outputs for planned_values.
+func outputChanges(p *core.Plan, st *state.File) (map[string]jsonChangeValues, map[string]jsonOutput) {
+	changes := map[string]jsonChangeValues{}
+	planned := map[string]jsonOutput{}
+	for name, o := range p.Outputs {
+		before, beforeSensitive := storedOutput(st, name)
+		sensitive := o.Sensitive || beforeSensitive
+		action := core.Create
+		if before != cty.NilVal {
+			action = core.Update
+			if eq := before.Equals(o.Value); eq.IsKnown() && eq.True() {
+				action = core.NoOp
+			}
 		}
-		return v, nil
-	})
-	b, err := ctyjson.Marshal(clean, clean.Type())
+		changes[name] = outputChange(action, before, o.Value, sensitive)
+		po := jsonOutput{Sensitive: o.Sensitive}
+		if o.Value.IsWhollyKnown() {
+			po.Type, _ = ctyjson.MarshalType(o.Value.Type())
+			po.Value = redactedJSON(o.Value, sensitivity(o.Sensitive))
+		}
+		planned[name] = po
+	}
+	for name, so := range st.Outputs {
+		if _, ok := p.Outputs[name]; ok {
+			continue
+		}
+		before, _ := storedOutput(st, name)
+		changes[name] = outputChange(core.Delete, before, cty.NilVal, so.Sensitive)
+	}
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	if len(planned) == 0 {
+		planned = nil
+	}
+	return changes, planned
+}
+
+func outputChange(a core.Action, before, after cty.Value, sensitive bool) jsonChangeValues {
+	all := sensitivity(sensitive)
+	c := jsonChangeValues{Actions: actions(a), Before: redactedJSON(before, all), After: redactedJSON(after, all),
+		AfterUnknown: json.RawMessage("false"), BeforeSensitive: mustJSON(sensitive), AfterSensitive: mustJSON(sensitive)}
+	if after != cty.NilVal && !after.IsWhollyKnown() {
+		c.AfterUnknown = mustJSON(unknownShape(after))
+	}
+	return c
+}
+
+// sensitivity is the path set of a value that is sensitive as a whole.
+func sensitivity(sensitive bool) sensitiveSet {
+	if sensitive {
+		return sensitiveSet{cty.Path{}}
+	}
+	return nil
+}
+
+// storedOutput is an output's value in state, cty.NilVal when absent.
+func storedOutput(st *state.File, name string) (cty.Value, bool) {
+	o, ok := st.Outputs[name]
+	if !ok {
+		return cty.NilVal, false
+	}
+	ty, err := ctyjson.UnmarshalType(o.Type)
 	if err != nil {
-		return json.RawMessage("null")
+		return cty.NilVal, o.Sensitive
 	}
-	return b
+	v, err := ctyjson.Unmarshal(o.Value, ty)
+	if err != nil {
+		return cty.NilVal, o.Sensitive
+	}
+	return v, o.Sensitive
 }
 
-// unknownMap is after_unknown: true where the value is known only after
-// apply, for the top-level attributes.
-func unknownMap(v cty.Value) json.RawMessage {
-	return attrFlags(v, func(_ string, a cty.Value) bool { return !a.IsWhollyKnown() })
-}
-
-func sensitiveMap(v cty.Value, sensitive []cty.Path) json.RawMessage {
-	return attrFlags(v, func(n string, _ cty.Value) bool {
-		for _, p := range sensitive {
-			if len(p) > 0 {
-				if s, ok := p[0].(cty.GetAttrStep); ok && s.Name == n {
-					return true
-				}
-			}
+// priorOutputs are the outputs of the prior state: Terraform evaluates
+// outputs into it while planning, so known planned values replace the
+// stored ones.
+func priorOutputs(st *state.File, planned map[string]jsonOutput) map[string]jsonOutput {
+	out := stateOutputs(st)
+	for name, o := range planned {
+		if o.Type == nil {
+			continue
 		}
-		return false
-	})
-}
-
-func attrFlags(v cty.Value, flag func(string, cty.Value) bool) json.RawMessage {
-	if v == cty.NilVal || v.IsNull() || !v.Type().IsObjectType() {
-		return json.RawMessage("{}")
-	}
-	if !v.IsKnown() {
-		return json.RawMessage("true")
-	}
-	m := map[string]bool{}
-	for n := range v.Type().AttributeTypes() {
-		if flag(n, v.GetAttr(n)) {
-			m[n] = true
+		if out == nil {
+			out = map[string]jsonOutput{}
 		}
+		out[name] = o
 	}
-	b, _ := json.Marshal(m)
-	return b
+	return out
 }
 
 // Outputs prints output values after apply; sensitive ones redacted.

@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/stretchr/testify/assert"
@@ -76,7 +78,7 @@ func everyAction() *core.Plan {
 	read := &core.Change{Addr: "data.spice_host.h", ResourceAddr: "data.spice_host.h", Mode: config.Data, Type: "spice_host", Name: "h", Action: core.Read,
 		Before: cty.NullVal(fileType), After: cty.UnknownVal(fileType)}
 	readNow := &core.Change{Addr: "data.spice_host.now", ResourceAddr: "data.spice_host.now", Mode: config.Data, Type: "spice_host", Name: "now", Action: core.NoOp,
-		Before: cty.NullVal(fileType), After: file("/h", "", "0644")}
+		Before: cty.NullVal(fileType), After: file("/h", "", "0644"), Sensitive: secret}
 	return &core.Plan{
 		Changes: []*core.Change{
 			change("spice_file.new", core.Create, null, planned("/new", "hello\n", "0644")),
@@ -86,8 +88,8 @@ func everyAction() *core.Plan {
 			change("spice_file.gone", core.Delete, file("/g", "bye\n", "0644"), null),
 		},
 		Drift: []*core.Drift{
-			{Addr: "spice_file.edited", Type: "spice_file", Before: file("/e", "older\n", "0644"), After: file("/e", "old\n", "0644"), Sensitive: secret},
-			{Addr: "spice_file.vanished", Type: "spice_file", Before: file("/v", "v\n", "0644"), After: null, Sensitive: secret},
+			{Addr: "spice_file.edited", Type: "spice_file", Name: "edited", Before: file("/e", "older\n", "0644"), After: file("/e", "old\n", "0644"), Sensitive: secret},
+			{Addr: "spice_file.vanished", Type: "spice_file", Name: "vanished", Before: file("/v", "v\n", "0644"), After: null, Sensitive: secret},
 		},
 		Outputs: map[string]core.OutputValue{
 			"path":  {Value: cty.StringVal("/new")},
@@ -146,9 +148,14 @@ func TestPlanText(t *testing.T) {
 
 func TestPlanJSON(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, JSON(&b, everyAction()))
+	plan := everyAction()
+	plan.Timestamp = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	require.NoError(t, JSON(&b, PlanInput{Plan: plan, Module: &config.Module{}, State: state.New(), Schemas: stateSchemas(t), Version: "test"}))
 	golden(t, "every_action.json", b.String())
 	assert.NotContains(t, b.String(), "hunter2", "a sensitive value never shows")
+	var tf tfjson.Plan
+	require.NoError(t, json.Unmarshal(b.Bytes(), &tf))
+	require.NoError(t, tf.Validate(), "terraform-json accepts it")
 	var parsed struct {
 		ResourceChanges []struct {
 			Address string `json:"address"`
@@ -222,6 +229,9 @@ func TestState(t *testing.T) {
 	require.NoError(t, err)
 	golden(t, "state.json", string(j)+"\n")
 	assert.NotContains(t, string(j), "hunter2")
+	var tf tfjson.State
+	require.NoError(t, json.Unmarshal(j, &tf))
+	require.NoError(t, tf.Validate(), "terraform-json accepts it")
 }
 
 func TestOutputText(t *testing.T) {

@@ -78,54 +78,89 @@ func instanceValue(schema *core.Schema, inst state.Instance) (cty.Value, []cty.P
 }
 
 type jsonState struct {
-	FormatVersion string          `json:"format_version"`
-	Values        jsonStateValues `json:"values"`
+	FormatVersion    string           `json:"format_version"`
+	TerraformVersion string           `json:"terraform_version,omitempty"`
+	Values           *jsonStateValues `json:"values,omitempty"`
 }
 
 type jsonStateValues struct {
-	Outputs    map[string]json.RawMessage `json:"outputs,omitempty"`
-	RootModule struct {
-		Resources []jsonResource `json:"resources"`
-	} `json:"root_module"`
+	Outputs    map[string]jsonOutput `json:"outputs,omitempty"`
+	RootModule jsonModule            `json:"root_module"`
 }
 
-type jsonResource struct {
-	Address         string          `json:"address"`
-	Mode            string          `json:"mode"`
-	Type            string          `json:"type"`
-	Name            string          `json:"name"`
-	Index           any             `json:"index,omitempty"`
-	ProviderName    string          `json:"provider_name"`
-	SchemaVersion   int64           `json:"schema_version"`
-	Values          json.RawMessage `json:"values"`
-	SensitiveValues json.RawMessage `json:"sensitive_values"`
+type jsonOutput struct {
+	Sensitive bool            `json:"sensitive"`
+	Value     json.RawMessage `json:"value,omitempty"`
+	Type      json.RawMessage `json:"type,omitempty"`
 }
 
 // StateJSON is the state in the shape of Terraform's show -json, with
 // sensitive values redacted.
 func StateJSON(st *state.File, schemas *core.Schemas) any {
+	return stateJSON(st, schemas, nil, nil)
+}
+
+// stateJSON encodes st. refreshed, when set, gives an instance's value
+// after refresh (null: gone) and the data sources read since, for the
+// prior state of a plan; outputs replaces the stored output values.
+func stateJSON(st *state.File, schemas *core.Schemas, refreshed *refreshedState, outputs map[string]jsonOutput) jsonState {
 	out := jsonState{FormatVersion: "1.0"}
-	out.Values.RootModule.Resources = []jsonResource{}
+	var resources []jsonResource
+	seen := map[string]bool{}
 	for _, r := range st.Resources {
-		schema := schemas.For(config.StateMode(r.Mode), r.Type)
+		mode := config.StateMode(r.Mode)
+		schema := schemas.For(mode, r.Type)
 		for _, inst := range r.Instances {
+			addr := state.InstanceAddress(r, inst)
 			v, sensitive := instanceValue(schema, inst)
-			jr := jsonResource{Address: state.InstanceAddress(r, inst), Mode: r.Mode, Type: r.Type, Name: r.Name,
-				Index: inst.IndexKey, ProviderName: "registry.terraform.io/spice-harvester/spice", SchemaVersion: inst.SchemaVersion,
-				Values: redacted(v, sensitive, false), SensitiveValues: sensitiveMap(v, sensitive)}
-			out.Values.RootModule.Resources = append(out.Values.RootModule.Resources, jr)
+			if refreshed != nil {
+				if now, ok := refreshed.values[addr]; ok {
+					v = now
+				}
+			}
+			if v == cty.NilVal || v.IsNull() {
+				continue
+			}
+			seen[addr] = true
+			ref := instanceRef{Module: r.Module, Mode: mode, Type: r.Type, Name: r.Name, Key: numberKey(inst.IndexKey)}
+			resources = append(resources, newResource(addr, ref, schema, v, sensitive, inst.Dependencies))
 		}
 	}
-	if len(st.Outputs) > 0 {
-		out.Values.Outputs = map[string]json.RawMessage{}
-		for n, o := range st.Outputs {
-			val := o.Value
-			if o.Sensitive {
-				val = json.RawMessage("null")
+	if refreshed != nil {
+		for _, r := range refreshed.read {
+			if !seen[r.Address] {
+				resources = append(resources, r)
 			}
-			b, _ := json.Marshal(map[string]any{"sensitive": o.Sensitive, "value": val})
-			out.Values.Outputs[n] = b
 		}
+	}
+	if outputs == nil {
+		outputs = stateOutputs(st)
+	}
+	if len(resources) == 0 && len(outputs) == 0 {
+		return out
+	}
+	out.TerraformVersion = st.TerraformVersion
+	out.Values = &jsonStateValues{Outputs: outputs, RootModule: moduleTree(resources)}
+	return out
+}
+
+// refreshedState is what planning learnt of the objects in state.
+type refreshedState struct {
+	values map[string]cty.Value // by instance address
+	read   []jsonResource       // data sources read while planning
+}
+
+func stateOutputs(st *state.File) map[string]jsonOutput {
+	if len(st.Outputs) == 0 {
+		return nil
+	}
+	out := map[string]jsonOutput{}
+	for n, o := range st.Outputs {
+		j := jsonOutput{Sensitive: o.Sensitive, Value: o.Value, Type: o.Type}
+		if o.Sensitive {
+			j.Value = json.RawMessage("null")
+		}
+		out[n] = j
 	}
 	return out
 }
