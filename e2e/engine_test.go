@@ -105,10 +105,10 @@ func TestEnginePlanJSONAndSavedPlans(t *testing.T) {
 			Type         string `json:"type"`
 			ProviderName string `json:"provider_name"`
 			Change       struct {
-				Actions        []string        `json:"actions"`
-				After          map[string]any  `json:"after"`
-				AfterUnknown   map[string]bool `json:"after_unknown"`
-				AfterSensitive map[string]bool `json:"after_sensitive"`
+				Actions        []string       `json:"actions"`
+				After          map[string]any `json:"after"`
+				AfterUnknown   map[string]any `json:"after_unknown"`   // nested objects for blocks
+				AfterSensitive map[string]any `json:"after_sensitive"` // as in Terraform's plan
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
@@ -120,8 +120,8 @@ func TestEnginePlanJSONAndSavedPlans(t *testing.T) {
 		assert.Equal(t, "managed", rc.Mode)
 		assert.Equal(t, "registry.terraform.io/spice-harvester/spice", rc.ProviderName)
 		if rc.Type == "spice_secret" {
-			assert.True(t, rc.Change.AfterSensitive["result"])
-			assert.True(t, rc.Change.AfterUnknown["result"])
+			assert.Equal(t, true, rc.Change.AfterSensitive["result"])
+			assert.Equal(t, true, rc.Change.AfterUnknown["result"])
 		}
 	}
 
