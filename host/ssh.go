@@ -103,11 +103,36 @@ func DialSSH(ctx context.Context, cfg SSHConfig) (*SSH, error) {
 	return dialSSH(ctx, cfg, sudo)
 }
 
+// CheckSSHAddress refuses a host address that carries a port
+// ("10.0.0.5:22", "[::1]:2222", "db1.example:22"): the port is a setting
+// of its own, and dialling such an address fails with a puzzling
+// "no such host". Bare IPv6 addresses ("fe80::1") and bracketed ones
+// ("[::1]") pass.
+func CheckSSHAddress(address string) error {
+	i := strings.LastIndexByte(address, ':')
+	if i < 0 {
+		return nil
+	}
+	name, port := address[:i], address[i+1:]
+	if strings.HasPrefix(name, "[") && strings.HasSuffix(name, "]") {
+		name = name[1 : len(name)-1]
+	} else if strings.Contains(name, ":") {
+		return nil // a bare IPv6 address, or "[::1]"
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err == nil && n > 0 {
+		return fmt.Errorf("%q includes a port: set host = %q and port = %d instead", address, name, n)
+	}
+	return fmt.Errorf("%q ends in %q, which no host name or address does: set host = %q and the SSH port number in port", address, ":"+port, name)
+}
+
 // dialSSH is DialSSH with the sudo prefix chosen by the caller (tests
 // stand in a fake sudo).
 func dialSSH(ctx context.Context, cfg SSHConfig, sudo []string) (*SSH, error) {
 	if cfg.Address == "" {
 		return nil, errors.New("ssh: host address is empty")
+	}
+	if err := CheckSSHAddress(cfg.Address); err != nil {
+		return nil, fmt.Errorf("ssh: host %w", err)
 	}
 	port := cfg.Port
 	if port == 0 {

@@ -117,6 +117,14 @@ func TestSSH_rootMustBeADirectory(t *testing.T) {
 	assert.ErrorContains(t, err, "absolute")
 }
 
+// An address with a port (SPICE_HOST="10.0.0.5:22" reaches DialSSH
+// unvalidated) is refused before dialling, saying where the port goes,
+// instead of failing as "no such host".
+func TestSSH_addressWithPort(t *testing.T) {
+	_, err := host.DialSSH(context.Background(), host.SSHConfig{Address: "127.0.0.1:2222"})
+	assert.EqualError(t, err, `ssh: host "127.0.0.1:2222" includes a port: set host = "127.0.0.1" and port = 2222 instead`)
+}
+
 func TestSSH_unknownHostKey(t *testing.T) {
 	srv := sshd.Start(t)
 	fingerprint := ssh.FingerprintSHA256(srv.HostPublicKey)

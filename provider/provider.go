@@ -59,8 +59,10 @@ func (p *spiceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 		Attributes: map[string]schema.Attribute{
 			"host": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Host to manage. Omitted or `\"local\"`: this machine, without SSH. Anything else is an SSH address, reached over ONE connection " +
-					"that every resource of this provider configuration shares. Falls back to `SPICE_HOST`.",
+				MarkdownDescription: "Host to manage. Omitted or `\"local\"`: this machine, without SSH. Anything else is an SSH address (a host name or IP address; " +
+					"the port goes in `port`), reached over ONE connection that every resource of this provider configuration shares. Falls back to `SPICE_HOST`.",
+				Validators: []validator.String{spiceschema.Check("Invalid host",
+					"a host name or IP address without a port", host.CheckSSHAddress)},
 			},
 			"port": schema.Int64Attribute{
 				Optional:            true,

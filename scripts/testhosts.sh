@@ -8,8 +8,16 @@
 #   scripts/testhosts.sh check               exit 1 and say why if they cannot run here
 #
 # DIR defaults to .cache/testhosts in the repository. `up` writes
-# DIR/NAME.json per container (and prints its path); DIR/NAME/ holds its
-# overlay upper dir, keys, logs and the PIDs `down` kills.
+# DIR/NAME.json per container, for programs, and DIR/NAME.auto.tfvars, the
+# connection variables every example takes (host, port, ssh_user,
+# private_key_file, known_hosts_file), for people; DIR/NAME/ holds its
+# overlay upper dir, keys, logs and the PIDs `down` kills. `down` removes
+# all of it.
+#
+# Output: stdout carries only the JSON file's path, one line per host
+# (testsupport/testhosts parses it); everything for people goes to stderr:
+# per host an ssh command line that logs in and the tfvars snippet, each
+# host's text in one write so that parallel boots do not interleave.
 #
 # How, and why so:
 # - The rootfs is an overlay (lowerdir=/, upper and work dirs in DIR/NAME),
@@ -119,6 +127,16 @@ json_string() {
 	s=${s//\\/\\\\}
 	s=${s//\"/\\\"}
 	printf '"%s"' "$s"
+}
+
+# hcl_string quotes like json_string and escapes the "${" and "%{" that
+# would start a template in an HCL string.
+hcl_string() {
+	local s
+	s=$(json_string "$1")
+	s=${s//'${'/'$${'}
+	s=${s//'%{'/'%%{'}
+	printf '%s' "$s"
 }
 
 # Cgroup hierarchies nspawn uses, below this process's own cgroup: the
@@ -299,6 +317,20 @@ boot() {
 		-o ConnectTimeout=10 -o LogLevel=ERROR -o KexAlgorithms=curve25519-sha256 -i "$cdir/id_ed25519" -p "$port" root@127.0.0.1 true ||
 		die "$name: ssh root@127.0.0.1 -p $port with the generated key failed"
 
+	# The examples' connection variables, aligned as terraform fmt
+	# aligns them.
+	local tfvars=$DIR/$name.auto.tfvars text
+	text=$(
+		printf '# %s: put this in an example directory as testhost.auto.tfvars\n' "$name"
+		printf 'host             = "127.0.0.1"\n'
+		printf 'port             = %d\n' "$port"
+		printf 'ssh_user         = "root"\n'
+		printf 'private_key_file = %s\n' "$(hcl_string "$cdir/id_ed25519")"
+		printf 'known_hosts_file = %s\n' "$(hcl_string "$cdir/known_hosts")"
+	)
+	printf '%s\n' "$text" >"$tfvars.tmp"
+	mv "$tfvars.tmp" "$tfvars"
+
 	local json=$DIR/$name.json
 	{
 		printf '{\n'
@@ -309,6 +341,7 @@ boot() {
 		printf '  "user": "root",\n'
 		printf '  "private_key_file": %s,\n' "$(json_string "$cdir/id_ed25519")"
 		printf '  "known_hosts_file": %s,\n' "$(json_string "$cdir/known_hosts")"
+		printf '  "tfvars_file": %s,\n' "$(json_string "$tfvars")"
 		printf '  "host_key": %s,\n' "$(json_string "$hostkey")"
 		printf '  "machine_id": %s,\n' "$(json_string "$(cat "$cdir/machine-id")")"
 		printf '  "pid1": %d,\n' "$pid1"
@@ -324,7 +357,13 @@ boot() {
 	} >"$json.tmp"
 	mv "$json.tmp" "$json"
 	echo "$json"
-	printf 'testhosts: %s up in %.2fs, ssh root@127.0.0.1 -p %d (PID 1 %d)\n' "$name" "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')" "$port" "$pid1" >&2
+	local msg
+	printf -v msg 'testhosts: %s up in %.2fs (PID 1 %d); log in with\n  ssh -i %q -o %q -p %d root@127.0.0.1\n%s\n# (saved as %s: cp it into the example directory)\n' \
+		"$name" "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')" "$pid1" \
+		"$cdir/id_ed25519" "UserKnownHostsFile=$cdir/known_hosts" "$port" "$text" "$tfvars"
+	# cat writes it in one write(2); bash's printf writes line by line,
+	# which parallel boots would interleave.
+	cat <<<"$msg" >&2
 }
 
 # down_one CDIR: kills what it recorded, then removes cgroups and files.
@@ -373,7 +412,7 @@ down_one() {
 		return 1
 	fi
 	((ok == 0)) || return 1
-	rm -rf --one-file-system "$cdir" "$DIR/$name.json" "$DIR/$name.json.tmp"
+	rm -rf --one-file-system "$cdir" "$DIR/$name.json" "$DIR/$name.json.tmp" "$DIR/$name.auto.tfvars" "$DIR/$name.auto.tfvars.tmp"
 }
 
 cmd_up() {

@@ -46,11 +46,14 @@ type Host struct {
 	User           string `json:"user"`             // root
 	PrivateKeyFile string `json:"private_key_file"` // ed25519, authorized for User
 	KnownHostsFile string `json:"known_hosts_file"` // the host key for [127.0.0.1]:Port
-	HostKey        string `json:"host_key"`         // "ssh-ed25519 AAAA..."
-	MachineID      string `json:"machine_id"`
-	PID1           int    `json:"pid1"` // the container's systemd, for nsenter
-	NspawnPID      int    `json:"nspawn_pid"`
-	HelperPIDs     []int  `json:"helper_pids"` // the socat forwarders
+	// TFVarsFile holds the connection variables every example takes
+	// (host, port, ssh_user, private_key_file, known_hosts_file).
+	TFVarsFile string `json:"tfvars_file"`
+	HostKey    string `json:"host_key"` // "ssh-ed25519 AAAA..."
+	MachineID  string `json:"machine_id"`
+	PID1       int    `json:"pid1"` // the container's systemd, for nsenter
+	NspawnPID  int    `json:"nspawn_pid"`
+	HelperPIDs []int  `json:"helper_pids"` // the socat forwarders
 	// RootFS is the overlay mount point, mounted only in the container's
 	// private mount namespace; from here use Root.
 	RootFS     string   `json:"rootfs"`
@@ -109,6 +112,14 @@ func (h *Host) Exec(t testing.TB, argv ...string) string {
 // with everything they left on this machine, when it ends.
 func Start(t testing.TB, n int) []*Host {
 	t.Helper()
+	hosts, _ := start(t, n)
+	return hosts
+}
+
+// start is Start that also returns what scripts/testhosts.sh up printed
+// for people (on its stderr).
+func start(t testing.TB, n int) ([]*Host, string) {
+	t.Helper()
 	Require(t)
 	reapOrphans(t)
 	dir, err := newDir()
@@ -127,7 +138,7 @@ func Start(t testing.TB, n int) []*Host {
 	if err != nil {
 		t.Fatalf("test hosts: %v", err)
 	}
-	return hosts
+	return hosts, log
 }
 
 var shared struct {
@@ -271,6 +282,21 @@ func down(dir string) error {
 	out, err := exec.CommandContext(ctx, "bash", script(), "down", "-dir", dir).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("%s down -dir %s: %w\n%s", script(), dir, err, out)
+	}
+	// Whatever down left but the owner file newDir wrote would be left
+	// on a machine where make testhosts-down ran.
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("reading %s after down: %w", dir, err)
+	}
+	var left []string
+	for _, e := range entries {
+		if e.Name() != "owner" {
+			left = append(left, e.Name())
+		}
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("%s down -dir %s left %s behind", script(), dir, strings.Join(left, ", "))
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("removing %s: %w", dir, err)

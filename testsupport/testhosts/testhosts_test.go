@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
@@ -50,11 +53,12 @@ type leftovers struct {
 	pids    map[int]string // PID -> comm it had
 	netns   string         // e.g. net:[4026532300]
 	cgroups []string
+	files   []string // written beside its directory
 }
 
 func record(t *testing.T, h *testhosts.Host) leftovers {
 	t.Helper()
-	l := leftovers{name: h.Name, dir: h.Dir, pids: map[int]string{}, cgroups: h.Cgroups}
+	l := leftovers{name: h.Name, dir: h.Dir, pids: map[int]string{}, cgroups: h.Cgroups, files: []string{h.TFVarsFile}}
 	for _, pid := range append([]int{h.PID1, h.NspawnPID}, h.HelperPIDs...) {
 		l.pids[pid] = readTrim(t, fmt.Sprintf("/proc/%d/comm", pid))
 	}
@@ -110,8 +114,81 @@ func (l leftovers) check(t *testing.T) {
 			t.Errorf("%s: cgroup %s remains (%v)", l.name, cg, err)
 		}
 	}
-	if _, err := os.Stat(l.dir); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("%s: directory %s remains (%v)", l.name, l.dir, err)
+	for _, f := range append([]string{l.dir}, l.files...) {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: %s remains (%v)", l.name, f, err)
+		}
+	}
+}
+
+// checkTFVars reads h's tfvars file as Terraform would (HCL, each value a
+// constant) and wants exactly the five connection variables of the
+// examples, with h's values and types, printed as they are in the file.
+func checkTFVars(t *testing.T, h *testhosts.Host, printed string) {
+	t.Helper()
+	src, err := os.ReadFile(h.TFVarsFile)
+	if err != nil {
+		t.Fatalf("%s: %v", h.Name, err)
+	}
+	if !strings.Contains(printed, string(src)) {
+		t.Errorf("%s: up did not print %s as it is:\n%s\nprinted:\n%s", h.Name, h.TFVarsFile, src, printed)
+	}
+	f, diags := hclparse.NewParser().ParseHCL(src, h.TFVarsFile)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %s", h.Name, diags)
+	}
+	attrs, diags := f.Body.JustAttributes()
+	if diags.HasErrors() {
+		t.Fatalf("%s: %s", h.Name, diags)
+	}
+	want := map[string]cty.Value{
+		"host":             cty.StringVal(h.Address),
+		"port":             cty.NumberIntVal(int64(h.Port)),
+		"ssh_user":         cty.StringVal(h.User),
+		"private_key_file": cty.StringVal(h.PrivateKeyFile),
+		"known_hosts_file": cty.StringVal(h.KnownHostsFile),
+	}
+	for name, attr := range attrs {
+		got, diags := attr.Expr.Value(nil)
+		if diags.HasErrors() {
+			t.Errorf("%s: %s: %s", h.Name, name, diags)
+			continue
+		}
+		w, ok := want[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: unexpected variable %s = %#v", h.Name, name, got)
+		case !got.Type().Equals(w.Type()) || !got.Equals(w).True():
+			t.Errorf("%s: %s = %#v, want %#v", h.Name, name, got, w)
+		}
+	}
+	for name := range want {
+		if _, ok := attrs[name]; !ok {
+			t.Errorf("%s: %s lacks %s", h.Name, h.TFVarsFile, name)
+		}
+	}
+}
+
+// checkPrintedSSH runs the ssh command line up printed for h, as a person
+// would paste it, and wants it to reach h.
+func checkPrintedSSH(t *testing.T, h *testhosts.Host, printed string) {
+	t.Helper()
+	var lines []string
+	for _, line := range strings.Split(printed, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "ssh ") && strings.Contains(line, h.PrivateKeyFile) {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) != 1 {
+		t.Fatalf("%s: want one ssh line with its key, got %q in:\n%s", h.Name, lines, printed)
+	}
+	out, err := exec.Command("bash", "-c", lines[0]+" hostname").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %s hostname: %v\n%s", h.Name, lines[0], err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != h.Hostname {
+		t.Errorf("%s: %s hostname printed %q", h.Name, lines[0], got)
 	}
 }
 
@@ -129,7 +206,7 @@ func TestTwoHosts(t *testing.T) {
 
 	ok := t.Run("boot", func(t *testing.T) {
 		start := time.Now()
-		hosts := testhosts.Start(t, 2)
+		hosts, printed := testhosts.StartLogged(t, 2)
 		t.Logf("2 hosts booted in parallel in %s", time.Since(start).Round(time.Millisecond))
 		if len(hosts) != 2 {
 			t.Fatalf("Start(2) returned %d hosts", len(hosts))
@@ -193,6 +270,13 @@ func TestTwoHosts(t *testing.T) {
 			out, err := exec.Command("ssh", sshArgs(a, wrong, "true")...).CombinedOutput()
 			if err == nil || !strings.Contains(string(out), "REMOTE HOST IDENTIFICATION HAS CHANGED") {
 				t.Errorf("%s: ssh with another host's key in known_hosts: %v\n%s", a.Name, err, out)
+			}
+		})
+
+		t.Run("printed for people", func(t *testing.T) {
+			for _, h := range hosts {
+				checkTFVars(t, h, printed)
+				checkPrintedSSH(t, h, printed)
 			}
 		})
 
