@@ -1,11 +1,16 @@
 package e2e
 
 import (
+	"bytes"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // Every example directory is valid configuration for the engine: the
@@ -34,5 +39,79 @@ func TestExamplesValidate(t *testing.T) {
 		t.Run(rel, func(t *testing.T) {
 			testsupport.NewSpice(t, dir, bin).MustRun(0, "validate") // validate writes nothing
 		})
+	}
+}
+
+// exampleSteps are what each example's README asks of the host before the
+// first apply, beyond the connection variables of testhost.auto.tfvars.
+var exampleSteps = map[string]struct {
+	vars    string                                // appended to testhost.auto.tfvars
+	prepare func(t *testing.T, h *testhosts.Host) // run on the host first
+}{
+	"quickstart":      {},
+	"spice-harvester": {},
+	"services":        {prepare: runOnHost("services/fake-app/install.sh")},
+	"tuning":          {vars: "vm_runtime = false\n"},
+}
+
+// Every example applies to a fresh test host as its README says, with
+// either front end, and then both plan no changes: right after spice
+// applied, and right after Terraform applied.
+func TestExamplesConvergeOnATestHost(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	examples := filepath.Join(testsupport.RepoDir(t), "examples")
+	entries, err := os.ReadDir(examples)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(examples, e.Name(), "connection.tf")); err != nil {
+			continue // resource and data source snippets, provider blocks: no host of their own
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			steps, ok := exampleSteps[e.Name()]
+			require.True(t, ok, "example %s has no entry in exampleSteps: say what its README asks of the host", e.Name())
+			t.Parallel()
+			h := testhosts.Start(t, 1)[0]
+			work := t.TempDir()
+			testsupport.CopyExample(t, filepath.Join(examples, e.Name()), work)
+			writeTestHostVars(t, h, work, steps.vars)
+			if steps.prepare != nil {
+				steps.prepare(t, h)
+			}
+			spice, terraform := testsupport.NewSpice(t, work, bin), testsupport.NewTerraform(t, work, bin)
+			terraform.MustRun(0, "get") // local modules; a no-op without them
+
+			spice.MustRun(0, "apply", "-auto-approve", "-input=false")
+			spice.MustRun(0, "plan", "-detailed-exitcode", "-input=false")
+			terraform.MustRun(0, "plan", "-detailed-exitcode", "-input=false")
+			spice.MustRun(0, "destroy", "-auto-approve", "-input=false")
+
+			terraform.MustRun(0, "apply", "-auto-approve", "-input=false")
+			terraform.MustRun(0, "plan", "-detailed-exitcode", "-input=false")
+			spice.MustRun(0, "plan", "-detailed-exitcode", "-input=false")
+			terraform.MustRun(0, "destroy", "-auto-approve", "-input=false")
+		})
+	}
+}
+
+// writeTestHostVars copies the testhost.auto.tfvars that testhosts.sh up
+// wrote for h into the example, as its README says, with vars appended.
+func writeTestHostVars(t *testing.T, h *testhosts.Host, dir, vars string) {
+	t.Helper()
+	b, err := os.ReadFile(h.TFVarsFile)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "testhost.auto.tfvars"), append(b, vars...), 0o600))
+}
+
+// runOnHost returns a step that runs a script of the example on the host
+// as root, as `ssh ... sh -s < SCRIPT` does.
+func runOnHost(script string) func(t *testing.T, h *testhosts.Host) {
+	return func(t *testing.T, h *testhosts.Host) {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(testsupport.RepoDir(t), "examples", script))
+		require.NoError(t, err)
+		cmd := h.Command("sh", "-s")
+		cmd.Stdin = bytes.NewReader(b)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s on %s: %s", script, h.Name, out)
 	}
 }
