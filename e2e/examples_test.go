@@ -42,6 +42,22 @@ func TestExamplesValidate(t *testing.T) {
 	}
 }
 
+// The examples are root modules, which cannot share variables: each has
+// the same connection.tf, and this keeps the copies the same.
+func TestExamplesShareOneConnectionFile(t *testing.T) {
+	examples := filepath.Join(testsupport.RepoDir(t), "examples")
+	files, err := filepath.Glob(filepath.Join(examples, "*", "connection.tf"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 4, "examples with a connection.tf")
+	want, err := os.ReadFile(files[0])
+	require.NoError(t, err)
+	for _, f := range files[1:] {
+		got, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "%s differs from %s", f, files[0])
+	}
+}
+
 // exampleSteps are what each example's README asks of the host before the
 // first apply, beyond the connection variables of testhost.auto.tfvars.
 var exampleSteps = map[string]struct {
