@@ -433,8 +433,9 @@ func (e *Engine) readData(ctx context.Context, r *config.Resource, schema *Schem
 	if err != nil {
 		return nil, append(diags, sourceless("Cannot read "+addr, err.Error()))
 	}
-	e.progress("%s: Reading...", addr)
+	op := e.begin(addr, opRead, cty.NullVal(schema.Type))
 	resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: r.Type, Config: dv})
+	op.end()
 	if err != nil {
 		return nil, append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
 	}
@@ -446,6 +447,7 @@ func (e *Engine) readData(ctx context.Context, r *config.Resource, schema *Schem
 	if err != nil {
 		return nil, append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
 	}
+	op.complete(v)
 	c.Action, c.After = NoOp, v
 	return c, diags
 }

@@ -1,8 +1,8 @@
 package core
 
 import (
-	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/zclconf/go-cty/cty"
@@ -101,8 +101,12 @@ type Engine struct {
 	Schemas     *Schemas
 	Parallelism int
 	Refresh     bool
-	// Progress receives per-resource lines ("spice_file.x: Creating...").
+	// Progress receives per-resource lines ("spice_file.x: Creating..."),
+	// from several goroutines at once when operations run in parallel.
 	Progress func(string)
+	// StillInterval is how often an operation still under way is
+	// reported ("Still creating..."); zero means Terraform's 10 seconds.
+	StillInterval time.Duration
 
 	scope   *scope            // the root module's
 	scopes  map[string]*scope // by module path
@@ -112,12 +116,6 @@ type Engine struct {
 	graph   *graph
 	// changing holds the resources with planned changes, by address.
 	changing map[string]bool
-}
-
-func (e *Engine) progress(format string, args ...any) {
-	if e.Progress != nil {
-		e.Progress(fmt.Sprintf(format, args...))
-	}
 }
 
 // nodeKind is what a graph node stands for, and so how a phase evaluates it.
