@@ -206,8 +206,15 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 	op.end()
 	diags = append(diags, d...)
 	if d.HasErrors() {
-		if !newVal.IsNull() {
-			w.set(c, newVal, newPrivate, c.Sensitive) // keep what the provider reports it did
+		// Keep what the provider reports it did. A failed create leaves
+		// an object that the next plan replaces, as Terraform taints it;
+		// a failed update leaves the object as it is.
+		switch {
+		case newVal.IsNull():
+		case prior.IsNull():
+			w.setTainted(c, newVal, newPrivate, c.Sensitive)
+		default:
+			w.set(c, newVal, newPrivate, c.Sensitive)
 		}
 		return cty.NilVal, append(diags, w.flush()...)
 	}

@@ -164,7 +164,7 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 	if err != nil {
 		return fail("Cannot read state", err.Error())
 	}
-	prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies}
+	prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies, tainted: inst.Tainted()}
 	if !e.Refresh || config.StateMode(sr.Mode) != config.Managed {
 		return prior, nil, nil
 	}
@@ -534,14 +534,19 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	cfg, marks := cfg.UnmarkDeepWithPaths()
 	c := &Change{Addr: addr, ResourceAddr: r.Address(), Module: r.ModulePath, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key, ProviderKey: r.ProviderKey,
 		Deps: deps, Schema: schema, Sensitive: unionPaths(schema.Sensitive, marks)}
-	priorVal := cty.NullVal(schema.Type)
+	priorVal, priorPrivate := cty.NullVal(schema.Type), []byte(nil)
+	c.Before = priorVal
 	if prior != nil {
-		priorVal, c.PriorPrivate = prior.value, prior.private
+		c.Before, c.PriorPrivate, c.Tainted = prior.value, prior.private, prior.tainted
+	}
+	// A tainted object is planned as Terraform plans it: a create, from
+	// nothing, that replaces it.
+	if prior != nil && !prior.tainted {
+		priorVal, priorPrivate = prior.value, prior.private
 		cfg = ignoreChanges(r, cfg, priorVal)
 	}
-	c.Before = priorVal
 	subject := e.subjectFunc(r, schema, body)
-	planned, requiresReplace, private, d := e.planChange(ctx, server, r.Type, schema, priorVal, cfg, c.PriorPrivate, subject, addr)
+	planned, requiresReplace, private, d := e.planChange(ctx, server, r.Type, schema, priorVal, cfg, priorPrivate, subject, addr)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, diags
@@ -549,11 +554,10 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	switch {
 	case prior == nil:
 		c.Action = Create
+	case prior.tainted:
+		c.Action = replaceAction(r)
 	case len(requiresReplace) > 0:
-		c.Action = DeleteThenCreate
-		if r.Lifecycle.CreateBeforeDestroy {
-			c.Action = CreateThenDelete
-		}
+		c.Action = replaceAction(r)
 		c.ReplacePaths = requiresReplace
 		planned, _, private, d = e.planChange(ctx, server, r.Type, schema, cty.NullVal(schema.Type), cfg, nil, subject, addr)
 		diags = append(diags, d...)
@@ -571,6 +575,15 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 		diags = append(diags, e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, planned, "Resource postcondition failed")...)
 	}
 	return c, diags
+}
+
+// replaceAction is how r is replaced: destroy first, unless its
+// lifecycle asks to create the new object first.
+func replaceAction(r *config.Resource) Action {
+	if r.Lifecycle.CreateBeforeDestroy {
+		return CreateThenDelete
+	}
+	return DeleteThenCreate
 }
 
 // planChange calls PlanResourceChange with Terraform's proposed new state.

@@ -62,6 +62,9 @@ type Change struct {
 	Private      []byte
 	Deps         []string
 	Schema       *Schema
+	// Tainted is set when Before is an object whose create failed: the
+	// plan replaces it whatever the configuration says.
+	Tainted bool
 	// ImportID is set when the plan adopts an existing object (import
 	// block): it enters state on apply.
 	ImportID string
@@ -146,4 +149,5 @@ type priorInstance struct {
 	value   cty.Value
 	private []byte
 	deps    []string
+	tainted bool
 }

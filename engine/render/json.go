@@ -28,6 +28,8 @@ type jsonChange struct {
 	Name         string `json:"name"`
 	Index        any    `json:"index,omitempty"`
 	ProviderName string `json:"provider_name"`
+	// ActionReason says why, when Terraform says it: replace_because_tainted.
+	ActionReason string `json:"action_reason,omitempty"`
 	Change       struct {
 		Actions         []string        `json:"actions"`
 		Before          json.RawMessage `json:"before"`
@@ -65,7 +67,11 @@ func JSON(w io.Writer, p *core.Plan) error {
 		if c.Mode == config.Data && c.Action == core.NoOp {
 			continue // read while planning: part of the prior state, not a change
 		}
-		out.ResourceChanges = append(out.ResourceChanges, jsonChangeOf(c.Addr, c.Mode.String(), c.Type, c.Name, c.Key, c.Action, c.Before, c.After, c.Sensitive, c.ReplacePaths))
+		jc := jsonChangeOf(c.Addr, c.Mode.String(), c.Type, c.Name, c.Key, c.Action, c.Before, c.After, c.Sensitive, c.ReplacePaths)
+		if c.Tainted && c.Action.IsReplace() {
+			jc.ActionReason = "replace_because_tainted"
+		}
+		out.ResourceChanges = append(out.ResourceChanges, jc)
 	}
 	for _, d := range p.Drift {
 		action := core.Update

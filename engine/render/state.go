@@ -25,7 +25,11 @@ func State(w io.Writer, st *state.File, schemas *core.Schemas, addr string) bool
 				continue
 			}
 			printed = true
-			fmt.Fprintf(w, "# %s:\n", a)
+			if inst.Tainted() {
+				fmt.Fprintf(w, "# %s: (tainted)\n", a)
+			} else {
+				fmt.Fprintf(w, "# %s:\n", a)
+			}
 			v, sensitive := instanceValue(schema, inst)
 			ch := &core.Change{Addr: a, Type: r.Type, Name: r.Name, Action: core.NoOp, Before: v, After: v, Sensitive: sensitive}
 			stateBody(w, ch)
@@ -97,6 +101,7 @@ type jsonResource struct {
 	Index           any             `json:"index,omitempty"`
 	ProviderName    string          `json:"provider_name"`
 	SchemaVersion   int64           `json:"schema_version"`
+	Tainted         bool            `json:"tainted,omitempty"`
 	Values          json.RawMessage `json:"values"`
 	SensitiveValues json.RawMessage `json:"sensitive_values"`
 }
@@ -112,7 +117,7 @@ func StateJSON(st *state.File, schemas *core.Schemas) any {
 			v, sensitive := instanceValue(schema, inst)
 			jr := jsonResource{Address: state.InstanceAddress(r, inst), Mode: r.Mode, Type: r.Type, Name: r.Name,
 				Index: inst.IndexKey, ProviderName: "registry.terraform.io/spice-harvester/spice", SchemaVersion: inst.SchemaVersion,
-				Values: redacted(v, sensitive, false), SensitiveValues: sensitiveMap(v, sensitive)}
+				Tainted: inst.Tainted(), Values: redacted(v, sensitive, false), SensitiveValues: sensitiveMap(v, sensitive)}
 			out.Values.RootModule.Resources = append(out.Values.RootModule.Resources, jr)
 		}
 	}
