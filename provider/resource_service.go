@@ -124,9 +124,14 @@ func (r *serviceResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"enabled or disabled, running or stopped. The service is restarted when its unit content or a value of `restart_triggers` changes " +
 			"(typically the `sha256` of its `spice_file` configuration). After a start or restart, `health_check` gates the apply: the URL is " +
 			"polled from the host itself until it answers `expect_status` or `start_period` runs out, and the apply then fails with the last " +
-			"status and the start of the body (the service stays recorded in state, tainted). Between requests the unit is watched: " +
+			"status and the start of the body. Between requests the unit is watched: " +
 			"once systemd gives up on it (`failed`, such as a missing program whose restarts hit the start limit), the apply fails at once " +
 			"with the unit's result, exit status (such as `203/EXEC`) and the last 20 lines of its journal.\n\n" +
+			"A failed create (the unit file written, the start or the health gate failing) leaves the service on the host and in state, " +
+			"tainted, as Terraform and `spice apply` taint a failed create: the next plan replaces it (`-/+`), stopping and removing it " +
+			"before creating it again. A failed update (a restart that fails its health gate) is not tainted: the state records the new " +
+			"configuration, and refresh then finds the service unhealthy or stopped, so the next plan updates it in place and restarts it " +
+			"(with `restart_on_unhealthy`, the default, for a service still running).\n\n" +
 			"Refresh reads one `systemctl show` and the unit file, and makes one `health_check` request: a stopped or failed service, " +
 			"a disabled one, an edited unit file or (with `restart_on_unhealthy`) a running service that does not answer its health check " +
 			"plans an update that repairs it. A unit file removed out of band plans its creation. Destroy stops and disables the service, removes the unit file " +

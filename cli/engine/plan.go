@@ -61,8 +61,8 @@ func (c *planCommand) Run(args []string) int {
 		s.engine.Progress = nil
 	}
 	plan, diags := s.engine.Plan(ctx, *destroy)
-	c.diagnostics(s.module, diags)
 	if diags.HasErrors() {
+		c.diagnostics(s.module, diags)
 		return 1
 	}
 	if *asJSON {
@@ -72,6 +72,9 @@ func (c *planCommand) Run(args []string) int {
 	} else {
 		render.Plan(c.Stdout, plan, c.colors())
 	}
+	// Warnings (failed checks) follow the plan and its summary, as
+	// Terraform prints them.
+	c.diagnostics(s.module, diags)
 	if *out != "" {
 		if err := writePlanFile(*out, s.module, plan, s.engine.Vars, c.refresh); err != nil {
 			return c.Errorf("%s", err)
@@ -158,22 +161,31 @@ func (c *applyCommand) Run(args []string) int {
 		destroy = saved.Destroy
 	}
 	plan, diags := s.engine.Plan(ctx, destroy)
-	c.diagnostics(s.module, diags)
 	partial := diags.HasErrors() && plan != nil && plan.Partial && saved == nil
 	if diags.HasErrors() && !partial {
+		c.diagnostics(s.module, diags)
 		return 1
-	}
-	if partial {
-		fmt.Fprintf(c.Stderr, "\nWarning: cannot reach %s; converging the other hosts.\n", strings.Join(plan.Unreachable, ", "))
 	}
 	if saved != nil {
 		if err := saved.matches(plan); err != nil {
+			c.diagnostics(s.module, diags)
 			return c.Errorf("%s", err)
 		}
 	} else {
 		render.Plan(c.Stdout, plan, c.colors())
 	}
-	if plan.HasChanges() && !*autoApprove {
+	// The plan's warnings follow it, as Terraform's: before the question
+	// when there is one, else with the apply's own diagnostics. The hosts
+	// a partial plan cannot reach are told before anything is applied.
+	confirm := plan.HasChanges() && !*autoApprove
+	if partial || confirm {
+		c.diagnostics(s.module, diags)
+		diags = nil
+	}
+	if partial {
+		fmt.Fprintf(c.Stderr, "\nWarning: cannot reach %s; converging the other hosts.\n", strings.Join(plan.Unreachable, ", "))
+	}
+	if confirm {
 		question := "Do you want to perform these actions?\n  spice will perform the actions described above."
 		if destroy {
 			question = "Do you really want to destroy all resources?\n  spice will destroy all your managed objects, as shown above."
@@ -185,7 +197,7 @@ func (c *applyCommand) Run(args []string) int {
 	if plan.HasChanges() {
 		fmt.Fprintln(c.Stdout)
 	}
-	diags = s.engine.Apply(ctx, plan, c.saveState)
+	diags = append(diags, s.engine.Apply(ctx, plan, c.saveState)...)
 	c.diagnostics(s.module, diags)
 	if diags.HasErrors() {
 		return 1

@@ -24,6 +24,18 @@ func spiceRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
+// spiceRunCombined is spiceRun with stdout and stderr in one stream, in
+// the order written, as on a terminal.
+func spiceRunCombined(t *testing.T, args ...string) (code int, output string) {
+	t.Helper()
+	var out bytes.Buffer
+	cmds := Commands(command.Streams{Version: "test", Stdin: &bytes.Buffer{}, Stdout: &out, Stderr: &out})
+	c, err := cmds[args[0]]()
+	require.NoError(t, err)
+	code = c.Run(args[1:])
+	return code, out.String()
+}
+
 func mustRun(t *testing.T, args ...string) string {
 	t.Helper()
 	code, out, errOut := spiceRun(t, args...)

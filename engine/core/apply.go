@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -98,13 +97,14 @@ func (e *Engine) applyDelete(ctx context.Context, c *Change, w *stateWriter) hcl
 		}
 		server = e.server(c.ProviderKey)
 	}
-	start := time.Now()
-	e.progress("%s: Destroying...%s", c.Addr, idSuffix(c.Before))
-	if _, _, d := e.applyChange(ctx, server, c, c.Before, cty.NullVal(c.Schema.Type), cty.NullVal(c.Schema.Type), c.PriorPrivate); d.HasErrors() {
+	op := e.begin(c.Addr, opDestroy, c.Before)
+	_, _, d := e.applyChange(ctx, server, c, c.Before, cty.NullVal(c.Schema.Type), cty.NullVal(c.Schema.Type), c.PriorPrivate)
+	op.end()
+	if d.HasErrors() {
 		return d
 	}
 	w.remove(c)
-	e.progress("%s: Destruction complete after %s", c.Addr, elapsed(start))
+	op.complete(cty.NullVal(c.Schema.Type))
 	return w.flush()
 }
 
@@ -197,17 +197,24 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 	if d.HasErrors() {
 		return cty.NilVal, diags
 	}
-	verb, done := "Modifying", "Modifications complete"
+	kind := opModify
 	if prior.IsNull() {
-		verb, done = "Creating", "Creation complete"
+		kind = opCreate
 	}
-	start := time.Now()
-	e.progress("%s: %s...%s", c.Addr, verb, idSuffix(c.Before))
+	op := e.begin(c.Addr, kind, prior)
 	newVal, newPrivate, d := e.applyChange(ctx, server, c, prior, planned, cfg, private)
+	op.end()
 	diags = append(diags, d...)
 	if d.HasErrors() {
-		if !newVal.IsNull() {
-			w.set(c, newVal, newPrivate, c.Sensitive) // keep what the provider reports it did
+		// Keep what the provider reports it did. A failed create leaves
+		// an object that the next plan replaces, as Terraform taints it;
+		// a failed update leaves the object as it is.
+		switch {
+		case newVal.IsNull():
+		case prior.IsNull():
+			w.setTainted(c, newVal, newPrivate, c.Sensitive)
+		default:
+			w.set(c, newVal, newPrivate, c.Sensitive)
 		}
 		return cty.NilVal, append(diags, w.flush()...)
 	}
@@ -218,12 +225,15 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 	if _, d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {
 		return cty.NilVal, append(diags, d...)
 	}
-	e.progress("%s: %s after %s%s", c.Addr, done, elapsed(start), idSuffix(newVal))
+	op.complete(newVal)
 	if c.Action == CreateThenDelete {
-		e.progress("%s (deposed): Destroying...", c.Addr)
-		if _, _, d := e.applyChange(ctx, server, c, c.Before, cty.NullVal(schema.Type), cty.NullVal(schema.Type), c.PriorPrivate); d.HasErrors() {
+		deposed := e.begin(c.Addr+" (deposed)", opDestroy, c.Before)
+		_, _, d := e.applyChange(ctx, server, c, c.Before, cty.NullVal(schema.Type), cty.NullVal(schema.Type), c.PriorPrivate)
+		deposed.end()
+		if d.HasErrors() {
 			return cty.NilVal, append(diags, d...)
 		}
+		deposed.complete(cty.NullVal(schema.Type))
 	}
 	return newVal.MarkWithPaths(markPaths(c.Sensitive)), diags
 }

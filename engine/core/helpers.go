@@ -3,7 +3,6 @@ package core
 import (
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -34,19 +33,25 @@ func sourceless(summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail}
 }
 
+// idSuffix is " [id=ID]" for an object with a known id, as Terraform
+// prints it after a resource address; "" otherwise.
 func idSuffix(v cty.Value) string {
-	if v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute("id") {
+	id, ok := objectID(v)
+	if !ok {
 		return ""
 	}
-	id := v.GetAttr("id")
-	if id.IsNull() || !id.IsKnown() || id.Type() != cty.String {
-		return ""
-	}
-	return " [id=" + id.AsString() + "]"
+	return " [id=" + id + "]"
 }
 
-func elapsed(start time.Time) string {
-	return time.Since(start).Round(time.Second).String()
+func objectID(v cty.Value) (string, bool) {
+	if v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute("id") {
+		return "", false
+	}
+	id := v.GetAttr("id")
+	if id.IsNull() || !id.IsKnown() || id.Type() != cty.String || id.AsString() == "" {
+		return "", false
+	}
+	return id.AsString(), true
 }
 
 func markPaths(paths []cty.Path) []cty.PathValueMarks {

@@ -168,7 +168,7 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 	if err != nil {
 		return fail("Cannot read state", err.Error())
 	}
-	prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies}
+	prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies, tainted: inst.Tainted()}
 	if !e.Refresh || config.StateMode(sr.Mode) != config.Managed {
 		return prior, nil, nil
 	}
@@ -451,8 +451,9 @@ func (e *Engine) readData(ctx context.Context, r *config.Resource, schema *Schem
 	if err != nil {
 		return nil, append(diags, sourceless("Cannot read "+addr, err.Error()))
 	}
-	e.progress("%s: Reading...", addr)
+	op := e.begin(addr, opRead, cty.NullVal(schema.Type))
 	resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: r.Type, Config: dv})
+	op.end()
 	if err != nil {
 		return nil, append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
 	}
@@ -464,6 +465,7 @@ func (e *Engine) readData(ctx context.Context, r *config.Resource, schema *Schem
 	if err != nil {
 		return nil, append(diags, sourceless("Provider error", fmt.Sprintf("%s: %s", addr, err)))
 	}
+	op.complete(v)
 	c.Action, c.After = NoOp, v
 	return c, diags
 }
@@ -560,14 +562,19 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	cfg, marks := cfg.UnmarkDeepWithPaths()
 	c := &Change{Addr: addr, ResourceAddr: r.Address(), Module: r.ModulePath, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key, ProviderKey: r.ProviderKey,
 		Deps: deps, Schema: schema, Sensitive: unionPaths(schema.Sensitive, marks)}
-	priorVal := cty.NullVal(schema.Type)
+	priorVal, priorPrivate := cty.NullVal(schema.Type), []byte(nil)
+	c.Before = priorVal
 	if prior != nil {
-		priorVal, c.PriorPrivate = prior.value, prior.private
+		c.Before, c.PriorPrivate, c.Tainted = prior.value, prior.private, prior.tainted
+	}
+	// A tainted object is planned as Terraform plans it: a create, from
+	// nothing, that replaces it.
+	if prior != nil && !prior.tainted {
+		priorVal, priorPrivate = prior.value, prior.private
 		cfg = ignoreChanges(r, cfg, priorVal)
 	}
-	c.Before = priorVal
 	subject := e.subjectFunc(r, schema, body)
-	planned, requiresReplace, private, d := e.planChange(ctx, server, r.Type, schema, priorVal, cfg, c.PriorPrivate, subject, addr)
+	planned, requiresReplace, private, d := e.planChange(ctx, server, r.Type, schema, priorVal, cfg, priorPrivate, subject, addr)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, diags
@@ -575,11 +582,10 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	switch {
 	case prior == nil:
 		c.Action = Create
+	case prior.tainted:
+		c.Action = replaceAction(r)
 	case len(requiresReplace) > 0:
-		c.Action = DeleteThenCreate
-		if r.Lifecycle.CreateBeforeDestroy {
-			c.Action = CreateThenDelete
-		}
+		c.Action = replaceAction(r)
 		c.ReplacePaths = requiresReplace
 		planned, _, private, d = e.planChange(ctx, server, r.Type, schema, cty.NullVal(schema.Type), cfg, nil, subject, addr)
 		diags = append(diags, d...)
@@ -602,6 +608,15 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 			Status: worstStatus(preStatus, postStatus)})
 	}
 	return c, diags
+}
+
+// replaceAction is how r is replaced: destroy first, unless its
+// lifecycle asks to create the new object first.
+func replaceAction(r *config.Resource) Action {
+	if r.Lifecycle.CreateBeforeDestroy {
+		return CreateThenDelete
+	}
+	return DeleteThenCreate
 }
 
 // planChange calls PlanResourceChange with Terraform's proposed new state.

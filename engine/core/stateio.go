@@ -156,7 +156,18 @@ type stateWriter struct {
 	save func(*state.File) error
 }
 
+// set records the object v as the instance of c.
 func (w *stateWriter) set(c *Change, v cty.Value, private []byte, sensitive []cty.Path) {
+	w.write(c, v, private, sensitive, "")
+}
+
+// setTainted records the object v, whose create failed, as the instance
+// of c, tainted: the next plan replaces it.
+func (w *stateWriter) setTainted(c *Change, v cty.Value, private []byte, sensitive []cty.Path) {
+	w.write(c, v, private, sensitive, state.StatusTainted)
+}
+
+func (w *stateWriter) write(c *Change, v cty.Value, private []byte, sensitive []cty.Path, status string) {
 	attrs, err := ctyjson.Marshal(v, c.Schema.Type)
 	if err != nil {
 		return
@@ -170,7 +181,7 @@ func (w *stateWriter) set(c *Change, v cty.Value, private []byte, sensitive []ct
 	}
 	r.Provider = providerAddress(c.ProviderKey)
 	inst := state.Instance{
-		IndexKey: keyJSON(c.Key), SchemaVersion: c.Schema.Proto.Version, Attributes: attrs,
+		IndexKey: keyJSON(c.Key), Status: status, SchemaVersion: c.Schema.Proto.Version, Attributes: attrs,
 		SensitiveAttributes: marshalPaths(sensitive), Private: private, Dependencies: dependencyList(c.Deps),
 	}
 	if c.Key != cty.NilVal && c.Key.Type() == cty.String {

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"fmt"
 	"sync"
 	"time"
 
@@ -91,6 +90,9 @@ type Change struct {
 	Private      []byte
 	Deps         []string
 	Schema       *Schema
+	// Tainted is set when Before is an object whose create failed: the
+	// plan replaces it whatever the configuration says.
+	Tainted bool
 	// ImportID is set when the plan adopts an existing object (import
 	// block): it enters state on apply.
 	ImportID string
@@ -134,8 +136,12 @@ type Engine struct {
 	Schemas     *Schemas
 	Parallelism int
 	Refresh     bool
-	// Progress receives per-resource lines ("spice_file.x: Creating...").
+	// Progress receives per-resource lines ("spice_file.x: Creating..."),
+	// from several goroutines at once when operations run in parallel.
 	Progress func(string)
+	// StillInterval is how often an operation still under way is
+	// reported ("Still creating..."); zero means Terraform's 10 seconds.
+	StillInterval time.Duration
 
 	scope   *scope            // the root module's
 	scopes  map[string]*scope // by module path
@@ -153,12 +159,6 @@ func (e *Engine) recordCheck(r CheckResult) {
 	e.mu.Lock()
 	e.checks = append(e.checks, r)
 	e.mu.Unlock()
-}
-
-func (e *Engine) progress(format string, args ...any) {
-	if e.Progress != nil {
-		e.Progress(fmt.Sprintf(format, args...))
-	}
 }
 
 // nodeKind is what a graph node stands for, and so how a phase evaluates it.
@@ -189,4 +189,5 @@ type priorInstance struct {
 	value   cty.Value
 	private []byte
 	deps    []string
+	tainted bool
 }

@@ -116,6 +116,9 @@ func JSON(w io.Writer, in PlanInput) error {
 		}
 		if !readNow {
 			jc := changeOf(c.Addr, ref, c.Action, c.Before, c.After, c.Sensitive, c.ReplacePaths)
+			if c.Tainted && c.Action.IsReplace() {
+				jc.ActionReason = "replace_because_tainted"
+			}
 			if c.ImportID != "" {
 				jc.Change.Importing = &jsonImporting{ID: c.ImportID}
 			}

@@ -258,6 +258,7 @@ type jsonResource struct {
 	Index           json.RawMessage            `json:"index,omitempty"`
 	ProviderName    string                     `json:"provider_name"`
 	SchemaVersion   int64                      `json:"schema_version"`
+	Tainted         bool                       `json:"tainted,omitempty"`
 	Values          map[string]json.RawMessage `json:"values,omitempty"`
 	SensitiveValues json.RawMessage            `json:"sensitive_values,omitempty"`
 	DependsOn       []string                   `json:"depends_on,omitempty"`

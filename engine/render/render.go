@@ -65,7 +65,7 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 		switch ch.Action {
 		case core.Read:
 			fmt.Fprintf(w, "  # %s will be read during apply\n", ch.Addr)
-			fmt.Fprintf(w, "  %s<=%s data %q %q {\n      # (config refers to values not yet known)\n    }\n", c.Cyan, c.Reset, ch.Type, ch.Name)
+			fmt.Fprintf(w, " %s<=%s data %q %q {\n      # (config refers to values not yet known)\n    }\n", c.Cyan, c.Reset, ch.Type, ch.Name)
 		case core.Create:
 			fmt.Fprintf(w, "  # %s will be created\n", ch.Addr)
 			resourceBody(w, ch, c, "+", c.Green)
@@ -76,10 +76,10 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 			fmt.Fprintf(w, "  # %s will be destroyed\n", ch.Addr)
 			resourceBody(w, ch, c, "-", c.Red)
 		case core.DeleteThenCreate:
-			fmt.Fprintf(w, "  # %s must be replaced\n", ch.Addr)
+			fmt.Fprintf(w, "  # %s %s\n", ch.Addr, replaceReason(ch))
 			resourceBody(w, ch, c, "-/+", c.Yellow)
 		case core.CreateThenDelete:
-			fmt.Fprintf(w, "  # %s must be replaced\n", ch.Addr)
+			fmt.Fprintf(w, "  # %s %s\n", ch.Addr, replaceReason(ch))
 			resourceBody(w, ch, c, "+/-", c.Yellow)
 		}
 	}
@@ -88,6 +88,15 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 		importing = fmt.Sprintf("%d to import, ", imports)
 	}
 	fmt.Fprintf(w, "\n%sPlan:%s %s%d to add, %d to change, %d to destroy.\n", c.Bold, c.Reset, importing, add, change, destroy)
+}
+
+// replaceReason completes "# ADDR ..." above a replacement, as Terraform
+// words it.
+func replaceReason(ch *core.Change) string {
+	if ch.Tainted {
+		return "is tainted, so must be replaced"
+	}
+	return "must be replaced"
 }
 
 // Counts are the numbers of the summary line: a replacement adds one and
@@ -122,7 +131,9 @@ func resourceBody(w io.Writer, ch *core.Change, c Colors, sym, color string) {
 	if ch.Key != cty.NilVal {
 		label = name(ch.ResourceAddr)
 	}
-	fmt.Fprintf(w, "  %s%s%s resource %q %q {\n", color, sym, c.Reset, ch.Type, label)
+	// The symbol is right-aligned in three columns, as Terraform's:
+	// "  + resource", "-/+ resource".
+	fmt.Fprintf(w, "%s%s%s%s resource %q %q {\n", strings.Repeat(" ", 3-len(sym)), color, sym, c.Reset, ch.Type, label)
 	// Terraform's block renderer: attributes null on both sides are left
 	// out, id, name and tags always shown, other unchanged ones counted.
 	d := differ{c}

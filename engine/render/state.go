@@ -25,7 +25,11 @@ func State(w io.Writer, st *state.File, schemas *core.Schemas, addr string) bool
 				continue
 			}
 			printed = true
-			fmt.Fprintf(w, "# %s:\n", a)
+			if inst.Tainted() {
+				fmt.Fprintf(w, "# %s: (tainted)\n", a)
+			} else {
+				fmt.Fprintf(w, "# %s:\n", a)
+			}
 			v, sensitive := instanceValue(schema, inst)
 			ch := &core.Change{Addr: a, Type: r.Type, Name: r.Name, Action: core.NoOp, Before: v, After: v, Sensitive: sensitive}
 			stateBody(w, ch)
@@ -123,7 +127,9 @@ func stateJSON(st *state.File, schemas *core.Schemas, refreshed *refreshedState,
 			}
 			seen[addr] = true
 			ref := instanceRef{Module: r.Module, Mode: mode, Type: r.Type, Name: r.Name, Key: numberKey(inst.IndexKey)}
-			resources = append(resources, newResource(addr, ref, schema, v, sensitive, inst.Dependencies))
+			jr := newResource(addr, ref, schema, v, sensitive, inst.Dependencies)
+			jr.Tainted = inst.Tainted()
+			resources = append(resources, jr)
 		}
 	}
 	if refreshed != nil {

@@ -57,7 +57,10 @@ type Resource struct {
 
 // Instance is one instance of a resource (one per count index or each key).
 type Instance struct {
-	IndexKey            any             `json:"index_key,omitempty"`
+	IndexKey any `json:"index_key,omitempty"`
+	// Status is StatusTainted for an object whose create failed: it
+	// exists, but the next plan replaces it.
+	Status              string          `json:"status,omitempty"`
 	SchemaVersion       int64           `json:"schema_version"`
 	Attributes          json.RawMessage `json:"attributes"`
 	SensitiveAttributes json.RawMessage `json:"sensitive_attributes"`
@@ -65,6 +68,13 @@ type Instance struct {
 	Dependencies        []string        `json:"dependencies,omitempty"`
 	CreateBeforeDestroy bool            `json:"create_before_destroy,omitempty"`
 }
+
+// StatusTainted marks an instance the next plan must replace, as
+// Terraform marks it.
+const StatusTainted = "tainted"
+
+// Tainted reports whether the next plan must replace the instance.
+func (i Instance) Tainted() bool { return i.Status == StatusTainted }
 
 // New returns an empty snapshot. Its lineage is assigned when it is first
 // written, so plans against "no state yet" compare equal.

@@ -86,3 +86,66 @@ func TestRemoveAddress(t *testing.T) {
 	assert.False(t, f.RemoveAddress("spice_file.nope"))
 	assert.Equal(t, []string{"spice_file.x[0]"}, f.Addresses())
 }
+
+// A tainted instance, as Terraform 1.11 writes it (terraform taint), reads
+// as tainted and is written back with its status; an untainted one gets
+// no status field at all, as in Terraform's state.
+func TestTaintedStatusRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), DefaultPath)
+	require.NoError(t, os.WriteFile(path, []byte(`{
+  "version": 4,
+  "terraform_version": "1.11.4",
+  "serial": 4,
+  "lineage": "546c7773-3204-46b6-9bd5-0fd60a939828",
+  "outputs": {},
+  "resources": [
+    {
+      "mode": "managed",
+      "type": "terraform_data",
+      "name": "a",
+      "provider": "provider[\"terraform.io/builtin/terraform\"]",
+      "instances": [
+        {
+          "status": "tainted",
+          "schema_version": 0,
+          "attributes": {"id": "c4c00f0a-0e46-e4ea-05d0-5a6457169c74"},
+          "sensitive_attributes": []
+        }
+      ]
+    },
+    {
+      "mode": "managed",
+      "type": "terraform_data",
+      "name": "b",
+      "provider": "provider[\"terraform.io/builtin/terraform\"]",
+      "instances": [
+        {
+          "schema_version": 0,
+          "attributes": {"id": "b6f3d9e0-18d8-056b-1b2a-40fec602941d"},
+          "sensitive_attributes": []
+        }
+      ]
+    }
+  ],
+  "check_results": null
+}
+`), 0o600))
+	f, err := Read(path)
+	require.NoError(t, err)
+	require.Len(t, f.Resources, 2)
+	assert.True(t, f.Resources[0].Instances[0].Tainted())
+	assert.False(t, f.Resources[1].Instances[0].Tainted())
+
+	require.NoError(t, Write(path, f))
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var written struct {
+		Resources []struct {
+			Instances []map[string]json.RawMessage `json:"instances"`
+		} `json:"resources"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &written))
+	assert.JSONEq(t, `"tainted"`, string(written.Resources[0].Instances[0]["status"]))
+	assert.NotContains(t, written.Resources[1].Instances[0], "status")
+	assert.Contains(t, string(raw), "\"status\": \"tainted\",\n          \"schema_version\": 0,", "status comes first, as Terraform writes it")
+}

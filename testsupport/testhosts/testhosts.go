@@ -85,6 +85,13 @@ var cleanEnv = []string{
 	"TERM=dumb",
 }
 
+// SpiceProvider is a provider "spice" block that reaches this host over
+// SSH.
+func (h *Host) SpiceProvider() string {
+	return fmt.Sprintf("provider \"spice\" {\n  host             = %q\n  port             = %d\n  private_key_file = %q\n  known_hosts_file = %q\n}\n",
+		h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile)
+}
+
 // Command prepares argv to run inside the container (all its namespaces,
 // its root and a clean environment), for callers that handle failure
 // themselves.
