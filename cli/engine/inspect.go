@@ -91,7 +91,7 @@ func (c *showCommand) Run(args []string) int {
 			return c.Errorf("%s", err)
 		}
 		s.engine.Progress = nil
-		plan, diags := s.engine.Plan(context.Background(), pf.Destroy)
+		plan, diags := s.engine.Plan(context.Background(), pf.mode())
 		c.diagnostics(s.module, diags)
 		if diags.HasErrors() {
 			return 1

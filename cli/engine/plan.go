@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spice-harvester/terraform-provider-spice/cli/command"
 
+	"github.com/spice-harvester/terraform-provider-spice/engine/core"
 	"github.com/spice-harvester/terraform-provider-spice/engine/render"
 )
 
@@ -25,6 +27,8 @@ func (c *planCommand) Help() string {
 
 Options:
   -destroy              plan to destroy every object in state
+  -refresh-only         plan no change, only record in state what changed
+                        outside spice (apply such a plan to accept the drift)
   -detailed-exitcode    exit 0: no changes, 1: error, 2: changes present
   -out=FILE             save the plan for "spice apply FILE"
   -json                 print the plan as Terraform's JSON plan
@@ -40,6 +44,7 @@ Options:
 func (c *planCommand) Run(args []string) int {
 	fs := c.flagSet("plan", true)
 	destroy := fs.Bool("destroy", false, "")
+	refreshOnly := fs.Bool("refresh-only", false, "")
 	detailed := fs.Bool("detailed-exitcode", false, "")
 	out := fs.String("out", "", "")
 	asJSON := fs.Bool("json", false, "")
@@ -49,6 +54,10 @@ func (c *planCommand) Run(args []string) int {
 	}
 	if len(pos) > 0 {
 		return c.Errorf("plan takes no arguments, got %q", pos)
+	}
+	mode, err := c.planMode(*destroy, *refreshOnly)
+	if err != nil {
+		return c.Errorf("%s", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -60,7 +69,7 @@ func (c *planCommand) Run(args []string) int {
 	if *asJSON {
 		s.engine.Progress = nil
 	}
-	plan, diags := s.engine.Plan(ctx, *destroy)
+	plan, diags := s.engine.Plan(ctx, mode)
 	if diags.HasErrors() {
 		c.diagnostics(s.module, diags)
 		return 1
@@ -116,6 +125,8 @@ func (c *applyCommand) Help() string {
 
 Options:
   -auto-approve         do not ask for confirmation
+  -refresh-only         change no host, only record in state what changed
+                        outside spice
   -var, -var-file, -refresh, -parallelism, -state, -lock-timeout, -no-color
                         as for plan`
 }
@@ -123,12 +134,17 @@ Options:
 func (c *applyCommand) Run(args []string) int {
 	fs := c.flagSet("apply", true)
 	autoApprove := fs.Bool("auto-approve", false, "")
+	refreshOnly := fs.Bool("refresh-only", false, "")
 	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
 	}
 	if len(pos) > 1 || (c.destroy && len(pos) > 0) {
 		return c.Errorf("unexpected arguments %q", pos)
+	}
+	mode, err := c.planMode(c.destroy, *refreshOnly)
+	if err != nil {
+		return c.Errorf("%s", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -145,7 +161,7 @@ func (c *applyCommand) Run(args []string) int {
 		*autoApprove = true
 	}
 	operation := "OperationTypeApply"
-	if c.destroy {
+	if mode == core.DestroyMode {
 		operation = "OperationTypeDestroy"
 	}
 	s, ok := c.open(ctx, operation)
@@ -153,14 +169,13 @@ func (c *applyCommand) Run(args []string) int {
 		return 1
 	}
 	defer s.close()
-	destroy := c.destroy
 	if saved != nil {
 		if err := saved.check(s.module, s.state); err != nil {
 			return c.Errorf("%s", err)
 		}
-		destroy = saved.Destroy
+		mode = saved.mode()
 	}
-	plan, diags := s.engine.Plan(ctx, destroy)
+	plan, diags := s.engine.Plan(ctx, mode)
 	partial := diags.HasErrors() && plan != nil && plan.Partial && saved == nil
 	if diags.HasErrors() && !partial {
 		c.diagnostics(s.module, diags)
@@ -187,8 +202,11 @@ func (c *applyCommand) Run(args []string) int {
 	}
 	if confirm {
 		question := "Do you want to perform these actions?\n  spice will perform the actions described above."
-		if destroy {
+		switch mode {
+		case core.DestroyMode:
 			question = "Do you really want to destroy all resources?\n  spice will destroy all your managed objects, as shown above."
+		case core.RefreshOnlyMode:
+			question = "Would you like to update the spice state to reflect these detected changes?\n  spice will write these changes to the state without modifying any real infrastructure.\n  There is no undo."
 		}
 		if !c.confirm(question) {
 			return c.Errorf("Apply cancelled.")
@@ -208,6 +226,22 @@ func (c *applyCommand) Run(args []string) int {
 		return c.Errorf("not applied to %s: unreachable (see above)", strings.Join(plan.Unreachable, ", "))
 	}
 	return 0
+}
+
+// planMode is the plan mode the flags ask for; -refresh-only goes with
+// neither -destroy nor -refresh=false, as in Terraform.
+func (m *meta) planMode(destroy, refreshOnly bool) (core.Mode, error) {
+	switch {
+	case refreshOnly && destroy:
+		return 0, errors.New("incompatible plan mode options: -destroy (or spice destroy) and -refresh-only are mutually exclusive")
+	case refreshOnly && !m.refresh:
+		return 0, errors.New("incompatible refresh options: -refresh-only with -refresh=false would leave spice nothing to do")
+	case refreshOnly:
+		return core.RefreshOnlyMode, nil
+	case destroy:
+		return core.DestroyMode, nil
+	}
+	return core.NormalMode, nil
 }
 
 func (c *applyCommand) summary(s *session, add, change, del int) {

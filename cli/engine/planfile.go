@@ -34,7 +34,10 @@ type planFile struct {
 	Serial     uint64 `json:"serial"`
 	ConfigHash string `json:"config_sha256"`
 	Destroy    bool   `json:"destroy"`
-	Refresh    bool   `json:"refresh"`
+	// RefreshOnly marks a plan -refresh-only: applied, it records the
+	// refreshed state and changes no host.
+	RefreshOnly bool `json:"refresh_only,omitempty"`
+	Refresh     bool `json:"refresh"`
 	// Variables are typed JSON values (ctyjson with the dynamic type:
 	// {"value": ..., "type": ...}), read back as values, never parsed as
 	// expressions.
@@ -54,7 +57,8 @@ func writePlanFile(path string, mod *config.Module, p *core.Plan, vars map[strin
 	if err != nil {
 		return err
 	}
-	pf := planFile{Format: planFormat, Lineage: p.Lineage, Serial: p.Serial, ConfigHash: hash, Destroy: p.Destroy, Refresh: refresh,
+	pf := planFile{Format: planFormat, Lineage: p.Lineage, Serial: p.Serial, ConfigHash: hash, Destroy: p.Mode == core.DestroyMode,
+		RefreshOnly: p.Mode == core.RefreshOnlyMode, Refresh: refresh,
 		Variables: map[string]json.RawMessage{}, Changes: map[string]plannedChange{}}
 	for name, v := range vars {
 		v, _ = v.UnmarkDeep()
@@ -109,6 +113,17 @@ func (pf *planFile) use(m *meta) error {
 	}
 	m.saved, m.refresh = vars, pf.Refresh
 	return nil
+}
+
+// mode is the plan mode the plan was made in.
+func (pf *planFile) mode() core.Mode {
+	switch {
+	case pf.Destroy:
+		return core.DestroyMode
+	case pf.RefreshOnly:
+		return core.RefreshOnlyMode
+	}
+	return core.NormalMode
 }
 
 // check refuses a plan made against another state or configuration.

@@ -24,6 +24,9 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 		}
 	}
 	w := &stateWriter{file: e.State, save: save}
+	if plan.Mode == RefreshOnlyMode {
+		return e.applyRefresh(plan, w)
+	}
 	var diags hcl.Diagnostics
 
 	// Deletions: a dependent goes before what it depends on.
@@ -45,8 +48,8 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	diags = append(diags, deletes.walk(ctx, e.Parallelism, func(addr string) hcl.Diagnostics {
 		return e.applyDelete(ctx, byAddr[addr], w)
 	})...)
-	if diags.HasErrors() || plan.Destroy {
-		if plan.Destroy && !diags.HasErrors() {
+	if diags.HasErrors() || plan.Mode == DestroyMode {
+		if plan.Mode == DestroyMode && !diags.HasErrors() {
 			e.State.Outputs = map[string]state.Output{}
 			diags = append(diags, w.flush()...)
 		}
@@ -77,8 +80,39 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	if diags.HasErrors() {
 		return diags
 	}
+	diags = append(diags, e.setOutputs(outputs.values)...)
+	return append(diags, w.flush()...)
+}
+
+// applyRefresh records a refresh-only plan: every object's refreshed
+// value, objects deleted outside spice removed, the outputs computed from
+// them. No provider is asked to change anything. A partial plan (a host
+// unreachable) records what it reached and keeps the stored outputs, some
+// of which it could not compute.
+func (e *Engine) applyRefresh(plan *Plan, w *stateWriter) hcl.Diagnostics {
+	for _, c := range plan.Changes {
+		if c.Action != NoOp {
+			return hcl.Diagnostics{sourceless("Invalid refresh-only plan", fmt.Sprintf("%s is planned as %s; a refresh-only plan changes no object.", c.Addr, c.Action))}
+		}
+		w.set(c, c.After, c.Private, c.Sensitive)
+	}
+	for _, d := range plan.Drift {
+		if d.After.IsNull() {
+			w.remove(&Change{Module: d.Module, Mode: d.Mode, Type: d.Type, Name: d.Name, Key: d.Key})
+		}
+	}
+	var diags hcl.Diagnostics
+	if !plan.Partial {
+		diags = e.setOutputs(plan.Outputs)
+	}
+	return append(diags, w.flush()...)
+}
+
+// setOutputs replaces the state's root outputs.
+func (e *Engine) setOutputs(values map[string]OutputValue) hcl.Diagnostics {
+	var diags hcl.Diagnostics
 	e.State.Outputs = map[string]state.Output{}
-	for name, o := range outputs.values {
+	for name, o := range values {
 		out, err := stateOutput(o)
 		if err != nil {
 			diags = append(diags, sourceless("Cannot save output "+name, err.Error()))
@@ -86,7 +120,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 		}
 		e.State.Outputs[name] = out
 	}
-	return append(diags, w.flush()...)
+	return diags
 }
 
 func (e *Engine) applyDelete(ctx context.Context, c *Change, w *stateWriter) hcl.Diagnostics {

@@ -37,10 +37,10 @@ resource "spice_file" "index" {
   content = join("\n", local.paths)
 }
 `})
-	te.apply(t, te.plan(t, false))
+	te.apply(t, te.plan(t, NormalMode))
 	te.reload(t)
 
-	p := te.plan(t, true)
+	p := te.plan(t, DestroyMode)
 	require.Equal(t, map[string]Action{
 		"spice_file.one": Delete, "spice_file.counted[0]": Delete, "spice_file.counted[1]": Delete,
 		`spice_file.each["a"]`: Delete, `spice_file.each["b"]`: Delete, "spice_file.index": Delete,

@@ -69,9 +69,9 @@ func (te *testEngine) reload(t *testing.T) {
 	te.Engine = &Engine{Module: m, Vars: vals, State: te.State, Factory: te.Factory, Schemas: te.Schemas, Parallelism: te.Parallelism, Refresh: te.Refresh}
 }
 
-func (te *testEngine) plan(t *testing.T, destroy bool) *Plan {
+func (te *testEngine) plan(t *testing.T, mode Mode) *Plan {
 	t.Helper()
-	p, diags := te.Plan(context.Background(), destroy)
+	p, diags := te.Plan(context.Background(), mode)
 	require.False(t, diags.HasErrors(), diags.Error())
 	return p
 }

@@ -42,7 +42,7 @@ output "secret" {
   sensitive = true
 }
 `})
-	p := te.plan(t, false)
+	p := te.plan(t, NormalMode)
 	assert.True(t, p.HasChanges())
 	assert.Equal(t, map[string]Action{
 		"spice_directory.d": Create, `spice_file.each["a"]`: Create, `spice_file.each["b"]`: Create,
@@ -66,13 +66,13 @@ output "secret" {
 	assert.Contains(t, r.Instances[0].Dependencies, "spice_directory.d")
 
 	te.reload(t)
-	p = te.plan(t, false)
+	p = te.plan(t, NormalMode)
 	assert.False(t, p.HasChanges(), "applied configuration plans no changes: %v", actionsOf(p))
 
 	// Drift: a file changed outside spice is found by refresh and updated.
 	require.NoError(t, os.WriteFile(filepath.Join(te.root, "srv/b"), []byte("changed\n"), 0o644))
 	te.reload(t)
-	p = te.plan(t, false)
+	p = te.plan(t, NormalMode)
 	require.Len(t, p.Drift, 1)
 	assert.Equal(t, `spice_file.each["b"]`, p.Drift[0].Addr)
 	assert.Equal(t, Update, actionsOf(p)[`spice_file.each["b"]`])
@@ -80,7 +80,7 @@ output "secret" {
 	// Without refresh, the drift goes unseen.
 	te.reload(t)
 	te.Refresh = false
-	p = te.plan(t, false)
+	p = te.plan(t, NormalMode)
 	assert.Empty(t, p.Drift)
 	te.Refresh = true
 
@@ -101,7 +101,7 @@ resource "spice_file" "counted" {
 }
 `})
 	te.reload(t)
-	p = te.plan(t, false)
+	p = te.plan(t, NormalMode)
 	assert.Equal(t, map[string]Action{
 		"spice_directory.d": NoOp, `spice_file.each["a"]`: Update, `spice_file.each["b"]`: Delete,
 		"spice_file.counted[0]": CreateThenDelete, "spice_secret.s": Delete, "spice_file.secret": Delete,
@@ -116,7 +116,7 @@ resource "spice_file" "counted" {
 	assert.Nil(t, te.State.FindIn("", "managed", "spice_secret", "s"))
 
 	te.reload(t)
-	p = te.plan(t, true)
+	p = te.plan(t, DestroyMode)
 	assert.Equal(t, map[string]Action{"spice_directory.d": Delete, `spice_file.each["a"]`: Delete, "spice_file.counted[0]": Delete}, actionsOf(p))
 	te.apply(t, p)
 	assert.Empty(t, te.State.Resources)
@@ -133,9 +133,9 @@ resource "spice_file" "f" {
   lifecycle { prevent_destroy = true }
 }
 `})
-	te.apply(t, te.plan(t, false))
+	te.apply(t, te.plan(t, NormalMode))
 	te.reload(t)
-	_, diags := te.Plan(context.Background(), true)
+	_, diags := te.Plan(context.Background(), DestroyMode)
 	require.True(t, diags.HasErrors())
 	assert.Equal(t, "Instance cannot be destroyed", diags[0].Summary)
 }
@@ -194,7 +194,7 @@ resource "spice_file" "f" {
 	} {
 		t.Run(name, func(t *testing.T) {
 			te := newTestEngine(t, map[string]string{"main.tf": providerBlock + tc.body})
-			p, diags := te.Plan(context.Background(), false)
+			p, diags := te.Plan(context.Background(), NormalMode)
 			if !diags.HasErrors() { // postconditions on values known only after apply run then
 				diags = append(diags, te.Apply(context.Background(), p, te.save)...)
 			}
@@ -245,7 +245,7 @@ resource "spice_file" "conf" {
 output "conf" { value = spice_file.conf.path }
 `,
 	})
-	p := te.plan(t, false)
+	p := te.plan(t, NormalMode)
 	assert.Equal(t, NoOp, actionsOf(p)["data.spice_host.h"], "a known data source is read while planning")
 	assert.Equal(t, Create, actionsOf(p)["module.app.spice_file.conf"])
 	assert.Equal(t, config.Data, p.Changes[0].Mode)
@@ -281,7 +281,7 @@ import {
 	require.False(t, diags.HasErrors(), diags.Error())
 	assert.NotNil(t, te.State.FindIn("", "managed", "spice_file", "b"))
 	te.reload(t)
-	p := te.plan(t, false)
+	p := te.plan(t, NormalMode)
 	for _, c := range p.Changes {
 		if c.Addr == "spice_file.a" {
 			assert.Equal(t, "/a", c.ImportID)

@@ -20,14 +20,17 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
 )
 
-// Plan refreshes state and plans every resource. With destroy, every
-// object in state is planned for deletion.
-func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics) {
+// Plan refreshes state and plans every resource. In DestroyMode, every
+// object in state is planned for deletion; in RefreshOnlyMode, every
+// object keeps its refreshed value (a no-op change) and only the drift
+// and the outputs computed from the refreshed values are news.
+func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 	diags := e.prepare()
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	plan := &Plan{Outputs: map[string]OutputValue{}, Destroy: destroy, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: time.Now().UTC()}
+	destroy := mode == DestroyMode
+	plan := &Plan{Outputs: map[string]OutputValue{}, Mode: mode, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: time.Now().UTC()}
 	e.checks = nil
 	outputs := &rootOutputs{values: plan.Outputs}
 	var mu sync.Mutex
@@ -58,7 +61,7 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 			}
 			return d
 		case kindResource:
-			cs, ds, d := e.planResource(ctx, n.res, destroy)
+			cs, ds, d := e.planResource(ctx, n.res, mode)
 			addChanges(cs, ds)
 			return d
 		case kindCheck, kindOutput:
@@ -74,9 +77,10 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 		sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
 		return plan, diags
 	}
-	cs, ds, d := e.planOrphans(ctx)
+	cs, ds, d := e.planOrphans(ctx, mode)
 	addChanges(cs, ds)
 	diags = append(diags, d...)
+	plan.OutputChanges = outputChanges(plan.Outputs, e.State.Outputs)
 	plan.Checks = e.checks
 	sort.Slice(plan.Checks, func(i, j int) bool { return plan.Checks[i].Instance < plan.Checks[j].Instance })
 	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
@@ -278,7 +282,8 @@ func (e *Engine) expand(r *config.Resource) ([]cty.Value, []instanceVars, hcl.Di
 }
 
 // planResource refreshes a resource's instances and plans each one.
-func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy bool) ([]*Change, []*Drift, hcl.Diagnostics) {
+func (e *Engine) planResource(ctx context.Context, r *config.Resource, mode Mode) ([]*Change, []*Drift, hcl.Diagnostics) {
+	destroy := mode == DestroyMode
 	schema := e.Schemas.For(r.Mode, r.Type)
 	server := e.server(r.ProviderKey)
 	if r.Mode == config.Data {
@@ -298,16 +303,17 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, destroy b
 		return nil, drift, diags
 	}
 	var changes []*Change
-	if destroy {
+	if mode != NormalMode {
 		sorted := sortedPriors(priors)
 		sort.SliceStable(sorted, func(i, j int) bool { return keyLess(sorted[i].key, sorted[j].key) }) // count: by index
 		keys, values := make([]cty.Value, len(sorted)), make([]cty.Value, len(sorted))
 		for i, p := range sorted {
-			changes = append(changes, e.deleteChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema))
+			changes = append(changes, e.priorChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, mode))
 			keys[i], values[i] = p.key, p.value.MarkWithPaths(markPaths(schema.Sensitive))
 		}
-		// Expressions still see what is in state (locals, the
-		// configuration of providers), as in Terraform's destroy.
+		// Expressions see what is in state (locals, the configuration of
+		// providers, outputs), as in Terraform's destroy and refresh-only
+		// plans.
 		e.scopeFor(r).setResource(r.LocalAddress(), aggregatePrior(r, keys, values, schema))
 		return changes, drift, e.checkPreventDestroy(r, changes)
 	}
@@ -523,6 +529,18 @@ func aggregatePrior(r *config.Resource, keys, values []cty.Value, schema *Schema
 	return aggregate(r, keys, values)
 }
 
+// priorChange is what a destroy plan does with an object in state
+// (delete it) and what a refresh-only plan does with it (keep its
+// refreshed value).
+func (e *Engine) priorChange(module string, mode config.Mode, typ, name, providerKey string, p *priorInstance, schema *Schema, planMode Mode) *Change {
+	if planMode != RefreshOnlyMode {
+		return e.deleteChange(module, mode, typ, name, providerKey, p, schema)
+	}
+	c := e.deleteChange(module, mode, typ, name, providerKey, p, schema)
+	c.Action, c.After, c.Private = NoOp, p.value, p.private
+	return c
+}
+
 func (e *Engine) deleteChange(module string, mode config.Mode, typ, name, providerKey string, p *priorInstance, schema *Schema) *Change {
 	resAddr := mode.LocalAddress(typ, name)
 	if module != "" {
@@ -674,7 +692,8 @@ func ignoreChanges(r *config.Resource, cfg, prior cty.Value) cty.Value {
 
 // planOrphans plans the deletion of resources in state that the
 // configuration no longer declares.
-func (e *Engine) planOrphans(ctx context.Context) ([]*Change, []*Drift, hcl.Diagnostics) {
+// In a refresh-only plan they keep their refreshed values.
+func (e *Engine) planOrphans(ctx context.Context, planMode Mode) ([]*Change, []*Drift, hcl.Diagnostics) {
 	var changes []*Change
 	var drift []*Drift
 	var diags hcl.Diagnostics
@@ -701,7 +720,7 @@ func (e *Engine) planOrphans(ctx context.Context) ([]*Change, []*Drift, hcl.Diag
 			continue // data sources are simply forgotten
 		}
 		for _, p := range sortedPriors(priors) {
-			changes = append(changes, e.deleteChange(sr.Module, mode, sr.Type, sr.Name, key, p, schema))
+			changes = append(changes, e.priorChange(sr.Module, mode, sr.Type, sr.Name, key, p, schema, planMode))
 		}
 	}
 	return changes, drift, diags

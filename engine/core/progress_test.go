@@ -88,7 +88,7 @@ data "spice_http_check" "api" {
 }
 `, server.URL)})
 		log := watchProgress(te.Engine, "Still reading...", func() { close(answer) })
-		te.plan(t, false)
+		te.plan(t, NormalMode)
 		log.assertStillLines(t, "data.spice_http_check.api", "Reading...", "Still reading...", "Read complete")
 	})
 
@@ -112,7 +112,7 @@ resource "spice_service" "api" {
 		log := watchProgress(te.Engine, "Still creating...", func() {
 			assert.NoError(t, os.WriteFile(healthFile, []byte("ok\n"), 0o644))
 		})
-		te.apply(t, te.plan(t, false))
+		te.apply(t, te.plan(t, NormalMode))
 		log.assertStillLines(t, "spice_service.api", "Creating...", "Still creating...", "Creation complete")
 	})
 }

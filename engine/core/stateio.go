@@ -265,3 +265,47 @@ func stateOutput(o OutputValue) (state.Output, error) {
 	}
 	return state.Output{Value: val, Type: ty, Sensitive: o.Sensitive}, nil
 }
+
+// outputChanges compares the root outputs of a plan with those in state:
+// created, updated, unchanged, or deleted when no longer declared; by
+// name. A change of sensitivity is an update, as Terraform has it.
+func outputChanges(planned map[string]OutputValue, stored map[string]state.Output) []OutputChange {
+	var out []OutputChange
+	for name, o := range planned {
+		before, storedSensitive, ok := storedOutput(stored, name)
+		c := OutputChange{Name: name, Action: Create, Before: before, After: o.Value, Sensitive: o.Sensitive || storedSensitive}
+		if ok {
+			c.Action = Update
+			if eq := before.Equals(o.Value); eq.IsKnown() && eq.True() && storedSensitive == o.Sensitive {
+				c.Action = NoOp
+			}
+		}
+		out = append(out, c)
+	}
+	for name := range stored {
+		if _, ok := planned[name]; !ok {
+			before, sensitive, _ := storedOutput(stored, name)
+			out = append(out, OutputChange{Name: name, Action: Delete, Before: before, Sensitive: sensitive})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// storedOutput is an output's value in state; cty.NilVal and false when
+// absent or unreadable.
+func storedOutput(stored map[string]state.Output, name string) (cty.Value, bool, bool) {
+	o, ok := stored[name]
+	if !ok {
+		return cty.NilVal, false, false
+	}
+	ty, err := ctyjson.UnmarshalType(o.Type)
+	if err != nil {
+		return cty.NilVal, o.Sensitive, false
+	}
+	v, err := ctyjson.Unmarshal(o.Value, ty)
+	if err != nil {
+		return cty.NilVal, o.Sensitive, false
+	}
+	return v, o.Sensitive, true
+}

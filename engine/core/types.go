@@ -16,7 +16,9 @@ type Plan struct {
 	Changes []*Change
 	Drift   []*Drift
 	Outputs map[string]OutputValue
-	Destroy bool
+	Mode    Mode
+	// OutputChanges compares every root output with the state's, by name.
+	OutputChanges []OutputChange
 	// Lineage and Serial of the state the plan was made against.
 	Lineage string
 	Serial  uint64
@@ -31,6 +33,19 @@ type Plan struct {
 	// Timestamp is when planning started (UTC).
 	Timestamp time.Time
 }
+
+// Mode is what a plan is for, as Terraform's plan modes.
+type Mode int
+
+const (
+	// NormalMode converges the hosts on the configuration.
+	NormalMode Mode = iota
+	// DestroyMode deletes every object in state.
+	DestroyMode
+	// RefreshOnlyMode plans no resource change: applying it records in
+	// state what refresh found on the hosts (drift acceptance).
+	RefreshOnlyMode
+)
 
 // CheckStatus is a condition's outcome, named as Terraform names it.
 type CheckStatus string
@@ -111,14 +126,40 @@ type Drift struct {
 	Sensitive []cty.Path
 }
 
+// OutputChange is a root output's planned value against the state's.
+type OutputChange struct {
+	Name   string
+	Action Action    // Create, Update, Delete (no longer declared) or NoOp
+	Before cty.Value // cty.NilVal when not in state
+	After  cty.Value // cty.NilVal when deleted
+	// Sensitive when the planned or the stored output is.
+	Sensitive bool
+}
+
+// OutputsChanged reports whether applying the plan would change the
+// root outputs in state.
+func (p *Plan) OutputsChanged() bool {
+	for _, o := range p.OutputChanges {
+		if o.Action != NoOp {
+			return true
+		}
+	}
+	return false
+}
+
 // OutputValue is a planned or applied output.
 type OutputValue struct {
 	Value     cty.Value
 	Sensitive bool
 }
 
-// HasChanges reports whether applying the plan would change anything.
+// HasChanges reports whether applying the plan would change anything: a
+// refresh-only plan changes the state when objects drifted or outputs
+// moved, as Terraform's "applyable".
 func (p *Plan) HasChanges() bool {
+	if p.Mode == RefreshOnlyMode {
+		return len(p.Drift) > 0 || p.OutputsChanged()
+	}
 	for _, c := range p.Changes {
 		if (c.Action != NoOp && c.Action != Read) || c.ImportID != "" {
 			return true

@@ -111,6 +111,9 @@ func JSON(w io.Writer, in PlanInput) error {
 		} else {
 			refreshed.values[c.Addr] = c.Before
 		}
+		if p.Mode == core.RefreshOnlyMode {
+			continue // Terraform's refresh-only plan has no resource changes, planned values included
+		}
 		if c.Action != core.Delete {
 			planned = append(planned, newResource(c.Addr, ref, c.Schema, c.After, c.Sensitive, nil))
 		}
@@ -139,7 +142,7 @@ func JSON(w io.Writer, in PlanInput) error {
 	sortChanges(out.ResourceChanges)
 	sortChanges(out.ResourceDrift)
 	var plannedOutputs map[string]jsonOutput
-	out.OutputChanges, plannedOutputs = outputChanges(p, in.State)
+	out.OutputChanges, plannedOutputs = outputChanges(p)
 	for _, oc := range out.OutputChanges {
 		if oc.Actions[0] != string(core.NoOp) {
 			out.Applyable = true
@@ -151,7 +154,13 @@ func JSON(w io.Writer, in PlanInput) error {
 		out.PriorState = &prior
 	}
 	out.Configuration = configJSON(in.Module, in.Schemas)
-	out.RelevantAttributes = relevantAttributes(in.Module, p, out.OutputChanges)
+	if p.Mode == core.RefreshOnlyMode {
+		// Applyable when the state would change; no resource is relevant
+		// to a plan that changes none (Terraform's refreshOnlyPlan).
+		out.Applyable = p.HasChanges()
+	} else {
+		out.RelevantAttributes = relevantAttributes(in.Module, p, out.OutputChanges)
+	}
 	out.Checks = checksJSON(in.Module, p.Checks)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -219,36 +228,21 @@ func pathJSON(p cty.Path) json.RawMessage {
 	return mustJSON(steps)
 }
 
-// outputChanges compares the root module's planned outputs with those in
-// state: created, updated, unchanged, or deleted when no longer declared.
-// It also returns the planned outputs for planned_values.
-func outputChanges(p *core.Plan, st *state.File) (map[string]jsonChangeValues, map[string]jsonOutput) {
+// outputChanges are the plan's output changes, and the planned outputs
+// for planned_values.
+func outputChanges(p *core.Plan) (map[string]jsonChangeValues, map[string]jsonOutput) {
 	changes := map[string]jsonChangeValues{}
+	for _, oc := range p.OutputChanges {
+		changes[oc.Name] = outputChange(oc.Action, oc.Before, oc.After, oc.Sensitive)
+	}
 	planned := map[string]jsonOutput{}
 	for name, o := range p.Outputs {
-		before, beforeSensitive := storedOutput(st, name)
-		sensitive := o.Sensitive || beforeSensitive
-		action := core.Create
-		if before != cty.NilVal {
-			action = core.Update
-			if eq := before.Equals(o.Value); eq.IsKnown() && eq.True() {
-				action = core.NoOp
-			}
-		}
-		changes[name] = outputChange(action, before, o.Value, sensitive)
 		po := jsonOutput{Sensitive: o.Sensitive}
 		if o.Value.IsWhollyKnown() {
 			po.Type, _ = ctyjson.MarshalType(o.Value.Type())
 			po.Value = redactedJSON(o.Value, sensitivity(o.Sensitive))
 		}
 		planned[name] = po
-	}
-	for name, so := range st.Outputs {
-		if _, ok := p.Outputs[name]; ok {
-			continue
-		}
-		before, _ := storedOutput(st, name)
-		changes[name] = outputChange(core.Delete, before, cty.NilVal, so.Sensitive)
 	}
 	if len(changes) == 0 {
 		return nil, nil
@@ -275,23 +269,6 @@ func sensitivity(sensitive bool) sensitiveSet {
 		return sensitiveSet{cty.Path{}}
 	}
 	return nil
-}
-
-// storedOutput is an output's value in state, cty.NilVal when absent.
-func storedOutput(st *state.File, name string) (cty.Value, bool) {
-	o, ok := st.Outputs[name]
-	if !ok {
-		return cty.NilVal, false
-	}
-	ty, err := ctyjson.UnmarshalType(o.Type)
-	if err != nil {
-		return cty.NilVal, o.Sensitive
-	}
-	v, err := ctyjson.Unmarshal(o.Value, ty)
-	if err != nil {
-		return cty.NilVal, o.Sensitive
-	}
-	return v, o.Sensitive
 }
 
 // priorOutputs are the outputs of the prior state: Terraform evaluates

@@ -40,6 +40,10 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 			resourceBody(w, ch, c, "~", c.Yellow)
 		}
 	}
+	if p.Mode == core.RefreshOnlyMode {
+		refreshOnly(w, p, c)
+		return
+	}
 	imports, add, change, destroy := Counts(p)
 	var shown []*core.Change
 	for _, ch := range p.Changes {
@@ -97,6 +101,57 @@ func replaceReason(ch *core.Change) string {
 		return "is tainted, so must be replaced"
 	}
 	return "must be replaced"
+}
+
+// refreshOnly ends a refresh-only plan, in Terraform's words: it plans no
+// action, so what follows the drift is what applying it would record.
+func refreshOnly(w io.Writer, p *core.Plan, c Colors) {
+	if len(p.Drift) > 0 {
+		fmt.Fprintln(w, "\n\nThis is a refresh-only plan, so spice will not take any actions to undo these. If you were expecting these changes then you can apply this plan to record the updated values in the spice state without changing any remote objects.")
+	}
+	if p.OutputsChanged() {
+		fmt.Fprint(w, "\nChanges to Outputs:\n")
+		outputDiff(w, p.OutputChanges, c)
+		fmt.Fprintln(w, "\nYou can apply this plan to save these new output values to the spice state, without changing any real infrastructure.")
+	}
+	if !p.HasChanges() {
+		fmt.Fprintf(w, "\n%sNo changes.%s Your infrastructure still matches the configuration.\n\n", c.Bold+c.Green, c.Reset)
+		fmt.Fprintln(w, "spice has checked that the real remote objects still match the result of your most recent changes, and found no differences.")
+	}
+}
+
+// outputDiff lists the outputs that change, as Terraform's "Changes to
+// Outputs": one line each, names aligned, sensitive values not shown.
+func outputDiff(w io.Writer, changes []core.OutputChange, c Colors) {
+	width := 0
+	for _, o := range changes {
+		if o.Action != core.NoOp {
+			width = max(width, len(o.Name))
+		}
+	}
+	d := differ{c}
+	for _, o := range changes {
+		if o.Action == core.NoOp {
+			continue
+		}
+		before, after := o.Before, o.After
+		if before == cty.NilVal {
+			before = cty.NullVal(after.Type())
+		}
+		if after == cty.NilVal {
+			after = cty.NullVal(before.Type())
+		}
+		before, _ = before.UnmarkDeep()
+		after, _ = after.UnmarkDeep()
+		act := actUpdate // also when only the sensitivity changes
+		switch o.Action {
+		case core.Create:
+			act = actCreate
+		case core.Delete:
+			act = actDelete
+		}
+		fmt.Fprintf(w, "%s%-*s = %s\n", d.sym(act), width, o.Name, d.render(before, after, o.Sensitive, 0, diffOpts{}))
+	}
 }
 
 // Counts are the numbers of the summary line: a replacement adds one and

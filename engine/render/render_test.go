@@ -95,6 +95,10 @@ func everyAction() *core.Plan {
 			"path":  {Value: cty.StringVal("/new")},
 			"token": {Value: cty.StringVal("hunter2"), Sensitive: true},
 		},
+		OutputChanges: []core.OutputChange{ // against an empty state
+			{Name: "path", Action: core.Create, After: cty.StringVal("/new")},
+			{Name: "token", Action: core.Create, After: cty.StringVal("hunter2"), Sensitive: true},
+		},
 	}
 }
 
@@ -298,4 +302,41 @@ func TestPlanTextAsTerraform(t *testing.T) {
 	want, err := os.ReadFile(filepath.Join("testdata", "terraform_data.txt"))
 	require.NoError(t, err)
 	assert.Equal(t, string(want), got)
+}
+
+// A refresh-only plan lists the outputs it would save, as Terraform's
+// "Changes to Outputs", sensitive values named only; without drift or
+// output changes it says the infrastructure still matches.
+func TestRefreshOnlyText(t *testing.T) {
+	tests := []struct {
+		name    string
+		outputs []core.OutputChange
+		want    string
+	}{
+		{"outputs change", []core.OutputChange{ // by name, as core sorts them
+			{Name: "path", Action: core.Update, Before: cty.StringVal("/old"), After: cty.StringVal("/new")},
+			{Name: "removed", Action: core.Delete, Before: cty.NumberIntVal(1)},
+			{Name: "same", Action: core.NoOp, Before: cty.StringVal("s"), After: cty.StringVal("s")},
+			{Name: "token", Action: core.Create, After: cty.StringVal("hunter2"), Sensitive: true},
+		}, `
+Changes to Outputs:
+  ~ path    = "/old" -> "/new"
+  - removed = 1 -> null
+  + token   = (sensitive value)
+
+You can apply this plan to save these new output values to the spice state, without changing any real infrastructure.
+`},
+		{"nothing changed", []core.OutputChange{{Name: "same", Action: core.NoOp, Before: cty.StringVal("s"), After: cty.StringVal("s")}}, `
+No changes. Your infrastructure still matches the configuration.
+
+spice has checked that the real remote objects still match the result of your most recent changes, and found no differences.
+`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			Plan(&b, &core.Plan{Mode: core.RefreshOnlyMode, OutputChanges: tt.outputs}, NewColors(false))
+			assert.Equal(t, tt.want, b.String())
+		})
+	}
 }
