@@ -1,6 +1,7 @@
-# The newest backups of the daily policy, for an output or a check.
+# The newest backups of the daily policy (spice_backup_policy's name), for
+# an output or a check.
 data "spice_backups" "daily" {
-  policy = spice_backup_policy.daily.name
+  policy = "daily"
   limit  = 5
 }
 
