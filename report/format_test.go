@@ -58,12 +58,12 @@ func TestFormats(t *testing.T) {
 			`content: declared "workers: 4\n", actual "workers: 8 | ` + "`x`" + `\n"`,
 			"sensitive_content: declared (sensitive value), actual (sensitive value)",
 			"? spice_file.other (spice.b): unreachable",
-			"1 resources match the configuration.",
+			"1 resource matches the configuration.",
 			"! full-restore (spice_recovery_objective.full, spice): breached",
 			"rto 4h, achievable -; rpo 24h, achievable 24h2m0s, observed 30h0m0s",
 			"- policy daily: newest backup is 30h0m0s old; rpo is 24h0m0s",
 			"daily (spice): 20261130T020000Z (complete), 1 listed",
-			"Drift: 1 drifted, 1 objective breached, 1 host unreachable (3 resources, 1 objectives, 2 hosts).",
+			"Drift: 1 drifted, 1 objective breached, 1 host unreachable (3 resources, 1 objective, 2 hosts).",
 		}},
 		{format: "json", check: func(t *testing.T, out []byte) {
 			var got Report
@@ -105,8 +105,8 @@ func TestFormatsOfACleanReport(t *testing.T) {
 	clean := &Report{Hosts: []Host{{Name: "spice", Address: "local", Reachable: true}},
 		Resources: []Resource{{Address: "spice_file.a", Host: "spice", Status: OK}}}
 	for _, tc := range []struct{ format, want string }{
-		{"text", "No drift: 1 resources on 1 hosts match the configuration; 0 objectives, none breached.\n"},
-		{"markdown", "No drift: 1 resources on 1 hosts match the configuration"},
+		{"text", "No drift: the hosts match the configuration (1 resource on 1 host; 0 objectives, none breached).\n"},
+		{"markdown", "No drift: the hosts match the configuration"},
 		{"json", `"objectives": []`},
 	} {
 		t.Run(tc.format, func(t *testing.T) {

@@ -43,7 +43,11 @@ func Text(w io.Writer, r *Report) error {
 		}
 	}
 	if ok > 0 {
-		fmt.Fprintf(&b, "\n%d resources match the configuration.\n", ok)
+		verb := "match"
+		if ok == 1 {
+			verb = "matches"
+		}
+		fmt.Fprintf(&b, "\n%s %s the configuration.\n", count(ok, "resource"), verb)
 	}
 	if len(r.Objectives) > 0 {
 		b.WriteString("\nRecovery objectives:\n")

@@ -74,9 +74,17 @@ func (r *Report) Summary() string {
 	add(unreachable, "host unreachable", "hosts unreachable")
 	add(len(r.Errors), "error", "errors")
 	if len(parts) == 0 {
-		return fmt.Sprintf("No drift: %d resources on %d hosts match the configuration; %d objectives, none breached.",
-			len(r.Resources), len(r.Hosts), len(r.Objectives))
+		return fmt.Sprintf("No drift: the hosts match the configuration (%s on %s; %s, none breached).",
+			count(len(r.Resources), "resource"), count(len(r.Hosts), "host"), count(len(r.Objectives), "objective"))
 	}
-	return fmt.Sprintf("Drift: %s (%d resources, %d objectives, %d hosts).",
-		strings.Join(parts, ", "), len(r.Resources), len(r.Objectives), len(r.Hosts))
+	return fmt.Sprintf("Drift: %s (%s, %s, %s).", strings.Join(parts, ", "),
+		count(len(r.Resources), "resource"), count(len(r.Objectives), "objective"), count(len(r.Hosts), "host"))
+}
+
+// count is "1 thing" or "N things".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
