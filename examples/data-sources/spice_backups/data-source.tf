@@ -1,0 +1,10 @@
+# The newest backups of the daily policy (spice_backup_policy's name), for
+# an output or a check.
+data "spice_backups" "daily" {
+  policy = "daily"
+  limit  = 5
+}
+
+output "newest_backup" {
+  value = try(data.spice_backups.daily.backups[0].id, "none yet")
+}
