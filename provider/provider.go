@@ -179,5 +179,5 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *spiceProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newHostDataSource, newHTTPCheckDataSource}
+	return []func() datasource.DataSource{newHostDataSource, newHTTPCheckDataSource, newBackupsDataSource}
 }

@@ -90,6 +90,9 @@ type PolicyBackups struct {
 	Policy  string   `json:"policy"`
 	Host    string   `json:"host"`
 	Backups []Backup `json:"backups"` // newest first
+	// Error is why the backups could not be listed; not a failure of
+	// the run (the objectives judge what matters).
+	Error string `json:"error,omitempty"`
 }
 
 // Backup is one backup set of a policy.

@@ -120,6 +120,28 @@ func (tf *Runner) Stdout(args ...string) string {
 	return stdout.String()
 }
 
+// Output executes the command with args (and -no-color) and returns what
+// it printed on stdout alone, with its exit code: a report on stdout that
+// warnings on stderr must not interleave with, from a command whose exit
+// code means something. Stderr goes into Printed.
+func (tf *Runner) Output(args ...string) (string, int) {
+	tf.t.Helper()
+	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = tf.Dir, tf.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	tf.Printed[fmt.Sprintf("#%d %s %s (stderr)", len(tf.Printed)+1, tf.name, strings.Join(args, " "))] = stderr.String()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		return stdout.String(), exitErr.ExitCode()
+	case err != nil:
+		tf.t.Fatalf("%s %v: %v", tf.name, args, err)
+	}
+	return stdout.String(), 0
+}
+
 // PeakRSS is the largest peak resident memory of the runs so far, in
 // bytes (getrusage of the child; for Terraform, its own process, not the
 // provider plugin it starts).

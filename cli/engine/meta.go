@@ -253,5 +253,6 @@ func Commands(streams command.Streams) map[string]cli.CommandFactory {
 		"fmt":      factory(&fmtCommand{m}),
 		"import":   factory(&importCommand{m}),
 		"graph":    factory(&graphCommand{m}),
+		"drift":    factory(&driftCommand{m}),
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,7 +28,7 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	plan := &Plan{Outputs: map[string]OutputValue{}, Destroy: destroy, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: time.Now().UTC()}
+	plan := &Plan{Outputs: map[string]OutputValue{}, HostErrors: map[string]string{}, Destroy: destroy, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: time.Now().UTC()}
 	e.checks = nil
 	outputs := &rootOutputs{values: plan.Outputs}
 	var mu sync.Mutex
@@ -53,6 +54,7 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 			if d.HasErrors() {
 				mu.Lock()
 				plan.Unreachable = append(plan.Unreachable, n.name)
+				plan.HostErrors[n.name] = diagText(d.Errs()[0])
 				providerErrors += len(d.Errs())
 				mu.Unlock()
 			}
@@ -84,6 +86,15 @@ func (e *Engine) Plan(ctx context.Context, destroy bool) (*Plan, hcl.Diagnostics
 	return plan, diags
 }
 
+// diagText is an error diagnostic in one line of words.
+func diagText(err error) string {
+	var d *hcl.Diagnostic
+	if errors.As(err, &d) {
+		return strings.Join(strings.Fields(strings.TrimSpace(d.Summary+": "+d.Detail)), " ")
+	}
+	return err.Error()
+}
+
 func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnostics {
 	body := hcl.EmptyBody()
 	rng := hcl.Range{}
@@ -95,6 +106,9 @@ func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnost
 	if diags.HasErrors() {
 		return diags
 	}
+	e.mu.Lock()
+	e.providerConfigs[key] = val
+	e.mu.Unlock()
 	if !val.IsWhollyKnown() {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Provider configuration not yet known",
 			Detail: fmt.Sprintf("provider %s depends on values known only after apply.", key), Subject: rng.Ptr()}}

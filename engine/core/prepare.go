@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 )
@@ -21,6 +22,7 @@ func (e *Engine) prepare() hcl.Diagnostics {
 	e.scopes = map[string]*scope{"": e.scope}
 	e.nodes = map[string]*node{}
 	e.servers = map[string]tfprotov6.ProviderServer{}
+	e.providerConfigs = map[string]cty.Value{}
 	e.changing = map[string]bool{}
 	g := newGraph()
 	var diags hcl.Diagnostics

@@ -25,6 +25,8 @@ type Plan struct {
 	// and Partial is set: a fleet converges what it can reach.
 	Unreachable []string
 	Partial     bool
+	// HostErrors say why each Unreachable provider configuration failed.
+	HostErrors map[string]string
 	// Checks are the outcomes of check blocks and of resource
 	// conditions, one per instance, as Terraform's JSON plan reports them.
 	Checks []CheckResult
@@ -148,7 +150,9 @@ type Engine struct {
 	nodes   map[string]*node
 	mu      sync.Mutex
 	servers map[string]tfprotov6.ProviderServer
-	graph   *graph
+	// providerConfigs are the decoded provider blocks, by key.
+	providerConfigs map[string]cty.Value
+	graph           *graph
 	// changing holds the resources with planned changes, by address.
 	changing map[string]bool
 	// checks collects check outcomes while a phase walks the graph.
