@@ -4,7 +4,8 @@ import "time"
 
 // ciSample is a drift run over two hosts, one of them unreachable, with
 // every status a resource or an objective can have, a sensitive finding
-// and the backups of two policies, one with an incomplete set.
+// and the backups of three policies: one with an incomplete set, one
+// that could not be listed.
 func ciSample() *Report {
 	at := time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
 	since := at.Add(-90 * time.Minute)
@@ -47,6 +48,7 @@ func ciSample() *Report {
 			{Policy: "spice_backup_policy.files", Host: "spice", Backups: []Backup{
 				{ID: "20261129-0300", Time: at.Add(-23 * time.Hour), Complete: true, Bytes: 7 << 30},
 			}},
+			{Policy: "spice_backup_policy.logs", Host: "spice", Error: "listing /var/backups/logs: permission denied"},
 		},
 	}
 }

@@ -130,3 +130,14 @@ func assertCountsAsParsed(t *testing.T, doc []byte, suites []junit.Suite) {
 	total.Name = "spice drift"
 	assert.Equal(t, total, declared.counts)
 }
+
+// No rendering of the drift report holds a secret that the findings were
+// worked out from (fixture's values hold one).
+func TestJUnitAndHTMLHoldNoSecret(t *testing.T) {
+	for _, format := range []string{"junit", "html"} {
+		var out bytes.Buffer
+		require.NoError(t, Write(&out, format, fixture()))
+		assert.NotContains(t, out.String(), secret, format)
+		assert.Contains(t, out.String(), "(sensitive value)", format)
+	}
+}
