@@ -13,6 +13,8 @@ var writers = map[string]func(io.Writer, *Report) error{
 	"text":     Text,
 	"json":     JSON,
 	"markdown": Markdown,
+	"junit":    JUnit,
+	"html":     HTML,
 }
 
 // Formats lists the format names, sorted.

@@ -5,11 +5,12 @@
 # sshd (openssh-server, openssh-client), forwarded to loopback (socat), with
 # sudo for the non-root SSH tests inside them, and nginx-light and logrotate,
 # which the test hosts inherit from this machine (spice_maintenance_mode
-# reloads a real nginx in one; spice_logrotate validates with logrotate -d).
+# reloads a real nginx in one; spice_logrotate validates with logrotate -d),
+# and chromium, in which the HTML drift report is rendered headless.
 # Needs root (CI runs as root); without it, says what to install instead.
 set -euo pipefail
 
-packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate)
+packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium)
 # make bench also compares with Ansible.
 [[ "${1:-}" == "bench" ]] && packages+=(ansible-core)
 missing=()
