@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	junit "github.com/joshdk/go-junit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -215,7 +216,8 @@ func TestDriftFindsFiveOutOfBandChanges(t *testing.T) {
 	assert.NotEmpty(t, o.Findings)
 	assert.Len(t, r.Backups[0].Backups, 1)
 
-	text, code := spice.Output("drift", "-report=markdown:"+filepath.Join(reports, "drift.md"), "-report=text:"+filepath.Join(reports, "drift.txt"))
+	text, code := spice.Output("drift", "-report=markdown:"+filepath.Join(reports, "drift.md"), "-report=text:"+filepath.Join(reports, "drift.txt"),
+		"-report=junit:"+filepath.Join(reports, "drift.xml"), "-report=html:"+filepath.Join(reports, "drift.html"))
 	assert.Equal(t, 2, code, text)
 	markdown, err := os.ReadFile(filepath.Join(reports, "drift.md"))
 	require.NoError(t, err)
@@ -233,7 +235,28 @@ func TestDriftFindsFiveOutOfBandChanges(t *testing.T) {
 	}
 	assert.Contains(t, string(markdown), "| config-loss | spice.a | high | 4h |")
 	assert.Equal(t, 1, strings.Count(string(markdown), "**breached**"))
-	for name, out := range map[string]string{"json": jsonOut, "text": text, "markdown": string(markdown)} {
+	// JUnit, as a JUnit parser reads it: the five are the only failures.
+	junitOut, err := os.ReadFile(filepath.Join(reports, "drift.xml"))
+	require.NoError(t, err)
+	suites, err := junit.Ingest(junitOut)
+	require.NoError(t, err)
+	var failed []string
+	for _, s := range suites {
+		for _, c := range s.Tests {
+			if c.Status == junit.StatusFailed || c.Status == junit.StatusError {
+				failed = append(failed, c.Name)
+			}
+		}
+	}
+	failing := []string{"spice_directory.data", "spice_file.app", "config-loss", "spice_service.sleeper", "spice_sysctl.somaxconn"}
+	assert.ElementsMatch(t, failing, failed)
+	// HTML: every drifted resource and the breached objective named.
+	html, err := os.ReadFile(filepath.Join(reports, "drift.html"))
+	require.NoError(t, err)
+	for _, name := range failing {
+		assert.Contains(t, string(html), name, "drift.html")
+	}
+	for name, out := range map[string]string{"json": jsonOut, "text": text, "markdown": string(markdown), "junit": string(junitOut), "html": string(html)} {
 		assert.NotContains(t, out, driftSecret, name)
 	}
 
