@@ -108,11 +108,15 @@ func (e *Engine) applyRefresh(plan *Plan, w *stateWriter) hcl.Diagnostics {
 	return append(diags, w.flush()...)
 }
 
-// setOutputs replaces the state's root outputs.
+// setOutputs replaces the state's root outputs. A null output is left out,
+// as Terraform leaves it out: null and absent read the same.
 func (e *Engine) setOutputs(values map[string]OutputValue) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	e.State.Outputs = map[string]state.Output{}
 	for name, o := range values {
+		if o.Value.IsNull() {
+			continue
+		}
 		out, err := stateOutput(o)
 		if err != nil {
 			diags = append(diags, sourceless("Cannot save output "+name, err.Error()))

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +51,10 @@ func newScope(m *config.Module, vars map[string]cty.Value) *scope {
 	if m.Path != "" {
 		prefix = m.Path + "."
 	}
+	functions := funcs.Library(abs)
+	for _, name := range m.BuiltinProviders {
+		maps.Copy(functions, funcs.BuiltinProviderFunctions(name))
+	}
 	return &scope{
 		declared:  declared,
 		prefix:    prefix,
@@ -59,7 +64,7 @@ func newScope(m *config.Module, vars map[string]cty.Value) *scope {
 		locals:    map[string]cty.Value{},
 		resources: map[string]cty.Value{},
 		path:      cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(m.Dir), "root": cty.StringVal(m.Dir), "cwd": cty.StringVal(cwd)}),
-		functions: funcs.Library(abs),
+		functions: functions,
 	}
 }
 
