@@ -25,7 +25,7 @@ func BuiltinProviderFunctions(localName string) map[string]function.Function {
 		"encode_tfvars": encodeTfvarsFunc, "decode_tfvars": decodeTfvarsFunc, "encode_expr": encodeExprFunc,
 	} {
 		full := fmt.Sprintf("provider::%s::%s", localName, name)
-		out[full] = fn
+		out[full] = guarded(full, fn)
 	}
 	return out
 }

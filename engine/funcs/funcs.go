@@ -22,7 +22,8 @@ import (
 const Sensitive = "sensitive"
 
 // Library returns the functions for a module in baseDir (where relative
-// file paths resolve), each also as "core::NAME".
+// file paths resolve), each also as "core::NAME". No function lets a panic
+// out or names a sensitive value in its error.
 func Library(baseDir string) map[string]function.Function {
 	fns := map[string]function.Function{
 		// numbers
@@ -83,8 +84,8 @@ func Library(baseDir string) map[string]function.Function {
 	fns["templatefile"] = templateFileFunc(baseDir, lib)
 	fns["templatestring"] = templateStringFunc(lib)
 	for name, fn := range fns {
-		lib[name] = fn
-		lib["core::"+name] = fn
+		lib[name] = guarded(name, fn)
+		lib["core::"+name] = guarded("core::"+name, fn)
 	}
 	return lib
 }
