@@ -30,8 +30,11 @@ var functionDifferences = map[string]string{
 	`format("%v", null)`: formatNull,
 	`format("%s", null)`: formatNull,
 	`format("%d", null)`: formatNull,
-	`2 * -0`:             "go-cty 1.20 keeps the sign of a zero product (-0); Terraform's go-cty 1.16 gives 0",
+	`2 * -0`:             negativeZero,
+	`jsondecode("-0")`:   negativeZero,
 }
+
+const negativeZero = "go-cty 1.20 keeps a negative zero (-0) where Terraform's go-cty 1.16 gives 0"
 
 const formatNull = "Terraform 1.11 (go-cty 1.16) makes format() of an untyped null an unknown value and " +
 	"stores it in state as a null of type dynamic; spice formats it as go-cty 1.20 does (\"null\" for %v, an error otherwise)"
