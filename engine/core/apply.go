@@ -19,6 +19,7 @@ import (
 // values now known), saving state after every resource instance.
 func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) error) hcl.Diagnostics {
 	if e.graph == nil {
+		e.PlanTime = plan.Timestamp // plantimestamp() as planned
 		if diags := e.prepare(); diags.HasErrors() {
 			return diags
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
@@ -30,7 +29,7 @@ func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 		return nil, diags
 	}
 	destroy := mode == DestroyMode
-	plan := &Plan{Outputs: map[string]OutputValue{}, Mode: mode, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: time.Now().UTC()}
+	plan := &Plan{Outputs: map[string]OutputValue{}, Mode: mode, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: e.PlanTime}
 	e.checks = nil
 	outputs := &rootOutputs{values: plan.Outputs}
 	var mu sync.Mutex

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -37,7 +38,7 @@ type scope struct {
 	outputs map[string]map[string]cty.Value
 }
 
-func newScope(m *config.Module, vars map[string]cty.Value) *scope {
+func newScope(m *config.Module, vars map[string]cty.Value, planTime time.Time) *scope {
 	if vars == nil {
 		vars = map[string]cty.Value{}
 	}
@@ -51,7 +52,7 @@ func newScope(m *config.Module, vars map[string]cty.Value) *scope {
 	if m.Path != "" {
 		prefix = m.Path + "."
 	}
-	functions := funcs.Library(abs)
+	functions := funcs.Library(abs, planTime)
 	for _, name := range m.BuiltinProviders {
 		maps.Copy(functions, funcs.BuiltinProviderFunctions(name))
 	}

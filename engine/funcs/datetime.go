@@ -7,10 +7,6 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 )
 
-// planTime is when this run started: plantimestamp() is the same value
-// for every call in a run, as Terraform's is for a plan.
-var planTime = time.Now().UTC()
-
 var timestampFunc = function.New(&function.Spec{
 	Type: function.StaticReturnType(cty.String),
 	Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
@@ -18,12 +14,16 @@ var timestampFunc = function.New(&function.Spec{
 	},
 })
 
-var planTimestampFunc = function.New(&function.Spec{
-	Type: function.StaticReturnType(cty.String),
-	Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
-		return cty.StringVal(planTime.Format(time.RFC3339)), nil
-	},
-})
+// planTimestampFunc is the time planning started: the same value for every
+// call while planning and while applying that plan.
+func planTimestampFunc(planTime time.Time) function.Function {
+	return function.New(&function.Spec{
+		Type: function.StaticReturnType(cty.String),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			return cty.StringVal(planTime.UTC().Format(time.RFC3339)), nil
+		},
+	})
+}
 
 // timeCmpFunc compares two RFC 3339 timestamps: -1, 0 or 1.
 var timeCmpFunc = function.New(&function.Spec{

@@ -6,6 +6,8 @@
 package funcs
 
 import (
+	"time"
+
 	"github.com/hashicorp/go-cty-funcs/collection"
 	"github.com/hashicorp/go-cty-funcs/crypto"
 	"github.com/hashicorp/go-cty-funcs/encoding"
@@ -22,9 +24,9 @@ import (
 const Sensitive = "sensitive"
 
 // Library returns the functions for a module in baseDir (where relative
-// file paths resolve), each also as "core::NAME". No function lets a panic
+// file paths resolve) planned at planTime, each also as "core::NAME". No function lets a panic
 // out or names a sensitive value in its error.
-func Library(baseDir string) map[string]function.Function {
+func Library(baseDir string, planTime time.Time) map[string]function.Function {
 	fns := map[string]function.Function{
 		// numbers
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "log": stdlib.LogFunc,
@@ -63,7 +65,7 @@ func Library(baseDir string) map[string]function.Function {
 		"filemd5": fileHashFunc(baseDir, md5Hex), "filesha1": fileHashFunc(baseDir, sha1Hex),
 		"filesha256": fileHashFunc(baseDir, sha256Hex), "filesha512": fileHashFunc(baseDir, sha512Hex),
 		// date and time
-		"formatdate": stdlib.FormatDateFunc, "plantimestamp": planTimestampFunc, "timeadd": stdlib.TimeAddFunc,
+		"formatdate": stdlib.FormatDateFunc, "plantimestamp": planTimestampFunc(planTime), "timeadd": stdlib.TimeAddFunc,
 		"timecmp": timeCmpFunc, "timestamp": timestampFunc,
 		// hashes and crypto
 		"base64sha256": stringHashFunc(sha256Base64), "base64sha512": stringHashFunc(sha512Base64),

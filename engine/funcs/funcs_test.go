@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -18,7 +19,7 @@ func TestLibrary(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "unit.tpl"), []byte("ExecStart=${bin} --port ${port}\n%{ for w in workers }${w} %{ endfor }"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "data.txt"), []byte("hello"), 0o644))
-	fns := funcs.Library(dir)
+	fns := funcs.Library(dir, time.Now())
 	for expr, want := range map[string]string{
 		`yamlencode({ server = { port = 8000 } })`:                                        "\"server\":\n  \"port\": 8000\n",
 		`jsonencode({ a = [1, 2] })`:                                                      `{"a":[1,2]}`,
@@ -46,7 +47,7 @@ func TestLibrary(t *testing.T) {
 }
 
 func TestSensitiveMarks(t *testing.T) {
-	fns := funcs.Library(t.TempDir())
+	fns := funcs.Library(t.TempDir(), time.Now())
 	v, err := fns["sensitive"].Call([]cty.Value{cty.StringVal("x")})
 	require.NoError(t, err)
 	assert.True(t, v.HasMark(funcs.Sensitive))
@@ -60,7 +61,7 @@ func eval(t *testing.T, dir, expr string) (cty.Value, hcl.Diagnostics) {
 	t.Helper()
 	e, diags := hclsyntax.ParseExpression([]byte(expr), "test.tf", hcl.Pos{Line: 1, Column: 1})
 	require.False(t, diags.HasErrors(), "%s: %s", expr, diags)
-	return e.Value(&hcl.EvalContext{Functions: funcs.Library(dir), Variables: map[string]cty.Value{
+	return e.Value(&hcl.EvalContext{Functions: funcs.Library(dir, time.Now()), Variables: map[string]cty.Value{
 		"tmpl": cty.StringVal("Hello, ${name}!"),
 	}})
 }
