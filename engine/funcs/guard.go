@@ -51,7 +51,7 @@ func guardError(name string, args []cty.Value, err error) error {
 	if errors.As(err, &panicked) {
 		return fmt.Errorf("%s failed unexpectedly on these arguments (%v); this is a bug in spice", name, panicked.Value)
 	}
-	if !showsSensitive(err.Error(), args) {
+	if !ShowsSensitive(err.Error(), args...) {
 		return err
 	}
 	var argErr function.ArgError
@@ -61,9 +61,9 @@ func guardError(name string, args []cty.Value, err error) error {
 	return fmt.Errorf("%s failed on a sensitive argument (details hidden)", name)
 }
 
-// showsSensitive reports whether msg quotes a string or number found in a
+// ShowsSensitive reports whether msg quotes a string or number found in a
 // sensitive part of args.
-func showsSensitive(msg string, args []cty.Value) bool {
+func ShowsSensitive(msg string, args ...cty.Value) bool {
 	for _, arg := range args {
 		plain, marked := arg.UnmarkDeepWithPaths()
 		for _, pm := range marked {
