@@ -104,7 +104,7 @@ func (m *meta) diagnostics(mod *config.Module, diags hcl.Diagnostics) {
 		files = mod.Parser.Files()
 	}
 	col := m.colors()
-	for _, d := range core.RedactDiagnostics(diags) {
+	for _, d := range core.RedactDiagnostics(diags, files) {
 		label, color := "Error", col.Red
 		if d.Severity == hcl.DiagWarning {
 			label, color = "Warning", col.Yellow

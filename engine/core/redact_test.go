@@ -18,12 +18,17 @@ func TestRedactDiagnostics(t *testing.T) {
 	for expr, hidden := range map[string]bool{
 		`{for k, v in {a = sensitive("s3cret"), b = sensitive("s3cret")} : v => k}`: true,
 		`{for k, v in {a = "plain", b = "plain"} : v => k}`:                         false,
+		`{for v in sensitive(["s3cret", "s3cret"]) : v => 1}`:                       true,
 	} {
-		e, diags := hclsyntax.ParseExpression([]byte(expr), "t.tf", hcl.InitialPos)
+		file, diags := hclsyntax.ParseConfig([]byte("x = "+expr), "t.tf", hcl.InitialPos)
+		require.False(t, diags.HasErrors())
+		body, ok := file.Body.(*hclsyntax.Body)
+		require.True(t, ok)
+		e := body.Attributes["x"].Expr
 		require.False(t, diags.HasErrors())
 		_, diags = e.Value(&hcl.EvalContext{Functions: funcs.Library(t.TempDir(), time.Now())})
 		require.True(t, diags.HasErrors(), expr)
-		redacted := RedactDiagnostics(diags)
+		redacted := RedactDiagnostics(diags, map[string]*hcl.File{"t.tf": file})
 		assert.Equal(t, "Duplicate object key", redacted[0].Summary)
 		assert.Equal(t, hidden, !assert.ObjectsAreEqual(diags[0].Detail, redacted[0].Detail), expr)
 		assert.NotContains(t, redacted.Error(), "s3cret", expr)
