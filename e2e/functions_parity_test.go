@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,11 +31,7 @@ var functionDifferences = map[string]string{
 	`format("%v", null)`: formatNull,
 	`format("%s", null)`: formatNull,
 	`format("%d", null)`: formatNull,
-	`2 * -0`:             negativeZero,
-	`jsondecode("-0")`:   negativeZero,
 }
-
-const negativeZero = "go-cty 1.20 keeps a negative zero (-0) where Terraform's go-cty 1.16 gives 0"
 
 const formatNull = "Terraform 1.11 (go-cty 1.16) makes format() of an untyped null an unknown value and " +
 	"stores it in state as a null of type dynamic; spice formats it as go-cty 1.20 does (\"null\" for %v, an error otherwise)"
@@ -236,11 +233,15 @@ func writeFunctionFixtures(t *testing.T, dirs ...string) {
 	}
 }
 
-// errorPlace is where an error was reported: a file and a line.
+// errorPlace is where an error was reported: a file and a line, or the
+// output whose value could not be stored (infinity has no JSON form).
 type errorPlace struct {
-	file string
-	line int
+	file   string
+	line   int
+	output string
 }
+
+var unsavedOutput = regexp.MustCompile(`serializing output value "(\w+)"`)
 
 // errorPlaces finds where the errors an apply printed are; false when an
 // error has no place (then the run failed for another reason).
@@ -250,6 +251,7 @@ var terraformDiagnostic = regexp.MustCompile(`^\{.*"type":"diagnostic"`)
 
 func terraformErrorPlaces(printed string) ([]errorPlace, bool) {
 	var places []errorPlace
+	unplaced := 0
 	for _, l := range strings.Split(printed, "\n") {
 		if !terraformDiagnostic.MatchString(l) {
 			continue
@@ -263,22 +265,34 @@ func terraformErrorPlaces(printed string) ([]errorPlace, bool) {
 						Line int `json:"line"`
 					} `json:"start"`
 				} `json:"range"`
+				Detail string `json:"detail"`
 			} `json:"diagnostic"`
 		}
 		if json.Unmarshal([]byte(l), &msg) != nil || msg.Diagnostic.Severity != "error" {
 			continue
 		}
-		if msg.Diagnostic.Range == nil {
-			return nil, false
+		if msg.Diagnostic.Range != nil {
+			places = append(places, errorPlace{file: msg.Diagnostic.Range.Filename, line: msg.Diagnostic.Range.Start.Line})
+			continue
 		}
-		places = append(places, errorPlace{file: msg.Diagnostic.Range.Filename, line: msg.Diagnostic.Range.Start.Line})
+		// Saving state fails for every unserializable output at once,
+		// followed by errors about the state that was not saved.
+		unsaved := unsavedOutput.FindAllStringSubmatch(msg.Diagnostic.Detail, -1)
+		for _, m := range unsaved {
+			places = append(places, errorPlace{output: m[1]})
+		}
+		if len(unsaved) == 0 {
+			unplaced++
+		}
 	}
-	return places, true
+	saveFailed := slices.ContainsFunc(places, func(p errorPlace) bool { return p.output != "" })
+	return places, unplaced == 0 || saveFailed
 }
 
 var (
 	spiceDiagnostic   = regexp.MustCompile(`(?m)^Error: .*\n\n\s+on (\S+\.tf):(\d+):\d+`)
 	spiceErrorSummary = regexp.MustCompile(`(?m)^Error: `)
+	spiceUnsaved      = regexp.MustCompile(`(?m)^Error: Cannot save output (\w+)$`)
 )
 
 func spiceErrorPlaces(printed string) ([]errorPlace, bool) {
@@ -286,6 +300,9 @@ func spiceErrorPlaces(printed string) ([]errorPlace, bool) {
 	for _, m := range spiceDiagnostic.FindAllStringSubmatch(printed, -1) {
 		n, _ := strconv.Atoi(m[2])
 		places = append(places, errorPlace{file: m[1], line: n})
+	}
+	for _, m := range spiceUnsaved.FindAllStringSubmatch(printed, -1) {
+		places = append(places, errorPlace{output: m[1]})
 	}
 	return places, len(places) == len(spiceErrorSummary.FindAllString(printed, -1))
 }
@@ -403,5 +420,10 @@ func outputsConfig(corpus []corpusExpr, live map[string]bool) (map[string]string
 			files[file] = b.String()
 		}
 	}
-	return files, func(p errorPlace) string { return owners[errorPlace{file: filepath.Base(p.file), line: p.line}] }
+	return files, func(p errorPlace) string {
+		if p.output != "" {
+			return p.output
+		}
+		return owners[errorPlace{file: filepath.Base(p.file), line: p.line}]
+	}
 }
