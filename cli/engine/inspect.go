@@ -137,7 +137,7 @@ type outputCommand struct{ meta }
 
 func (c *outputCommand) Synopsis() string { return "Show output values from state" }
 func (c *outputCommand) Help() string {
-	return "Usage: spice [-chdir=DIR] output [-json] [-raw] [NAME]\n\n  Sensitive outputs print as <sensitive> unless named with -raw or -json."
+	return "Usage: spice [-chdir=DIR] output [-json] [-raw] [NAME]\n\n  Sensitive outputs print as <sensitive> unless named with -raw; -json\n  prints every value, sensitive ones included, as Terraform does."
 }
 
 func (c *outputCommand) Run(args []string) int {
@@ -173,18 +173,16 @@ func (c *outputCommand) Run(args []string) int {
 		return 0
 	}
 	if *asJSON {
+		// As terraform output -json: values in clear, sensitive ones too;
+		// the flag is what marks them for the reader.
 		type jsonOut struct {
 			Sensitive bool            `json:"sensitive"`
 			Type      json.RawMessage `json:"type"`
-			Value     json.RawMessage `json:"value,omitempty"`
+			Value     json.RawMessage `json:"value"`
 		}
 		out := map[string]jsonOut{}
 		for n, o := range st.Outputs {
-			j := jsonOut{Sensitive: o.Sensitive, Type: o.Type, Value: o.Value}
-			if o.Sensitive {
-				j.Value = nil
-			}
-			out[n] = j
+			out[n] = jsonOut{Sensitive: o.Sensitive, Type: o.Type, Value: o.Value}
 		}
 		return c.printJSON(out)
 	}

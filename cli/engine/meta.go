@@ -37,6 +37,7 @@ type meta struct {
 	// saved holds a saved plan's variable values: they replace -var,
 	// variable files and the environment.
 	saved       map[string]cty.Value
+	plannedAt   time.Time // a saved plan's, zero otherwise
 	parallelism int
 	refresh     bool
 	noColor     bool
@@ -103,7 +104,7 @@ func (m *meta) diagnostics(mod *config.Module, diags hcl.Diagnostics) {
 		files = mod.Parser.Files()
 	}
 	col := m.colors()
-	for _, d := range diags {
+	for _, d := range core.RedactDiagnostics(diags, files) {
 		label, color := "Error", col.Red
 		if d.Severity == hcl.DiagWarning {
 			label, color = "Warning", col.Yellow
@@ -201,7 +202,7 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 	}
 	s.engine = &core.Engine{
 		Module: mod, Vars: values, State: st, Factory: m.factory(), Schemas: schemas,
-		Parallelism: m.parallelism, Refresh: m.refresh,
+		Parallelism: m.parallelism, Refresh: m.refresh, PlanTime: m.plannedAt,
 		Progress: func(line string) { fmt.Fprintln(m.Stdout, line) },
 	}
 	m.diagnostics(mod, diags) // warnings

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -43,6 +44,9 @@ type planFile struct {
 	// expressions.
 	Variables map[string]json.RawMessage `json:"variables"`
 	Changes   map[string]plannedChange   `json:"changes"`
+	// PlannedAt is when planning started: plantimestamp() is this again
+	// when the plan is made again to apply it.
+	PlannedAt time.Time `json:"planned_at"`
 }
 
 // plannedChange is one instance's planned action and, for a change that
@@ -58,7 +62,7 @@ func writePlanFile(path string, mod *config.Module, p *core.Plan, vars map[strin
 		return err
 	}
 	pf := planFile{Format: planFormat, Lineage: p.Lineage, Serial: p.Serial, ConfigHash: hash, Destroy: p.Mode == core.DestroyMode,
-		RefreshOnly: p.Mode == core.RefreshOnlyMode, Refresh: refresh,
+		RefreshOnly: p.Mode == core.RefreshOnlyMode, Refresh: refresh, PlannedAt: p.Timestamp,
 		Variables: map[string]json.RawMessage{}, Changes: map[string]plannedChange{}}
 	for name, v := range vars {
 		v, _ = v.UnmarkDeep()
@@ -100,8 +104,8 @@ func readPlanFile(path string) (*planFile, error) {
 	return &pf, nil
 }
 
-// use makes m plan as the saved plan was made: with its variable values
-// and its refresh mode.
+// use makes m plan as the saved plan was made: with its variable values,
+// its refresh mode and at its time.
 func (pf *planFile) use(m *meta) error {
 	vars := map[string]cty.Value{}
 	for name, raw := range pf.Variables {
@@ -111,7 +115,7 @@ func (pf *planFile) use(m *meta) error {
 		}
 		vars[name] = v
 	}
-	m.saved, m.refresh = vars, pf.Refresh
+	m.saved, m.refresh, m.plannedAt = vars, pf.Refresh, pf.PlannedAt
 	return nil
 }
 

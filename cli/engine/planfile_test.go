@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -97,4 +98,16 @@ func TestOldPlanFilesAreRefused(t *testing.T) {
 	code, _, errOut := spiceRun(t, "apply", "old.plan")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "plan format 1")
+}
+
+// A saved plan keeps when it was planned: applied later, plantimestamp()
+// is that time again, so the plan is not stale.
+func TestSavedPlanKeepsPlanTimestamp(t *testing.T) {
+	root := motdConfig(t, "plantimestamp()")
+	mustRun(t, "plan", "-out=p.plan")
+	pf, err := readPlanFile("p.plan")
+	require.NoError(t, err)
+	require.False(t, pf.PlannedAt.IsZero())
+	mustRun(t, "apply", "p.plan")
+	assert.Equal(t, pf.PlannedAt.Format(time.RFC3339), readHostFile(t, root, "/etc/motd"))
 }

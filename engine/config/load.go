@@ -29,6 +29,9 @@ type Module struct {
 	Outputs   map[string]*Output
 	Imports   []*Import
 	Checks    []*Check
+	// BuiltinProviders are the local names under which the module requires
+	// Terraform's own provider, for its provider::NAME:: functions.
+	BuiltinProviders []string
 }
 
 var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -147,7 +150,7 @@ func (m *Module) decodeFile(f *hcl.File) hcl.Diagnostics {
 	for _, block := range content.Blocks {
 		switch block.Type {
 		case "terraform":
-			diags = append(diags, decodeTerraformBlock(block)...)
+			diags = append(diags, m.decodeTerraformBlock(block)...)
 		case "provider":
 			diags = append(diags, m.decodeProvider(block)...)
 		case "variable":

@@ -5,9 +5,11 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/funcs"
 )
 
-func decodeTerraformBlock(block *hcl.Block) hcl.Diagnostics {
+func (m *Module) decodeTerraformBlock(block *hcl.Block) hcl.Diagnostics {
 	content, diags := block.Body.Content(&hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "required_version"}, {Name: "experiments"}},
 		Blocks: []hcl.BlockHeaderSchema{
@@ -25,7 +27,7 @@ func decodeTerraformBlock(block *hcl.Block) hcl.Diagnostics {
 			attrs, d := b.Body.JustAttributes()
 			diags = append(diags, d...)
 			for name, attr := range attrs {
-				diags = append(diags, checkRequiredProvider(name, attr)...)
+				diags = append(diags, m.checkRequiredProvider(name, attr)...)
 			}
 		case "backend":
 			if b.Labels[0] != "local" {
@@ -38,7 +40,9 @@ func decodeTerraformBlock(block *hcl.Block) hcl.Diagnostics {
 	return diags
 }
 
-func checkRequiredProvider(name string, attr *hcl.Attribute) hcl.Diagnostics {
+// checkRequiredProvider accepts spice, and Terraform's own provider (whose
+// functions the module may then call) under any local name.
+func (m *Module) checkRequiredProvider(name string, attr *hcl.Attribute) hcl.Diagnostics {
 	val, diags := attr.Expr.Value(nil)
 	if diags.HasErrors() {
 		return diags
@@ -48,6 +52,10 @@ func checkRequiredProvider(name string, attr *hcl.Attribute) hcl.Diagnostics {
 		if s := val.GetAttr("source"); s.Type() == cty.String && s.IsKnown() && !s.IsNull() {
 			source = s.AsString()
 		}
+	}
+	if source == funcs.BuiltinProviderSource {
+		m.BuiltinProviders = append(m.BuiltinProviders, name)
+		return nil
 	}
 	if name != "spice" || (source != "spice-harvester/spice" && source != SpiceSource) {
 		return hcl.Diagnostics{{

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -168,7 +169,7 @@ func (m *Module) readVarFile(path string, into map[string]cty.Value) hcl.Diagnos
 
 func (m *Module) validateVariables(vals map[string]cty.Value) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": cty.ObjectVal(vals)}, Functions: funcs.Library(m.Dir)}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": cty.ObjectVal(vals)}, Functions: funcs.Library(m.Dir, time.Now())}
 	if len(vals) == 0 {
 		ctx.Variables["var"] = cty.EmptyObjectVal
 	}

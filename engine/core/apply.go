@@ -19,6 +19,7 @@ import (
 // values now known), saving state after every resource instance.
 func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) error) hcl.Diagnostics {
 	if e.graph == nil {
+		e.PlanTime = plan.Timestamp // plantimestamp() as planned
 		if diags := e.prepare(); diags.HasErrors() {
 			return diags
 		}
@@ -108,11 +109,15 @@ func (e *Engine) applyRefresh(plan *Plan, w *stateWriter) hcl.Diagnostics {
 	return append(diags, w.flush()...)
 }
 
-// setOutputs replaces the state's root outputs.
+// setOutputs replaces the state's root outputs. A null output is left out,
+// as Terraform leaves it out: null and absent read the same.
 func (e *Engine) setOutputs(values map[string]OutputValue) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	e.State.Outputs = map[string]state.Output{}
 	for name, o := range values {
+		if o.Value.IsNull() {
+			continue
+		}
 		out, err := stateOutput(o)
 		if err != nil {
 			diags = append(diags, sourceless("Cannot save output "+name, err.Error()))

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
@@ -31,7 +30,7 @@ func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 		return nil, diags
 	}
 	destroy := mode == DestroyMode
-	plan := &Plan{Outputs: map[string]OutputValue{}, HostErrors: map[string]string{}, Mode: mode, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: time.Now().UTC()}
+	plan := &Plan{Outputs: map[string]OutputValue{}, HostErrors: map[string]string{}, Mode: mode, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: e.PlanTime}
 	e.checks = nil
 	outputs := &rootOutputs{values: plan.Outputs}
 	var mu sync.Mutex

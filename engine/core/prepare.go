@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
@@ -18,7 +19,10 @@ func (e *Engine) scopeFor(r *config.Resource) *scope { return e.scopes[r.ModuleP
 // prepare builds a scope per module and the dependency graph of all of
 // them.
 func (e *Engine) prepare() hcl.Diagnostics {
-	e.scope = newScope(e.Module, e.Vars)
+	if e.PlanTime.IsZero() {
+		e.PlanTime = time.Now().UTC()
+	}
+	e.scope = newScope(e.Module, e.Vars, e.PlanTime)
 	e.scopes = map[string]*scope{"": e.scope}
 	e.nodes = map[string]*node{}
 	e.servers = map[string]tfprotov6.ProviderServer{}
@@ -166,7 +170,7 @@ func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]strin
 		if call.Module == nil {
 			continue
 		}
-		child := newScope(call.Module, nil)
+		child := newScope(call.Module, nil, e.PlanTime)
 		child.callNode = sc.prefix + "module." + call.Name
 		e.scopes[call.Module.Path] = child
 		var trs []hcl.Traversal

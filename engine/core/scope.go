@@ -2,10 +2,12 @@ package core
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -36,7 +38,7 @@ type scope struct {
 	outputs map[string]map[string]cty.Value
 }
 
-func newScope(m *config.Module, vars map[string]cty.Value) *scope {
+func newScope(m *config.Module, vars map[string]cty.Value, planTime time.Time) *scope {
 	if vars == nil {
 		vars = map[string]cty.Value{}
 	}
@@ -50,6 +52,10 @@ func newScope(m *config.Module, vars map[string]cty.Value) *scope {
 	if m.Path != "" {
 		prefix = m.Path + "."
 	}
+	functions := funcs.Library(abs, planTime)
+	for _, name := range m.BuiltinProviders {
+		maps.Copy(functions, funcs.BuiltinProviderFunctions(name))
+	}
 	return &scope{
 		declared:  declared,
 		prefix:    prefix,
@@ -59,7 +65,7 @@ func newScope(m *config.Module, vars map[string]cty.Value) *scope {
 		locals:    map[string]cty.Value{},
 		resources: map[string]cty.Value{},
 		path:      cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(m.Dir), "root": cty.StringVal(m.Dir), "cwd": cty.StringVal(cwd)}),
-		functions: funcs.Library(abs),
+		functions: functions,
 	}
 }
 

@@ -255,6 +255,7 @@ func stateOutput(o OutputValue) (state.Output, error) {
 	if !v.IsWhollyKnown() {
 		return state.Output{}, fmt.Errorf("value is not known after apply")
 	}
+	v = positiveZeros(v)
 	val, err := ctyjson.Marshal(v, v.Type())
 	if err != nil {
 		return state.Output{}, err
@@ -264,6 +265,19 @@ func stateOutput(o OutputValue) (state.Output, error) {
 		return state.Output{}, err
 	}
 	return state.Output{Value: val, Type: ty, Sensitive: o.Sensitive}, nil
+}
+
+// positiveZeros writes every negative zero in v as 0, as Terraform's state
+// has it: go-cty keeps the sign of a zero that Terraform's older go-cty
+// dropped ("${-0}", 2 * -0, jsondecode("-0")).
+func positiveZeros(v cty.Value) cty.Value {
+	out, _ := cty.Transform(v, func(_ cty.Path, n cty.Value) (cty.Value, error) {
+		if n.Type() == cty.Number && n.IsKnown() && !n.IsNull() && n.AsBigFloat().Sign() == 0 {
+			return cty.Zero, nil
+		}
+		return n, nil
+	})
+	return out
 }
 
 // outputChanges compares the root outputs of a plan with those in state:

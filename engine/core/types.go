@@ -185,6 +185,9 @@ type Engine struct {
 	// StillInterval is how often an operation still under way is
 	// reported ("Still creating..."); zero means Terraform's 10 seconds.
 	StillInterval time.Duration
+	// PlanTime is when planning started, the value of plantimestamp();
+	// zero means now. A saved plan is made again at its own time.
+	PlanTime time.Time
 
 	scope   *scope            // the root module's
 	scopes  map[string]*scope // by module path
