@@ -83,26 +83,9 @@ func NewSpice(t testing.TB, dir, bin string) *Runner {
 // combined output and exit code. A failure to start is fatal.
 func (tf *Runner) Run(args ...string) (string, int) {
 	tf.t.Helper()
-	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = tf.Dir, tf.env
 	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > tf.peakRSS {
-			tf.peakRSS = ru.Maxrss * 1024
-		}
-	}
-	key := fmt.Sprintf("#%d %s %s", len(tf.Printed)+1, tf.name, strings.Join(args, " "))
-	tf.Printed[key] = out.String()
-	var exitErr *exec.ExitError
-	switch {
-	case errors.As(err, &exitErr):
-		return out.String(), exitErr.ExitCode()
-	case err != nil:
-		tf.t.Fatalf("%s %v: %v", tf.name, args, err)
-	}
-	return out.String(), 0
+	code := tf.exec(args, &out, &out, "")
+	return out.String(), code
 }
 
 // Stdout executes the command with args (and -no-color), requires exit
@@ -110,12 +93,9 @@ func (tf *Runner) Run(args ...string) (string, int) {
 // on stderr must not interleave with.
 func (tf *Runner) Stdout(args ...string) string {
 	tf.t.Helper()
-	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = tf.Dir, tf.env
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		tf.t.Fatalf("%s %s: %v\n%s%s", tf.name, strings.Join(args, " "), err, stdout.String(), stderr.String())
+	if code := tf.exec(args, &stdout, &stderr, " (stderr)"); code != 0 {
+		tf.t.Fatalf("%s %s: exit %d\n%s%s", tf.name, strings.Join(args, " "), code, stdout.String(), stderr.String())
 	}
 	return stdout.String()
 }
@@ -126,20 +106,34 @@ func (tf *Runner) Stdout(args ...string) string {
 // code means something. Stderr goes into Printed.
 func (tf *Runner) Output(args ...string) (string, int) {
 	tf.t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := tf.exec(args, &stdout, &stderr, " (stderr)")
+	return stdout.String(), code
+}
+
+// exec runs the command with args (and -no-color), keeps what stderr got
+// in Printed (under the command, plus note) and the child's peak memory,
+// and returns the exit code. A failure to start is fatal.
+func (tf *Runner) exec(args []string, stdout, stderr *bytes.Buffer, note string) int {
+	tf.t.Helper()
 	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = tf.Dir, tf.env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()
-	tf.Printed[fmt.Sprintf("#%d %s %s (stderr)", len(tf.Printed)+1, tf.name, strings.Join(args, " "))] = stderr.String()
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > tf.peakRSS {
+			tf.peakRSS = ru.Maxrss * 1024
+		}
+	}
+	tf.Printed[fmt.Sprintf("#%d %s %s%s", len(tf.Printed)+1, tf.name, strings.Join(args, " "), note)] = stderr.String()
 	var exitErr *exec.ExitError
 	switch {
 	case errors.As(err, &exitErr):
-		return stdout.String(), exitErr.ExitCode()
+		return exitErr.ExitCode()
 	case err != nil:
 		tf.t.Fatalf("%s %v: %v", tf.name, args, err)
 	}
-	return stdout.String(), 0
+	return 0
 }
 
 // PeakRSS is the largest peak resident memory of the runs so far, in
