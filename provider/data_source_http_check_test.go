@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 func httpCheckConfig(provider, url string) string {
@@ -89,7 +88,7 @@ func TestAccHTTPCheckDataSource_validation(t *testing.T) {
 // A service listening only on a container's loopback is reached through
 // the SSH connection: nothing is forwarded or opened towards this machine.
 func TestAccHTTPCheckDataSource_containerLoopback(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	h.Exec(t, "mkdir", "-p", "/srv/probe")
 	h.Exec(t, "touch", "/srv/probe/health")
 	h.Exec(t, "systemd-run", "--unit=probe-target", "/usr/bin/python3", "-m", "http.server", "8002", "--bind", "127.0.0.1", "--directory", "/srv/probe")

@@ -18,7 +18,6 @@ import (
 
 	"github.com/spice-harvester/terraform-provider-spice/facts"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // Every spice_host test runs against this machine: the resource only reads
@@ -354,7 +353,7 @@ output "cpu_cores" {
 // its own hostname, an overlayfs root (storage type unknown) and a veth link
 // (speed unknown), gathered in one command through the SSH connection.
 func TestAccHost_overSSH(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	hostname := strings.TrimSpace(h.Exec(t, "hostname"))
 	cores, err := strconv.Atoi(strings.TrimSpace(h.Exec(t, "nproc")))
 	if err != nil {

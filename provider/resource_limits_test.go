@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // parseLimits reads a limits.conf file back into "DOMAIN TYPE ITEM" ->
@@ -194,7 +193,7 @@ func TestAccLimits_invalid(t *testing.T) {
 // Values stay within this VM's hard nofile cap of 20000, which the
 // container inherits.
 func TestAccLimits_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	cfg := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "") + `
 resource "spice_limits" "soft" {
   domain = "root"

@@ -75,7 +75,7 @@ func noLogrotateLeftovers(t *testing.T, h *testhosts.Host, allowed ...string) er
 // import; destroy leaves nothing. A policy logrotate rejects fails with
 // logrotate's reason and changes nothing.
 func TestAccLogrotate_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	cfg := provider + logrotateManual
 	services := "/etc/logrotate.d/spice-harvester-services"

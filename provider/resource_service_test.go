@@ -156,7 +156,7 @@ func prepareHealthDir(t *testing.T, h *testhosts.Host) {
 // them; a changed restart trigger restarts (new MainPID); import by name;
 // destroy leaves no unit file and no process.
 func TestAccService_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	prepareHealthDir(t, h)
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	cfg := servicesConfig(provider, testServices)
@@ -297,7 +297,7 @@ func TestAccService_container(t *testing.T) {
 // the host and what it saw; the service stays recorded (tainted), so the
 // corrected configuration replaces it.
 func TestAccService_failingHealthCheck(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	prepareHealthDir(t, h)
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	bff := testServices[0]
@@ -326,7 +326,7 @@ func TestAccService_failingHealthCheck(t *testing.T) {
 // the plan shows healthy false -> true, the apply restarts it (a new main
 // process that answers), and the plan after that is empty.
 func TestAccService_hung(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	prepareHealthDir(t, h)
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	oms := testServices[1]
@@ -388,7 +388,7 @@ func TestAccService_hung(t *testing.T) {
 // a missing program once the start limit is hit during the health wait,
 // a missing EnvironmentFile at once, when systemctl restart fails.
 func TestAccService_cannotStart(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	const program = "/opt/spice-missing/venv/bin/python"
 	const envFile = "/opt/spice-missing/.env"
