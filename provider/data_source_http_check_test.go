@@ -25,6 +25,7 @@ data "spice_http_check" "probe" {
 // The host makes the request: here the host is this machine (or, with
 // SPICE_TEST_TRANSPORT=ssh, an sshd on it), so loopback is ours.
 func TestAccHTTPCheckDataSource(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/health" {
 			_, _ = fmt.Fprint(w, "ok")
@@ -68,6 +69,7 @@ func TestAccHTTPCheckDataSource(t *testing.T) {
 }
 
 func TestAccHTTPCheckDataSource_validation(t *testing.T) {
+	t.Parallel()
 	provider := providerBlock(t, "/")
 	for _, tc := range []struct{ body, want string }{
 		{`url = "ftp://127.0.0.1/x"`, `scheme "ftp" is not http or https`},
@@ -88,6 +90,7 @@ func TestAccHTTPCheckDataSource_validation(t *testing.T) {
 // A service listening only on a container's loopback is reached through
 // the SSH connection: nothing is forwarded or opened towards this machine.
 func TestAccHTTPCheckDataSource_containerLoopback(t *testing.T) {
+	t.Parallel()
 	h := startContainers(t, 1)[0]
 	h.Exec(t, "mkdir", "-p", "/srv/probe")
 	h.Exec(t, "touch", "/srv/probe/health")

@@ -74,6 +74,7 @@ resource "spice_limits" "hard" {
 // Two limits in the default file next to a line written by hand: each owns
 // its line; destroying one leaves the other and the foreign line.
 func TestAccLimits_sharedFile(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	file := "/etc/security/limits.d/60-spice.conf"
 	real := filepath.Join(root, file)
@@ -131,6 +132,7 @@ func TestAccLimits_sharedFile(t *testing.T) {
 
 // A file of spice's own goes away with its last line.
 func TestAccLimits_ownFileRemoved(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -165,6 +167,7 @@ resource "spice_limits" "oms" {
 }
 
 func TestAccLimits_invalid(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for name, tc := range map[string]struct{ body, want string }{
 		"item":  {`domain = "*"` + "\n" + `type = "soft"` + "\n" + `item = "files"` + "\n" + `value = "1"`, `"files" is not a PAM limits item`},
@@ -193,6 +196,7 @@ func TestAccLimits_invalid(t *testing.T) {
 // Values stay within this VM's hard nofile cap of 20000, which the
 // container inherits.
 func TestAccLimits_container(t *testing.T) {
+	t.Parallel()
 	h := startContainers(t, 1)[0]
 	cfg := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "") + `
 resource "spice_limits" "soft" {

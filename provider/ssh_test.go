@@ -45,6 +45,7 @@ resource "spice_env_file" "env" {
 // The foundation's resources over SSH, against a real sshd on loopback
 // managing a temporary root: create, drift, import, destroy.
 func TestAccSSH_resourcesOverSSH(t *testing.T) {
+	t.Parallel()
 	reachedOverSSH(t)
 	srv := sshd.Start(t)
 	root := t.TempDir()
@@ -97,6 +98,7 @@ func TestAccSSH_resourcesOverSSH(t *testing.T) {
 // modes, and the second plan is empty (the test framework checks that after
 // every apply).
 func TestAccSSH_container(t *testing.T) {
+	t.Parallel()
 	h := startContainers(t, 1)[0]
 	cfg := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "") + sshResources
 	resource.Test(t, resource.TestCase{
@@ -128,6 +130,7 @@ func TestAccSSH_container(t *testing.T) {
 }
 
 func TestAccSSH_connectionErrors(t *testing.T) {
+	t.Parallel()
 	reachedOverSSH(t)
 	srv := sshd.Start(t)
 	empty := filepath.Join(t.TempDir(), "known_hosts")
