@@ -171,6 +171,7 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newLimitsResource,
 		newLogrotateResource,
 		newMaintenanceModeResource,
+		newPackageResource,
 		newRecoveryObjectiveResource,
 		newSecretResource,
 		newServiceResource,

@@ -35,6 +35,7 @@ var (
 	_ lifecycle[limitsModel]            = (*limitsResource)(nil)
 	_ lifecycle[logrotateModel]         = (*logrotateResource)(nil)
 	_ lifecycle[maintenanceModeModel]   = (*maintenanceModeResource)(nil)
+	_ lifecycle[packageModel]           = (*packageResource)(nil)
 	_ lifecycle[recoveryObjectiveModel] = (*recoveryObjectiveResource)(nil)
 	_ lifecycle[secretModel]            = (*secretResource)(nil)
 	_ lifecycle[serviceModel]           = (*serviceResource)(nil)
