@@ -167,6 +167,8 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newDirectoryResource,
 		newEnvFileResource,
 		newFileResource,
+		newGroupMembershipResource,
+		newGroupResource,
 		newHostResource,
 		newLimitsResource,
 		newLogrotateResource,
@@ -176,6 +178,7 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newSecretResource,
 		newServiceResource,
 		newSysctlResource,
+		newUserResource,
 	}
 }
 

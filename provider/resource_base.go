@@ -31,6 +31,8 @@ var (
 	_ lifecycle[directoryModel]         = (*directoryResource)(nil)
 	_ lifecycle[envFileModel]           = (*envFileResource)(nil)
 	_ lifecycle[fileModel]              = (*fileResource)(nil)
+	_ lifecycle[groupModel]             = (*groupResource)(nil)
+	_ lifecycle[groupMembershipModel]   = (*groupMembershipResource)(nil)
 	_ lifecycle[hostModel]              = (*hostResource)(nil)
 	_ lifecycle[limitsModel]            = (*limitsResource)(nil)
 	_ lifecycle[logrotateModel]         = (*logrotateResource)(nil)
@@ -40,6 +42,7 @@ var (
 	_ lifecycle[secretModel]            = (*secretResource)(nil)
 	_ lifecycle[serviceModel]           = (*serviceResource)(nil)
 	_ lifecycle[sysctlModel]            = (*sysctlResource)(nil)
+	_ lifecycle[userModel]              = (*userResource)(nil)
 )
 
 // resourceBase is what every resource embeds: the host context of its
