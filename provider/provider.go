@@ -167,6 +167,7 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newDirectoryResource,
 		newEnvFileResource,
 		newFileResource,
+		newGitCheckoutResource,
 		newGroupMembershipResource,
 		newGroupResource,
 		newHostResource,

@@ -31,6 +31,7 @@ var (
 	_ lifecycle[directoryModel]         = (*directoryResource)(nil)
 	_ lifecycle[envFileModel]           = (*envFileResource)(nil)
 	_ lifecycle[fileModel]              = (*fileResource)(nil)
+	_ lifecycle[gitCheckoutModel]       = (*gitCheckoutResource)(nil)
 	_ lifecycle[groupModel]             = (*groupResource)(nil)
 	_ lifecycle[groupMembershipModel]   = (*groupMembershipResource)(nil)
 	_ lifecycle[hostModel]              = (*hostResource)(nil)

@@ -76,3 +76,28 @@ func RunScript(t testing.TB, h *testhosts.Host, script string) string {
 	}
 	return stdout.String()
 }
+
+// GitRepo creates a bare repository at dir inside h with two commits,
+// each writing VERSION ("v1", then "v2"), the first tagged v1 (annotated)
+// and the second the head of main. It returns the two commit ids.
+func GitRepo(t testing.TB, h *testhosts.Host, dir string) (first, second string) {
+	t.Helper()
+	out := RunScript(t, h, `set -eu
+export GIT_AUTHOR_NAME=spice GIT_AUTHOR_EMAIL=tests@spice.invalid GIT_COMMITTER_NAME=spice GIT_COMMITTER_EMAIL=tests@spice.invalid
+export GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'
+git init --quiet --bare --initial-branch=main `+dir+`
+w=$(mktemp -d)
+git init --quiet --initial-branch=main "$w"
+cd "$w"
+echo v1 > VERSION; git add VERSION; git commit --quiet -m v1; git tag -a -m v1 v1
+echo v2 > VERSION; git commit --quiet -am v2
+git push --quiet `+dir+` main v1
+git rev-parse v1^{commit} HEAD
+rm -rf "$w"
+`)
+	ids := strings.Fields(out)
+	if len(ids) != 2 {
+		t.Fatalf("git repository commits: %q", out)
+	}
+	return ids[0], ids[1]
+}
