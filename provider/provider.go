@@ -175,6 +175,7 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newLogrotateResource,
 		newMaintenanceModeResource,
 		newPackageResource,
+		newPythonVenvResource,
 		newRecoveryObjectiveResource,
 		newSecretResource,
 		newServiceResource,

@@ -39,6 +39,7 @@ var (
 	_ lifecycle[logrotateModel]         = (*logrotateResource)(nil)
 	_ lifecycle[maintenanceModeModel]   = (*maintenanceModeResource)(nil)
 	_ lifecycle[packageModel]           = (*packageResource)(nil)
+	_ lifecycle[pythonVenvModel]        = (*pythonVenvResource)(nil)
 	_ lifecycle[recoveryObjectiveModel] = (*recoveryObjectiveResource)(nil)
 	_ lifecycle[secretModel]            = (*secretResource)(nil)
 	_ lifecycle[serviceModel]           = (*serviceResource)(nil)

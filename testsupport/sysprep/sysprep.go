@@ -101,3 +101,26 @@ rm -rf "$w"
 	}
 	return ids[0], ids[1]
 }
+
+// WheelDir is the wheelhouse Wheelhouse builds inside a container.
+const WheelDir = "/srv/wheels"
+
+// Wheelhouse builds, inside h, a wheel of a tiny package spicetestpkg for
+// each version into WheelDir, offline (no index, no build isolation:
+// Debian's python3-setuptools and python3-wheel build it). The package's
+// VERSION is its version.
+func Wheelhouse(t testing.TB, h *testhosts.Host, versions ...string) {
+	t.Helper()
+	var script strings.Builder
+	script.WriteString("set -eu\nmkdir -p " + WheelDir + "\n")
+	for _, v := range versions {
+		fmt.Fprintf(&script, `src=$(mktemp -d)
+mkdir "$src/spicetestpkg"
+echo 'VERSION = "%[1]s"' > "$src/spicetestpkg/__init__.py"
+printf 'from setuptools import setup\nsetup(name="spicetestpkg", version="%[1]s", packages=["spicetestpkg"])\n' > "$src/setup.py"
+/usr/bin/python3 -m pip wheel --quiet --no-index --no-build-isolation --no-deps --disable-pip-version-check -w %[2]s "$src"
+rm -rf "$src"
+`, v, WheelDir)
+	}
+	RunScript(t, h, script.String())
+}
