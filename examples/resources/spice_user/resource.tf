@@ -1,0 +1,10 @@
+# The account the services run as: no login shell, home in the
+# application directory, in the docker group (and only there, besides its
+# own group).
+resource "spice_user" "spice" {
+  name   = "spice"
+  system = true
+  home   = "/opt/spice-harvester"
+  shell  = "/usr/sbin/nologin"
+  groups = ["spice", "docker"]
+}
