@@ -17,7 +17,7 @@ import (
 
 // dpkgStatus is "VERSION WANT" of a package in the container, "" when it
 // is not installed.
-func dpkgStatus(t *testing.T, h *testhosts.Host, name string) string {
+func dpkgStatus(h *testhosts.Host, name string) string {
 	out, err := h.Command("dpkg-query", "-W", "-f", "${Version} ${db:Status-Want} ${db:Status-Status}", name).Output()
 	if err != nil || !strings.HasSuffix(string(out), " installed") {
 		return ""
@@ -26,12 +26,14 @@ func dpkgStatus(t *testing.T, h *testhosts.Host, name string) string {
 }
 
 // checkPackages compares the container's package database with want
-// (name: "VERSION WANT", "" for not installed) and counts the apt-get
-// install transactions since the last check.
-func checkPackages(t *testing.T, h *testhosts.Host, transactions int, want map[string]string) resource.TestCheckFunc {
+// (name: "VERSION WANT", "" for not installed) and checks that exactly one
+// apt-get install transaction ran since the last check: every apply of
+// this test changes several packages.
+func checkPackages(t *testing.T, h *testhosts.Host, want map[string]string) resource.TestCheckFunc {
+	const transactions = 1
 	return func(*terraform.State) error {
 		for name, w := range want {
-			if got := dpkgStatus(t, h, name); got != w {
+			if got := dpkgStatus(h, name); got != w {
 				return fmt.Errorf("package %s: %q, want %q", name, got, w)
 			}
 		}
@@ -77,7 +79,7 @@ func TestAccPackage_container(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 		CheckDestroy: func(*terraform.State) error {
-			if got := dpkgStatus(t, h, "spice-test-tool"); got != "" {
+			if got := dpkgStatus(h, "spice-test-tool"); got != "" {
 				return fmt.Errorf("spice-test-tool left installed after destroy: %s", got)
 			}
 			return nil
@@ -86,7 +88,7 @@ func TestAccPackage_container(t *testing.T) {
 			{
 				Config: packageConfig(provider, tool("1.0", ""), lib("present")),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkPackages(t, h, 1, map[string]string{"spice-test-tool": "1.0 install", "spice-test-lib": "1.5 install"}),
+					checkPackages(t, h, map[string]string{"spice-test-tool": "1.0 install", "spice-test-lib": "1.5 install"}),
 					resource.TestCheckResourceAttr("spice_package.tool", "installed_version", "1.0"),
 					resource.TestCheckResourceAttr("spice_package.tool", "installed_before", "false"),
 					resource.TestCheckResourceAttr("spice_package.lib", "installed_version", "1.5"),
@@ -100,7 +102,7 @@ func TestAccPackage_container(t *testing.T) {
 					plancheck.ExpectResourceAction("spice_package.lib", plancheck.ResourceActionNoop),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkPackages(t, h, 1, map[string]string{"spice-test-tool": "2.0 hold", "spice-test-lib": "1.5 install"}),
+					checkPackages(t, h, map[string]string{"spice-test-tool": "2.0 hold", "spice-test-lib": "1.5 install"}),
 					resource.TestCheckResourceAttr("spice_package.tool", "installed_version", "2.0"),
 				),
 			},
@@ -109,7 +111,7 @@ func TestAccPackage_container(t *testing.T) {
 				// the removal in the same apply happens.
 				Config:      packageConfig(provider, upgraded, lib("absent"), missing),
 				ExpectError: regexp.MustCompile(`spice-test-missing:\s+no\s+configured\s+repository`),
-				Check:       checkPackages(t, h, 1, map[string]string{"spice-test-lib": ""}),
+				Check:       checkPackages(t, h, map[string]string{"spice-test-lib": ""}),
 			},
 			{
 				// Out of band: the hold released, the absent package
@@ -117,7 +119,7 @@ func TestAccPackage_container(t *testing.T) {
 				PreConfig: func() {
 					// The failed step's checks did not run: its one
 					// transaction removed spice-test-lib.
-					if err := checkPackages(t, h, 1, map[string]string{"spice-test-lib": "", "spice-test-tool": "2.0 hold"})(nil); err != nil {
+					if err := checkPackages(t, h, map[string]string{"spice-test-lib": "", "spice-test-tool": "2.0 hold"})(nil); err != nil {
 						t.Fatalf("after the failed apply: %s", err)
 					}
 					h.Exec(t, "apt-mark", "unhold", "spice-test-tool")
@@ -128,7 +130,7 @@ func TestAccPackage_container(t *testing.T) {
 					plancheck.ExpectResourceAction("spice_package.tool", plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction("spice_package.lib", plancheck.ResourceActionUpdate),
 				}},
-				Check: checkPackages(t, h, 1, map[string]string{"spice-test-lib": "", "spice-test-tool": "2.0 hold"}),
+				Check: checkPackages(t, h, map[string]string{"spice-test-lib": "", "spice-test-tool": "2.0 hold"}),
 			},
 			{
 				ResourceName: "spice_package.tool", ImportState: true, ImportStateId: "spice-test-tool", ImportStateVerify: true,

@@ -44,6 +44,7 @@ type userModel struct {
 	System     types.Bool   `tfsdk:"system"`
 	UID        types.Int64  `tfsdk:"uid"`
 	GID        types.Int64  `tfsdk:"gid"`
+	Group      types.String `tfsdk:"group"`
 	Home       types.String `tfsdk:"home"`
 	Shell      types.String `tfsdk:"shell"`
 	Groups     types.Set    `tfsdk:"groups"`
@@ -78,6 +79,11 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Computed: true, MarkdownDescription: "The id of the user's primary group (a group of its own name, made by `useradd`).",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
+			"group": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The primary group, which must exist (`useradd --gid`). Unset: `useradd` makes a group of the user's name.",
+				Validators:          []validator.String{spiceschema.AccountName()}, PlanModifiers: keep,
+			},
 			"home": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The home directory, created on create. Unset: `useradd`'s default (`/home/NAME`). A change moves it (`usermod --move-home`).",
@@ -104,6 +110,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 
 func (m *userModel) spec(ctx context.Context) (useraccounts.UserSpec, diag.Diagnostics) {
 	s := useraccounts.UserSpec{Name: m.Name.ValueString(), System: m.System.ValueBool(), UID: m.UID.ValueInt64()}
+	if known(m.Group) {
+		s.Group = m.Group.ValueString()
+	}
 	if known(m.Home) {
 		s.Home = m.Home.ValueString()
 	}
@@ -121,7 +130,7 @@ func (m *userModel) spec(ctx context.Context) (useraccounts.UserSpec, diag.Diagn
 // set fills m from what the host has.
 func (m *userModel) set(u useraccounts.User) diag.Diagnostics {
 	m.UID, m.GID = types.Int64Value(u.UID), types.Int64Value(u.GID)
-	m.Home, m.Shell = types.StringValue(u.Home), types.StringValue(u.Shell)
+	m.Home, m.Shell, m.Group = types.StringValue(u.Home), types.StringValue(u.Shell), types.StringValue(u.Group)
 	groups, diags := types.SetValueFrom(context.Background(), types.StringType, append([]string{}, u.Groups...))
 	m.Groups = groups
 	return diags

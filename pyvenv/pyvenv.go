@@ -169,7 +169,7 @@ func Build(ctx context.Context, h host.Host, spec Spec) (State, error) {
 	state, err := build(ctx, h, spec, dir)
 	if err != nil {
 		if rmErr := h.RemoveAll(ctx, dir); rmErr != nil {
-			err = fmt.Errorf("%w (and removing %s: %v)", err, dir, rmErr)
+			err = fmt.Errorf("%w (and removing %s: %w)", err, dir, rmErr)
 		}
 		return State{}, err
 	}

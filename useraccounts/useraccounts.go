@@ -24,6 +24,7 @@ type User struct {
 	Name   string
 	UID    int64
 	GID    int64
+	Group  string // the primary group's name; "" when it has none
 	Home   string
 	Shell  string
 	Groups []string // supplementary groups, sorted
@@ -111,7 +112,14 @@ func ReadUser(ctx context.Context, h host.Host, name string) (User, bool, error)
 	if err != nil {
 		return User{}, false, err
 	}
-	u.Groups = MemberOf(ParseGroups(all), name)
+	groups := ParseGroups(all)
+	u.Groups = MemberOf(groups, name)
+	for _, g := range groups {
+		if g.GID == u.GID {
+			u.Group = g.Name
+			break
+		}
+	}
 	return u, true, nil
 }
 
@@ -135,6 +143,7 @@ type UserSpec struct {
 	Name   string
 	System bool
 	UID    int64
+	Group  string // primary group; "": a group of the user's name (useradd's default)
 	Home   string
 	Shell  string
 	Groups []string
@@ -148,6 +157,9 @@ func UseraddArgv(s UserSpec) []string {
 	}
 	if s.UID > 0 {
 		argv = append(argv, "--uid", strconv.FormatInt(s.UID, 10))
+	}
+	if s.Group != "" {
+		argv = append(argv, "--gid", s.Group)
 	}
 	if s.Home != "" {
 		argv = append(argv, "--home-dir", s.Home)
@@ -167,6 +179,9 @@ func UsermodArgv(have User, want UserSpec) []string {
 	var argv []string
 	if want.UID > 0 && want.UID != have.UID {
 		argv = append(argv, "--uid", strconv.FormatInt(want.UID, 10))
+	}
+	if want.Group != "" && want.Group != have.Group {
+		argv = append(argv, "--gid", want.Group)
 	}
 	if want.Home != "" && want.Home != have.Home {
 		argv = append(argv, "--home", want.Home, "--move-home")

@@ -18,8 +18,8 @@ func TestParse(t *testing.T) {
 }
 
 func TestArgv(t *testing.T) {
-	require.Equal(t, []string{"useradd", "--create-home", "--system", "--uid", "990", "--home-dir", "/opt/app", "--shell", "/bin/sh", "--groups", "docker,adm", "--", "app"},
-		UseraddArgv(UserSpec{Name: "app", System: true, UID: 990, Home: "/opt/app", Shell: "/bin/sh", Groups: []string{"docker", "adm"}}))
+	require.Equal(t, []string{"useradd", "--create-home", "--system", "--uid", "990", "--gid", "spice", "--home-dir", "/opt/app", "--shell", "/bin/sh", "--groups", "docker,adm", "--", "app"},
+		UseraddArgv(UserSpec{Name: "app", System: true, UID: 990, Group: "spice", Home: "/opt/app", Shell: "/bin/sh", Groups: []string{"docker", "adm"}}))
 	have := User{Name: "app", UID: 990, Home: "/opt/app", Shell: "/bin/sh", Groups: []string{"adm", "docker"}}
 	require.Nil(t, UsermodArgv(have, UserSpec{Name: "app", Groups: []string{"docker", "adm"}}), "same set, other order")
 	require.Nil(t, UsermodArgv(have, UserSpec{Name: "app"}), "groups unmanaged")

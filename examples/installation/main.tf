@@ -65,9 +65,10 @@ resource "spice_group" "app" {
 resource "spice_user" "app" {
   name   = "spice"
   system = true
+  group  = spice_group.app.name
   home   = local.app_dir
   shell  = "/usr/sbin/nologin"
-  groups = [spice_group.app.name, "docker"]
+  groups = ["docker"]
 
   depends_on = [spice_package.this, spice_group.docker]
 }
