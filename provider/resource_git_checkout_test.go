@@ -56,12 +56,14 @@ func checkCheckout(t *testing.T, h *testhosts.Host, version, commit string) reso
 
 // A checkout of a bare repository in a container: a tag, then a commit
 // (known at plan time, restarting the service whose trigger it is), a
-// local edit as drift, import by path, destroy.
+// local edit as drift, a branch moved by a push as drift, import by path,
+// destroy.
 func TestAccGitCheckout_container(t *testing.T) {
 	h := testhosts.Start(t, 1)[0]
 	v1, v2 := sysprep.GitRepo(t, h, "/srv/git/app.git")
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	var pid int
+	var v3 string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 		CheckDestroy: func(*terraform.State) error {
@@ -100,6 +102,22 @@ func TestAccGitCheckout_container(t *testing.T) {
 					plancheck.ExpectResourceAction("spice_service.app", plancheck.ResourceActionNoop),
 				}},
 				Check: checkCheckout(t, h, "v2", v2),
+			},
+			{
+				// The branch moved in the repository (a push): drift, planned
+				// with the new commit known.
+				PreConfig: func() { v3 = sysprep.GitCommit(t, h, "/srv/git/app.git", "v3") },
+				Config:    checkoutConfig(provider, "main"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("spice_git_checkout.app", tfjsonpath.New("commit"), knownvalue.StringFunc(func(c string) error {
+						if c != v3 {
+							return fmt.Errorf("planned commit %s, want the moved branch's %s", c, v3)
+						}
+						return nil
+					})),
+					plancheck.ExpectResourceAction("spice_service.app", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(s *terraform.State) error { return checkCheckout(t, h, "v3", v3)(s) },
 			},
 			{
 				ResourceName: "spice_git_checkout.app", ImportState: true, ImportStateId: "/opt/app/current",

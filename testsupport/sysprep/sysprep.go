@@ -124,3 +124,21 @@ rm -rf "$src"
 	}
 	RunScript(t, h, script.String())
 }
+
+// GitCommit pushes a commit writing VERSION=version onto main of the bare
+// repository at dir inside h, and returns its id.
+func GitCommit(t testing.TB, h *testhosts.Host, dir, version string) string {
+	t.Helper()
+	out := RunScript(t, h, `set -eu
+export GIT_AUTHOR_NAME=spice GIT_AUTHOR_EMAIL=tests@spice.invalid GIT_COMMITTER_NAME=spice GIT_COMMITTER_EMAIL=tests@spice.invalid
+w=$(mktemp -d)
+git clone --quiet --branch main `+dir+` "$w"
+cd "$w"
+echo `+version+` > VERSION
+git commit --quiet -am `+version+`
+git push --quiet origin main
+git rev-parse HEAD
+rm -rf "$w"
+`)
+	return strings.TrimSpace(out)
+}
