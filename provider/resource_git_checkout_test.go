@@ -59,6 +59,7 @@ func checkCheckout(t *testing.T, h *testhosts.Host, version, commit string) reso
 // local edit as drift, a branch moved by a push as drift, import by path,
 // destroy.
 func TestAccGitCheckout_container(t *testing.T) {
+	skipSecondTransportRun(t)
 	h := testhosts.Start(t, 1)[0]
 	v1, v2 := sysprep.GitRepo(t, h, "/srv/git/app.git")
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")

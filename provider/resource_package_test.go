@@ -64,6 +64,7 @@ func packageConfig(provider string, packages ...string) string {
 // released and packages installed out of band are repaired, import by
 // name, and destroy removes what spice installed.
 func TestAccPackage_container(t *testing.T) {
+	skipSecondTransportRun(t)
 	h := testhosts.Start(t, 1)[0]
 	sysprep.LocalAptRepo(t, h, sysprep.Deb{Name: "spice-test-tool", Version: "1.0"},
 		sysprep.Deb{Name: "spice-test-tool", Version: "2.0"}, sysprep.Deb{Name: "spice-test-lib", Version: "1.5"})

@@ -44,6 +44,7 @@ func checkVenv(t *testing.T, h *testhosts.Host, version string) resource.TestChe
 // swapped when the requirements change, a broken requirement fails and
 // leaves the old venv in use, import by path.
 func TestAccPythonVenv_container(t *testing.T) {
+	skipSecondTransportRun(t)
 	h := testhosts.Start(t, 1)[0]
 	sysprep.Wheelhouse(t, h, "1.0", "2.0")
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")

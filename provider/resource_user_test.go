@@ -56,6 +56,7 @@ func checkAccounts(t *testing.T, h *testhosts.Host) resource.TestCheckFunc {
 // and a membership of an existing user: out-of-band gpasswd -d of both is
 // drift and repaired; import of each; destroy keeps the home.
 func TestAccUserGroup_container(t *testing.T) {
+	skipSecondTransportRun(t)
 	h := testhosts.Start(t, 1)[0]
 	cfg := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "") + accountsConfig
 	resource.Test(t, resource.TestCase{

@@ -20,3 +20,13 @@ func providerBlock(t *testing.T, root string) string {
 	srv := sshd.Start(t)
 	return sshProvider(srv.Host, srv.Port, srv.PrivateKeyFile, srv.KnownHostsFile, root)
 }
+
+// skipSecondTransportRun skips a container test in make testacc's
+// SPICE_TEST_TRANSPORT=ssh run: it reaches its container over SSH in both
+// runs, so the second would repeat the first.
+func skipSecondTransportRun(t *testing.T) {
+	t.Helper()
+	if os.Getenv("SPICE_TEST_TRANSPORT") == "ssh" {
+		t.Skip("container test: over SSH already in the run without SPICE_TEST_TRANSPORT")
+	}
+}
