@@ -167,14 +167,20 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newDirectoryResource,
 		newEnvFileResource,
 		newFileResource,
+		newGitCheckoutResource,
+		newGroupMembershipResource,
+		newGroupResource,
 		newHostResource,
 		newLimitsResource,
 		newLogrotateResource,
 		newMaintenanceModeResource,
+		newPackageResource,
+		newPythonVenvResource,
 		newRecoveryObjectiveResource,
 		newSecretResource,
 		newServiceResource,
 		newSysctlResource,
+		newUserResource,
 	}
 }
 
