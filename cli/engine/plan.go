@@ -215,9 +215,10 @@ func (c *applyCommand) Run(args []string) int {
 	if plan.HasChanges() {
 		fmt.Fprintln(c.Stdout)
 	}
-	diags = append(diags, s.engine.Apply(ctx, plan, c.saveState)...)
+	diags = append(diags, s.engine.Apply(ctx, plan, s.save)...)
 	c.diagnostics(s.module, diags)
-	if diags.HasErrors() {
+	stateSaved := c.saveFinal(s)
+	if diags.HasErrors() || !stateSaved {
 		return 1
 	}
 	_, add, change, del := render.Counts(plan)
