@@ -6,11 +6,13 @@
 # sudo for the non-root SSH tests inside them, and nginx-light and logrotate,
 # which the test hosts inherit from this machine (spice_maintenance_mode
 # reloads a real nginx in one; spice_logrotate validates with logrotate -d),
-# and chromium, in which the HTML drift report is rendered headless.
+# chromium, in which the HTML drift report is rendered headless, and
+# postgresql, whose binaries (initdb, pg_ctl) the pg backend tests run as a
+# throwaway cluster of their own (its service is never started or used).
 # Needs root (CI runs as root); without it, says what to install instead.
 set -euo pipefail
 
-packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium)
+packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium postgresql)
 # make bench also compares with Ansible.
 [[ "${1:-}" == "bench" ]] && packages+=(ansible-core)
 missing=()
