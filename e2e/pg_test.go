@@ -290,7 +290,8 @@ func TestPGConcurrentSpiceAppliesAndKill9(t *testing.T) {
 	db := pg.Connect(t, conn)
 	for {
 		var n int
-		require.NoError(t, db.QueryRow(context.Background(), `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'`).Scan(&n))
+		require.NoError(t, db.QueryRow(context.Background(), `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&n))
 		if n == 0 {
 			break
 		}
@@ -388,4 +389,40 @@ func TestPGLostDatabaseWritesErroredState(t *testing.T) {
 	pg.Start(t)
 	spice.MustRun(0, "state", "push", "errored.tfstate")
 	spice.MustRun(0, "plan", "-detailed-exitcode")
+}
+
+// Terraform's layout, in a schema whose name needs quoting: table states
+// (id bigint from public.global_states_id_seq, name text, data text), the
+// unique index states_by_name, one row per workspace.
+func TestPGLayoutInQuotedSchema(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	pg := testsupport.SharedPostgres(t)
+	conn := pg.NewDatabase(t)
+	work := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(work, "main.tf"), []byte("terraform {\n  backend \"pg\" {}\n}\n"), 0o644))
+	const schema = `team "a"; drop table x`
+	spice := testsupport.NewSpiceEnv(t, work, bin, "PG_CONN_STR="+conn, "PG_SCHEMA_NAME="+schema)
+	spice.MustRun(0, "init")
+	spice.MustRun(0, "workspace", "new", "blue")
+
+	db := pg.Connect(t, conn)
+	ctx := context.Background()
+	rows, err := db.Query(ctx, `SELECT column_name || ' ' || data_type || ' ' || coalesce(column_default, '')
+		FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'states' ORDER BY ordinal_position`, schema)
+	require.NoError(t, err)
+	var columns []string
+	for rows.Next() {
+		var c string
+		require.NoError(t, rows.Scan(&c))
+		columns = append(columns, c)
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, []string{"id bigint nextval('global_states_id_seq'::regclass)", "name text ", "data text "}, columns)
+	var unique bool
+	require.NoError(t, db.QueryRow(ctx, `SELECT i.indisunique FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'states_by_name'`, schema).Scan(&unique))
+	assert.True(t, unique)
+	var names string
+	require.NoError(t, db.QueryRow(ctx, `SELECT string_agg(name, ',' ORDER BY name) FROM `+`"team ""a""; drop table x".states`).Scan(&names))
+	assert.Equal(t, "blue,default", names)
 }

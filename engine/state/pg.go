@@ -195,7 +195,8 @@ func (p *PG) do(ctx context.Context, f func(*pgx.Conn) error) error {
 	return f(p.conn)
 }
 
-// holder describes the session holding advisory lock key, from pg_locks:
+// holder describes the session holding advisory lock key in this
+// database (advisory locks are per database), from pg_locks:
 // Terraform records no lock information in the database, so the session
 // (its pid, user, application name, client) is what names the holder.
 func (p *PG) holder(ctx context.Context, key int64) LockInfo {
@@ -207,6 +208,7 @@ func (p *PG) holder(ctx context.Context, key int64) LockInfo {
 			coalesce(host(a.client_addr), 'the local socket'), a.backend_start
 		FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+			AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
 			AND l.classid::bigint = $1 AND l.objid::bigint = $2`,
 		int64(uint32(uint64(key)>>32)), int64(uint32(uint64(key)))).Scan(&pid, &user, &app, &client, &since)
 	if err != nil {
