@@ -327,7 +327,8 @@ func TestPGRestartMidApply(t *testing.T) {
 }
 
 // A local state moves into pg with its lineage and serial; state mv and
-// state push behave as Terraform's.
+// state push behave as Terraform's; Terraform lists local workspaces
+// spice created.
 func TestPGMigrateAndStateCommands(t *testing.T) {
 	bin := testsupport.BuildBinary(t)
 	pg := testsupport.SharedPostgres(t)
@@ -340,6 +341,10 @@ func TestPGMigrateAndStateCommands(t *testing.T) {
 	require.NoError(t, os.WriteFile(main, []byte(local), 0o644))
 	spice := testsupport.NewSpiceEnv(t, work, bin, "PG_CONN_STR="+pg.NewDatabase(t))
 	spice.MustRun(0, "apply", "-auto-approve")
+	// Local workspaces are Terraform's too (terraform.tfstate.d/NAME).
+	spice.MustRun(0, "workspace", "new", "red")
+	assert.Contains(t, strings.Split(testsupport.NewTerraform(t, work, bin).Stdout("workspace", "list"), "\n"), "* red")
+	spice.MustRun(0, "workspace", "select", "default")
 	var localState pgState
 	b, err := os.ReadFile(filepath.Join(work, "terraform.tfstate"))
 	require.NoError(t, err)
