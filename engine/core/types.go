@@ -188,6 +188,8 @@ type Engine struct {
 	// PlanTime is when planning started, the value of plantimestamp();
 	// zero means now. A saved plan is made again at its own time.
 	PlanTime time.Time
+	// Workspace is terraform.workspace; empty means "default".
+	Workspace string
 
 	scope   *scope            // the root module's
 	scopes  map[string]*scope // by module path
