@@ -69,7 +69,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 		n := e.nodes[id]
 		switch n.kind {
 		case kindProvider:
-			if e.server(n.name) != nil {
+			if e.server(n.name) != nil || !e.targetsProvider(n.name) {
 				return nil
 			}
 			return e.configureProvider(ctx, n.name)
