@@ -6,11 +6,13 @@
 # sudo for the non-root SSH tests inside them, and nginx-light and logrotate,
 # which the test hosts inherit from this machine (spice_maintenance_mode
 # reloads a real nginx in one; spice_logrotate validates with logrotate -d),
-# and chromium, in which the HTML drift report is rendered headless.
+# chromium, in which the HTML drift report is rendered headless, and
+# prometheus for its promtool, which checks what spice watch exports and
+# the alert rules of examples/watch (its service is never started here).
 # Needs root (CI runs as root); without it, says what to install instead.
 set -euo pipefail
 
-packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium)
+packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium prometheus)
 # make bench also compares with Ansible.
 [[ "${1:-}" == "bench" ]] && packages+=(ansible-core)
 missing=()

@@ -255,5 +255,6 @@ func Commands(streams command.Streams) map[string]cli.CommandFactory {
 		"import":   factory(&importCommand{m}),
 		"graph":    factory(&graphCommand{m}),
 		"drift":    factory(&driftCommand{m}),
+		"watch":    factory(&watchCommand{m}),
 	}
 }
