@@ -31,6 +31,8 @@ type metrics struct {
 	objective      *prometheus.GaugeVec
 	objectiveRPO   *prometheus.GaugeVec
 	objectiveRTO   *prometheus.GaugeVec
+	// objectPairs are the label pairs the object gauges have now.
+	objectPairs map[typeHost]bool
 }
 
 func newMetrics() *metrics {
@@ -81,22 +83,42 @@ func (m *metrics) handler(healthy func() (bool, string)) http.Handler {
 	return mux
 }
 
-// setObjects recomputes the per-type, per-host object gauges.
+// setObjects recomputes the per-type, per-host object gauges. Each gauge
+// is set in place (a scrape never sees them reset); pairs of type and
+// host that are gone are deleted.
 func (m *metrics) setObjects(objects map[string]*object) {
-	m.objects.Reset()
-	m.drifted.Reset()
-	m.contested.Reset()
+	type counts struct{ all, drifted, contested float64 }
+	now := map[typeHost]*counts{}
 	for _, o := range objects {
-		m.objects.WithLabelValues(o.typ, o.host).Inc()
-		d, c := m.drifted.WithLabelValues(o.typ, o.host), m.contested.WithLabelValues(o.typ, o.host)
-		if o.drifted {
-			d.Inc()
+		c := now[typeHost{o.typ, o.host}]
+		if c == nil {
+			c = &counts{}
+			now[typeHost{o.typ, o.host}] = c
 		}
-		if o.contested {
-			c.Inc()
+		c.all++
+		c.drifted += boolFloat(o.drifted)
+		c.contested += boolFloat(o.contested)
+	}
+	for p, c := range now {
+		m.objects.WithLabelValues(p.typ, p.host).Set(c.all)
+		m.drifted.WithLabelValues(p.typ, p.host).Set(c.drifted)
+		m.contested.WithLabelValues(p.typ, p.host).Set(c.contested)
+	}
+	for p := range m.objectPairs {
+		if now[p] == nil {
+			m.objects.DeleteLabelValues(p.typ, p.host)
+			m.drifted.DeleteLabelValues(p.typ, p.host)
+			m.contested.DeleteLabelValues(p.typ, p.host)
 		}
 	}
+	m.objectPairs = map[typeHost]bool{}
+	for p := range now {
+		m.objectPairs[p] = true
+	}
 }
+
+// typeHost is a pair of label values of the object gauges.
+type typeHost struct{ typ, host string }
 
 // setHost records what a check of one host found: reachability, the
 // health of its services, its backups and its recovery objectives.

@@ -40,18 +40,19 @@ func (o *object) recentRepairs(now time.Time, window time.Duration) int {
 	return len(kept)
 }
 
-// mayRepair says whether a drifted object is repaired now. An object that
-// already had the whole allowance of repairs within the window becomes
-// contested instead (the second result is true when it just did).
-func (o *object) mayRepair(now time.Time, p policy) (ok, becameContested bool) {
-	if o.contested || now.Before(o.retryAt) {
-		return false, false
-	}
+// waiting says whether an object is left alone for now: contested, or
+// backing off after a failure.
+func (o *object) waiting(now time.Time) bool {
+	return o.contested || now.Before(o.retryAt)
+}
+
+// contest marks an object contested when it drifted again after the whole
+// allowance of repairs within the window, and reports whether it did.
+func (o *object) contest(now time.Time, p policy) bool {
 	if o.recentRepairs(now, p.flapWindow) >= p.flapRepairs {
 		o.contested = true
-		return false, true
 	}
-	return true, false
+	return o.contested
 }
 
 // repaired records a successful repair.

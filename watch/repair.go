@@ -24,21 +24,7 @@ func (w *Watcher) repair(ctx context.Context, addrs []string, trigger string) {
 	now := time.Now()
 	targets := map[string]bool{}
 	for _, addr := range addrs {
-		o := w.objects[addr]
-		if o == nil {
-			continue
-		}
-		if !w.opt.Apply {
-			targets[addr] = true
-			continue
-		}
-		ok, contested := o.mayRepair(now, w.policy)
-		if contested {
-			w.log.Warn("contested: something else keeps changing this object; left alone until the configuration changes",
-				"address", addr, "type", o.typ, "host", o.host, "repairs", len(o.repairs), "window", w.policy.flapWindow.String())
-			w.metrics.setObjects(w.objects)
-		}
-		if ok {
+		if o := w.objects[addr]; o != nil && (!w.opt.Apply || !o.waiting(now)) {
 			targets[addr] = true
 		}
 	}
@@ -49,10 +35,8 @@ func (w *Watcher) repair(ctx context.Context, addrs []string, trigger string) {
 	started := time.Now()
 	defer func() { w.metrics.duration.Observe(time.Since(started).Seconds()) }()
 
-	var lock *state.Lock
 	if w.opt.Apply {
-		var err error
-		lock, err = state.Acquire(ctx, w.opt.StatePath, "OperationTypeApply", w.opt.Version, 0)
+		lock, err := state.Acquire(ctx, w.opt.StatePath, "OperationTypeApply", w.opt.Version, 0)
 		var locked *state.ErrLocked
 		if errors.As(err, &locked) {
 			w.log.Info("state locked by another operation; repair deferred", "holder", locked.Info.Who, "operation", locked.Info.Operation)
@@ -66,27 +50,8 @@ func (w *Watcher) repair(ctx context.Context, addrs []string, trigger string) {
 		}
 		defer func() { _ = lock.Release() }()
 	}
-	st, err := state.Read(w.opt.StatePath)
-	if err != nil {
-		w.fail("read state", err)
-		return
-	}
-	e := w.engine(st, targets)
-	plan, diags := e.Plan(ctx, core.NormalMode)
-	if plan == nil || diags.HasErrors() {
-		w.failed(targets, "plan", oneLine(diags.Error()))
-		return
-	}
-	var changing []*core.Change
-	for _, c := range plan.Changes {
-		if c.Mode == config.Managed && targets[c.Addr] && c.Action != core.NoOp {
-			changing = append(changing, c)
-		} else if o := w.objects[c.Addr]; o != nil && targets[c.Addr] {
-			o.drifted = false
-		}
-	}
-	sort.Slice(changing, func(i, j int) bool { return changing[i].Addr < changing[j].Addr })
-	if len(changing) == 0 {
+	e, plan, changing, ok := w.planRepair(ctx, targets)
+	if !ok || len(changing) == 0 {
 		w.metrics.setObjects(w.objects)
 		return
 	}
@@ -99,12 +64,37 @@ func (w *Watcher) repair(ctx context.Context, addrs []string, trigger string) {
 		w.metrics.setObjects(w.objects)
 		return
 	}
+	// Only an object that really drifted again counts against its
+	// allowance: watch's own writes wake fsnotify too, and find nothing.
+	contested := false
+	for _, c := range changing {
+		o := w.objects[c.Addr]
+		o.drifted = true
+		if o.contest(now, w.policy) {
+			contested = true
+			delete(targets, c.Addr)
+			w.log.Warn("contested: something else keeps changing this object; left alone until the configuration changes",
+				"address", c.Addr, "type", c.Type, "host", c.ProviderKey, "repairs", len(o.repairs), "window", w.policy.flapWindow.String())
+		}
+	}
+	if contested {
+		if len(targets) == 0 {
+			w.metrics.setObjects(w.objects)
+			return
+		}
+		if e, plan, changing, ok = w.planRepair(ctx, targets); !ok || len(changing) == 0 {
+			w.metrics.setObjects(w.objects)
+			return
+		}
+	}
+	for _, c := range changing {
+		w.log.Info("repairing", "address", c.Addr, "type", c.Type, "host", c.ProviderKey, "action", string(c.Action), "trigger", trigger)
+	}
 	applyDiags := e.Apply(ctx, plan, func(f *state.File) error { return state.Write(w.opt.StatePath, f) })
 	done := time.Now()
 	for _, c := range changing {
 		o := w.objects[c.Addr]
 		if applyDiags.HasErrors() {
-			o.drifted = true
 			wait := o.failed(done, w.policy)
 			w.metrics.failures.WithLabelValues(c.Type).Inc()
 			w.log.Error("repair failed", "address", c.Addr, "type", c.Type, "host", c.ProviderKey, "trigger", trigger,
@@ -117,6 +107,36 @@ func (w *Watcher) repair(ctx context.Context, addrs []string, trigger string) {
 			"trigger", trigger, "duration_ms", done.Sub(started).Milliseconds())
 	}
 	w.metrics.setObjects(w.objects)
+}
+
+// planRepair refreshes and plans the targets from the state on disk; the
+// changes are the targets that differ. Targets found as declared are no
+// longer drifted. A failed plan backs every target off (ok false).
+func (w *Watcher) planRepair(ctx context.Context, targets map[string]bool) (*core.Engine, *core.Plan, []*core.Change, bool) {
+	st, err := state.Read(w.opt.StatePath)
+	if err != nil {
+		w.fail("read state", err)
+		return nil, nil, nil, false
+	}
+	e := w.engine(st, targets)
+	plan, diags := e.Plan(ctx, core.NormalMode)
+	if plan == nil || diags.HasErrors() {
+		w.failed(targets, "plan", oneLine(diags.Error()))
+		return nil, nil, nil, false
+	}
+	var changing []*core.Change
+	for _, c := range plan.Changes {
+		if c.Mode != config.Managed || !targets[c.Addr] {
+			continue
+		}
+		if c.Action != core.NoOp {
+			changing = append(changing, c)
+		} else if o := w.objects[c.Addr]; o != nil {
+			o.drifted = false
+		}
+	}
+	sort.Slice(changing, func(i, j int) bool { return changing[i].Addr < changing[j].Addr })
+	return e, plan, changing, true
 }
 
 // deferAll marks objects drifted with a retry at when.
