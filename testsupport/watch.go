@@ -188,4 +188,3 @@ func MetricValue(families map[string]*dto.MetricFamily, name string, labels ...s
 	}
 	return 0, false
 }
-
