@@ -3,10 +3,8 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,23 +34,14 @@ resource "spice_file" "f" {
 	spice := testsupport.NewSpice(t, work, bin)
 	spice.MustRun(0, "apply", "-auto-approve")
 
-	logs := testsupport.NewLogLines()
-	cmd := exec.Command(filepath.Join(bin, "spice"), "watch", "-interval=1h")
-	cmd.Dir, cmd.Stdout = work, logs
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	logs, stop := startWatchProcess(t, bin, work, "-interval=1h")
 	logs.Wait(t, 0, "watching", testsupport.Msg("watching"))
 
 	for i := range n {
 		require.NoError(t, os.WriteFile(filepath.Join(root, "srv", "data", fmt.Sprintf("%d.dat", i)), []byte("torn"), 0o644))
 	}
 	logs.Wait(t, 0, "repairing", testsupport.Msg("repairing"))
-	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
-	require.NoError(t, <-exited, "exit status 0; stderr: %s", stderr.String())
+	stop()
 	logs.Wait(t, 0, "stopped", testsupport.Msg("stopped"))
 	assert.Equal(t, logs.Count(testsupport.Msg("repairing")), logs.Count(testsupport.Msg("repaired")), "every repair begun was finished")
 

@@ -31,6 +31,7 @@ type metrics struct {
 	objective      *prometheus.GaugeVec
 	objectiveRPO   *prometheus.GaugeVec
 	objectiveRTO   *prometheus.GaugeVec
+	streaming      *prometheus.GaugeVec
 	// objectPairs are the label pairs the object gauges have now.
 	objectPairs map[typeHost]bool
 }
@@ -62,9 +63,10 @@ func newMetrics() *metrics {
 		objective:      gauge("objective_status", "1 for a recovery objective's current status (met, breached, unknown), 0 for the others.", "host", "scenario", "status"),
 		objectiveRPO:   gauge("objective_rpo_seconds", "A recovery objective's RPO: declared, achievable or observed.", "host", "scenario", "kind"),
 		objectiveRTO:   gauge("objective_rto_seconds", "A recovery objective's RTO: declared or achievable.", "host", "scenario", "kind"),
+		streaming:      gauge("event_stream_up", "1 while a remote host's event stream (spice agent watch over SSH) runs; 0 when the host is only polled.", "host"),
 	}
 	m.registry.MustRegister(m.objects, m.drifted, m.contested, m.repairs, m.failures, m.lastReconcile, m.duration, m.configValid,
-		m.hostReachable, m.serviceHealthy, m.backupLast, m.backupAge, m.objective, m.objectiveRPO, m.objectiveRTO)
+		m.hostReachable, m.serviceHealthy, m.backupLast, m.backupAge, m.objective, m.objectiveRPO, m.objectiveRTO, m.streaming)
 	return m
 }
 

@@ -31,6 +31,8 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/core"
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
+	"github.com/spice-harvester/terraform-provider-spice/host"
+	"github.com/spice-harvester/terraform-provider-spice/provider"
 	"github.com/spice-harvester/terraform-provider-spice/report"
 )
 
@@ -75,6 +77,8 @@ type Watcher struct {
 	paths   map[string][]string // local path → instance addresses
 	dirs    map[string]bool     // directories fsnotify watches
 	fsw     *fsnotify.Watcher
+	streams map[string]*remoteStream // by host
+	remote  chan remoteEvent
 
 	mu       sync.Mutex // guards healthy and healthMsg, read by /healthz
 	healthy  bool
@@ -88,6 +92,11 @@ type hostInfo struct {
 	root      string   // the provider's root (image mode), "" for /
 	resources []string // resource addresses served by this configuration
 	next      time.Time
+	// Of a remote host: how to reach it, the agent binary there and the
+	// managed paths its event stream watches (path → instance addresses).
+	ssh         *host.SSHConfig
+	agent       string
+	remotePaths map[string][]string
 }
 
 // New loads the configuration and the provider schemas.
@@ -97,7 +106,8 @@ func New(ctx context.Context, opt Options) (*Watcher, error) {
 	}
 	w := &Watcher{opt: opt, log: opt.Logger, metrics: newMetrics(),
 		policy:  policy{flapRepairs: opt.FlapRepairs, flapWindow: opt.FlapWindow, backoffBase: opt.BackoffBase, backoffMax: opt.BackoffMax},
-		objects: map[string]*object{}, hosts: map[string]*hostInfo{}, paths: map[string][]string{}, dirs: map[string]bool{}}
+		objects: map[string]*object{}, hosts: map[string]*hostInfo{}, paths: map[string][]string{}, dirs: map[string]bool{},
+		streams: map[string]*remoteStream{}, remote: make(chan remoteEvent, 64)}
 	schemas, err := core.LoadSchemas(ctx, opt.Factory())
 	if err != nil {
 		return nil, fmt.Errorf("load the provider schemas: %w", err)
@@ -151,6 +161,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		defer stop()
 	}
 	w.fullCheck(ctx, "start")
+	w.startStreams(ctx)
 	w.log.Info("watching", "hosts", len(w.hosts), "objects", len(w.objects), "local_paths", len(w.paths), "apply", w.opt.Apply, "interval", w.opt.Interval.String())
 
 	var reloadAt <-chan time.Time
@@ -166,6 +177,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 		case <-reloadAt:
 			reloadAt = nil
 			w.reload(ctx, "config changed")
+		case ev := <-w.remote:
+			w.handleRemote(ctx, ev)
 		case err := <-fsw.Errors:
 			w.log.Warn("fsnotify error", "error", err.Error())
 		case ev := <-fsw.Events:
@@ -257,6 +270,7 @@ func (w *Watcher) reload(ctx context.Context, why string) {
 		o.contested, o.repairs = false, nil
 	}
 	w.fullCheck(ctx, why)
+	w.startStreams(ctx)
 }
 
 // engine is an engine over the current configuration and st, limited to
@@ -352,12 +366,16 @@ func (w *Watcher) index(e *core.Engine, plan *core.Plan, r *report.Report) {
 	hosts := map[string]*hostInfo{}
 	now := time.Now()
 	for _, rh := range r.Hosts {
-		h := &hostInfo{key: rh.Name, local: rh.Address == "local", next: now.Add(phase(rh.Name, w.opt.Interval))}
+		h := &hostInfo{key: rh.Name, local: rh.Address == "local", next: now.Add(phase(rh.Name, w.opt.Interval)),
+			agent: defaultAgentPath, remotePaths: map[string][]string{}}
 		if prev, ok := w.hosts[rh.Name]; ok {
 			h.next = prev.next
 		}
-		if cfg := e.ProviderConfig(rh.Name); h.local && cfg != cty.NilVal {
+		if cfg := e.ProviderConfig(rh.Name); cfg != cty.NilVal {
 			h.root = stringAttr(cfg, "root")
+			if sshCfg, remote := provider.RemoteSSHConfig(cfg); remote && !h.local {
+				h.ssh = &sshCfg
+			}
 		}
 		hosts[rh.Name] = h
 	}
@@ -379,9 +397,21 @@ func (w *Watcher) index(e *core.Engine, plan *core.Plan, r *report.Report) {
 		if !slices.Contains(h.resources, c.ResourceAddr) {
 			h.resources = append(h.resources, c.ResourceAddr)
 		}
-		if p := stringAttr(c.After, "path"); h.local && p != "" && filepath.IsAbs(p) {
-			real := filepath.Clean(filepath.Join(h.root, p))
+		if c.Type == "spice_backup_policy" {
+			if bp := stringAttr(c.After, "binary_path"); bp != "" {
+				h.agent = bp
+			}
+		}
+		p := stringAttr(c.After, "path")
+		if p == "" || !filepath.IsAbs(p) {
+			continue
+		}
+		// The host's own path: a root maps managed paths below it.
+		real := filepath.Clean(filepath.Join(h.root, p))
+		if h.local {
 			paths[real] = append(paths[real], c.Addr)
+		} else {
+			h.remotePaths[real] = append(h.remotePaths[real], c.Addr)
 		}
 	}
 	w.paths = paths
