@@ -68,6 +68,7 @@ var exampleSteps = map[string]struct {
 	"spice-harvester": {},
 	"services":        {prepare: runOnHost("services/fake-app/install.sh")},
 	"tuning":          {vars: "vm_runtime = false\n"},
+	"watch":           {},
 }
 
 // Every example applies to a fresh test host as its README says, with

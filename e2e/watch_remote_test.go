@@ -76,7 +76,14 @@ resource "spice_sysctl" "somaxconn" {
 
 // startWatchProcess starts spice watch in work; stop sends SIGTERM and
 // requires exit status 0.
-func startWatchProcess(t *testing.T, bin, work string, args ...string) (*testsupport.LogLines, func()) {
+func startWatchProcess(t testing.TB, bin, work string, args ...string) (*testsupport.LogLines, func()) {
+	t.Helper()
+	logs, stop, _ := startWatchProcessPID(t, bin, work, args...)
+	return logs, stop
+}
+
+// startWatchProcessPID is startWatchProcess that also returns the PID.
+func startWatchProcessPID(t testing.TB, bin, work string, args ...string) (*testsupport.LogLines, func(), int) {
 	t.Helper()
 	logs := testsupport.NewLogLines()
 	cmd := exec.Command(filepath.Join(bin, "spice"), append([]string{"watch"}, args...)...)
@@ -91,5 +98,5 @@ func startWatchProcess(t *testing.T, bin, work string, args ...string) (*testsup
 		t.Helper()
 		require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 		require.NoError(t, <-exited, "exit status 0; stderr: %s", stderr.String())
-	}
+	}, cmd.Process.Pid
 }
