@@ -61,7 +61,7 @@ resource "spice_service" "watch" {
   exec_start        = "${spice_backup_policy.watch.binary_path} watch -interval=${var.interval} -metrics-addr=${var.metrics_addr} -log-format=json"
   working_directory = local.watch_dir
   restart           = "always"
-  restart_sec       = 5
+  restart_sec       = "5s"
   health_check {
     url          = "http://${var.metrics_addr}/healthz"
     interval     = "1s"
