@@ -85,7 +85,9 @@ func startWatch(t *testing.T, adjust func(*watch.Options)) *watching {
 	t.Cleanup(func() { _ = stop() })
 	serving, _ := logs.Wait(t, 0, "serving metrics", testsupport.Msg("serving metrics"))
 	logs.Wait(t, 0, "watching", testsupport.Msg("watching"))
-	return &watching{logs: logs, metrics: "http://" + serving["addr"].(string) + "/metrics", stop: stop}
+	addr, ok := serving["addr"].(string)
+	require.True(t, ok, "the metrics address is logged")
+	return &watching{logs: logs, metrics: "http://" + addr + "/metrics", stop: stop}
 }
 
 // Every kind of out-of-band change to a local managed file is repaired
