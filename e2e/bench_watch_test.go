@@ -16,10 +16,15 @@ import (
 // BenchmarkWatchLocalLatency is spice watch's detection-to-repaired
 // latency for a local managed file: from the edit to the "repaired" log
 // line (the apply done, the state saved), over b.N edits of files among
-// 1,000 managed ones; p50 and p99 are reported. Run with -benchtime=200x
-// for the 200 edits.
+// 10 and among 1,000 managed ones; p50 and p99 are reported. Run with
+// -benchtime=200x for the 200 edits.
 func BenchmarkWatchLocalLatency(b *testing.B) {
-	const n = 1000
+	for _, n := range []int{10, 1000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) { benchWatchLatency(b, n) })
+	}
+}
+
+func benchWatchLatency(b *testing.B, n int) {
 	work, bin := convergedFiles(b, n)
 	root := rootOf(b, work)
 	logs, stop := startWatchProcess(b, bin, work, "-interval=1h")
