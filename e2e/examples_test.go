@@ -86,6 +86,7 @@ pip_args            = ["--no-index", "--find-links", "` + sysprep.WheelDir + `"]
 `,
 	},
 	"tuning": {vars: "vm_runtime = false\n"},
+	"watch":  {},
 }
 
 // Every example applies to a fresh test host as its README says, with

@@ -6,17 +6,19 @@
 # sudo for the non-root SSH tests inside them, and nginx-light and logrotate,
 # which the test hosts inherit from this machine (spice_maintenance_mode
 # reloads a real nginx in one; spice_logrotate validates with logrotate -d),
-# chromium, in which the HTML drift report is rendered headless; postgresql,
-# whose binaries (initdb, pg_ctl) the pg backend tests run as a throwaway
-# cluster of their own (its service is never started or used); and what the
-# system preparation tests build their offline stand-ins with inside test
-# hosts: dpkg-dev (dpkg-scanpackages, a local apt repository), git (a
-# repository to check out), python3-venv, python3-pip, python3-setuptools
-# and python3-wheel (venvs, and a wheelhouse built with pip wheel).
+# chromium, in which the HTML drift report is rendered headless; prometheus
+# for its promtool, which checks what spice watch exports and the alert rules
+# of examples/watch (its service is never started here); postgresql, whose
+# binaries (initdb, pg_ctl) the pg backend tests run as a throwaway cluster
+# of their own (its service is never started or used); and what the system
+# preparation tests build their offline stand-ins with inside test hosts:
+# dpkg-dev (dpkg-scanpackages, a local apt repository), git (a repository to
+# check out), python3-venv, python3-pip, python3-setuptools and
+# python3-wheel (venvs, and a wheelhouse built with pip wheel).
 # Needs root (CI runs as root); without it, says what to install instead.
 set -euo pipefail
 
-packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium postgresql
+packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium prometheus postgresql
 	dpkg-dev git python3-venv python3-pip python3-setuptools python3-wheel)
 # make bench also compares with Ansible.
 [[ "${1:-}" == "bench" ]] && packages+=(ansible-core)

@@ -280,6 +280,7 @@ func Commands(streams command.Streams) map[string]cli.CommandFactory {
 		"import":    factory(&importCommand{m}),
 		"graph":     factory(&graphCommand{m}),
 		"drift":     factory(&driftCommand{m}),
+		"watch":     factory(&watchCommand{m}),
 		"workspace": factory(&workspaceCommand{m}),
 		"init":      factory(&initCommand{m}),
 	}

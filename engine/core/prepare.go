@@ -72,6 +72,7 @@ func (e *Engine) prepare() hcl.Diagnostics {
 		diags = append(diags, d)
 	}
 	e.graph = g
+	e.prepareTargets()
 	return diags
 }
 
