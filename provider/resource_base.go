@@ -27,18 +27,19 @@ type lifecycle[M any] interface {
 
 // Every resource is the lifecycle of its base.
 var (
-	_ lifecycle[backupPolicyModel]      = (*backupPolicyResource)(nil)
-	_ lifecycle[directoryModel]         = (*directoryResource)(nil)
-	_ lifecycle[envFileModel]           = (*envFileResource)(nil)
-	_ lifecycle[fileModel]              = (*fileResource)(nil)
-	_ lifecycle[hostModel]              = (*hostResource)(nil)
-	_ lifecycle[limitsModel]            = (*limitsResource)(nil)
-	_ lifecycle[logrotateModel]         = (*logrotateResource)(nil)
-	_ lifecycle[maintenanceModeModel]   = (*maintenanceModeResource)(nil)
-	_ lifecycle[recoveryObjectiveModel] = (*recoveryObjectiveResource)(nil)
-	_ lifecycle[secretModel]            = (*secretResource)(nil)
-	_ lifecycle[serviceModel]           = (*serviceResource)(nil)
-	_ lifecycle[sysctlModel]            = (*sysctlResource)(nil)
+	_ lifecycle[backupPolicyModel]       = (*backupPolicyResource)(nil)
+	_ lifecycle[directoryModel]          = (*directoryResource)(nil)
+	_ lifecycle[envFileModel]            = (*envFileResource)(nil)
+	_ lifecycle[fileModel]               = (*fileResource)(nil)
+	_ lifecycle[hostModel]               = (*hostResource)(nil)
+	_ lifecycle[limitsModel]             = (*limitsResource)(nil)
+	_ lifecycle[logrotateModel]          = (*logrotateResource)(nil)
+	_ lifecycle[maintenanceModeModel]    = (*maintenanceModeResource)(nil)
+	_ lifecycle[recoveryObjectiveModel]  = (*recoveryObjectiveResource)(nil)
+	_ lifecycle[secretModel]             = (*secretResource)(nil)
+	_ lifecycle[serviceModel]            = (*serviceResource)(nil)
+	_ lifecycle[sysctlModel]             = (*sysctlResource)(nil)
+	_ lifecycle[terminusdbDatabaseModel] = (*terminusdbDatabaseResource)(nil)
 )
 
 // resourceBase is what every resource embeds: the host context of its
