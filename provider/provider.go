@@ -188,6 +188,7 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newServiceResource,
 		newSysctlResource,
 		newTerminusDBDatabaseResource,
+		newTerminusDBUserResource,
 	}
 }
 

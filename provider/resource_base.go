@@ -40,6 +40,7 @@ var (
 	_ lifecycle[serviceModel]            = (*serviceResource)(nil)
 	_ lifecycle[sysctlModel]             = (*sysctlResource)(nil)
 	_ lifecycle[terminusdbDatabaseModel] = (*terminusdbDatabaseResource)(nil)
+	_ lifecycle[terminusdbUserModel]     = (*terminusdbUserResource)(nil)
 )
 
 // resourceBase is what every resource embeds: the host context of its

@@ -11,7 +11,10 @@
 // have a schema graph), their schema documents and instance documents on
 // the main branch, and the commits that changed them. What it does not do:
 // check documents against the schema, WOQL, branches other than main,
-// users other than those given to New, roles and capabilities.
+// roles other than TerminusDB's two built-in ones ("Admin Role",
+// "Consumer Role"), capabilities on databases, creating organizations
+// (known: admin and those of existing databases), and permissions: admin is
+// the only super user and other users may only sign in.
 //
 // Serve it in-process with httptest (Start), or as a process inside a
 // test container (cmd/terminusdb-fake) on the container's loopback.
@@ -46,14 +49,22 @@ type database struct {
 
 // Fake is the fake server's state; its Handler serves the API.
 type Fake struct {
-	mu        sync.Mutex
-	passwords map[string]string
-	dbs       map[string]*database // "org/db"
+	mu    sync.Mutex
+	users map[string]*user     // by name
+	dbs   map[string]*database // "org/db"
 }
+
+type user struct {
+	password string
+	roles    map[string]map[string]bool // organization -> role names
+}
+
+// roleIDs are TerminusDB's built-in roles, by name.
+var roleIDs = map[string]string{"Admin Role": "Role/admin", "Consumer Role": "Role/consumer"}
 
 // New returns a fake whose only user is admin with password.
 func New(password string) *Fake {
-	return &Fake{passwords: map[string]string{"admin": password}, dbs: map[string]*database{}}
+	return &Fake{users: map[string]*user{"admin": {password: password, roles: map[string]map[string]bool{}}}, dbs: map[string]*database{}}
 }
 
 // Start serves a new fake on this machine's loopback until the test ends;
@@ -131,8 +142,8 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	user, pass, ok := r.BasicAuth()
-	if want, known := f.passwords[user]; !ok || !known || want != pass {
+	name, pass, ok := r.BasicAuth()
+	if u := f.users[name]; !ok || u == nil || u.password != pass {
 		fail(w, http.StatusUnauthorized, "api:ErrorResponse", "api:IncorrectAuthenticationError", "Incorrect authentication information", nil)
 		return
 	}
@@ -145,8 +156,14 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case len(parts) == 1 && parts[0] == "info" && r.Method == http.MethodGet:
 		reply(w, http.StatusOK, map[string]any{"@type": "api:InfoResponse", "api:status": "api:success",
-			"api:info": map[string]any{"authority": "User/" + user, "storage": map[string]any{"version": "2"},
+			"api:info": map[string]any{"authority": "User/" + name, "storage": map[string]any{"version": "2"},
 				"terminusdb": map[string]any{"git_hash": "fake", "version": "11.1.0-fake"}, "terminusdb_store": map[string]any{"version": "0.19"}}})
+	case (parts[0] == "users" || parts[0] == "capabilities") && name != "admin":
+		fail(w, http.StatusForbidden, "api:UserErrorResponse", "api:NotASuperUser", "The action 'Action/manage_capabilities' was not authorised", nil)
+	case len(parts) <= 2 && parts[0] == "users":
+		f.serveUsers(w, r, parts[1:])
+	case len(parts) == 1 && parts[0] == "capabilities" && r.Method == http.MethodPost:
+		f.serveCapabilities(w, r)
 	case len(parts) == 3 && parts[0] == "db":
 		f.serveDB(w, r, parts[1], parts[2])
 	case len(parts) >= 3 && parts[0] == "document":
@@ -403,4 +420,182 @@ func decodeDocuments(r *http.Request) ([]map[string]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// Password is the password of user name; ok is false when there is no
+// such user.
+func (f *Fake) Password(name string) (password string, ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if u := f.users[name]; u != nil {
+		return u.password, true
+	}
+	return "", false
+}
+
+func (f *Fake) serveUsers(w http.ResponseWriter, r *http.Request, rest []string) {
+	noUser := func(name string) {
+		fail(w, http.StatusNotFound, "api:UserErrorResponse", "api:NoIdForUserName", "No id associated with user name "+name, map[string]any{"api:user_name": name})
+	}
+	if len(rest) == 1 {
+		name := rest[0]
+		u := f.users[name]
+		if u == nil {
+			noUser(name)
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+			doc := map[string]any{"@id": "User/" + name, "@type": "User", "name": name}
+			if r.URL.Query().Get("capability") == "true" {
+				doc["capability"] = u.capabilities()
+			}
+			reply(w, http.StatusOK, doc)
+		case http.MethodDelete:
+			if name == "admin" {
+				fail(w, http.StatusBadRequest, "api:UserErrorResponse", "api:CanNotDeleteSuperUser", "You can not delete the super user!", nil)
+				return
+			}
+			delete(f.users, name)
+			reply(w, http.StatusOK, map[string]any{"@type": "api:UsersResponse", "api:status": "api:success"})
+		default:
+			w.WriteHeader(http.StatusMethodNotAllowed)
+		}
+		return
+	}
+	var body struct {
+		Name     *string `json:"name"`
+		Password *string `json:"password"`
+	}
+	if r.Method != http.MethodGet {
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Name == nil || (r.Method == http.MethodPut && body.Password == nil) {
+			fail(w, http.StatusBadRequest, "api:UserErrorResponse", "api:BadAPIDocument", "The user document needs name (and password to change it)", nil)
+			return
+		}
+	}
+	switch r.Method {
+	case http.MethodGet:
+		names := make([]string, 0, len(f.users))
+		for n := range f.users {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		var docs []any
+		for _, n := range names {
+			docs = append(docs, map[string]any{"@id": "User/" + n, "@type": "User", "name": n})
+		}
+		reply(w, http.StatusOK, docs)
+	case http.MethodPost:
+		if f.users[*body.Name] != nil {
+			fail(w, http.StatusBadRequest, "api:UserErrorResponse", "api:NoUniqueIdForUser", "A user with this name already exists with id User/"+*body.Name, map[string]any{"api:user_id": "User/" + *body.Name})
+			return
+		}
+		u := &user{roles: map[string]map[string]bool{}}
+		if body.Password != nil {
+			u.password = *body.Password
+		}
+		f.users[*body.Name] = u
+		reply(w, http.StatusOK, "User/"+*body.Name)
+	case http.MethodPut:
+		u := f.users[*body.Name]
+		if u == nil {
+			noUser(*body.Name)
+			return
+		}
+		u.password = *body.Password
+		reply(w, http.StatusOK, map[string]any{"@type": "api:UsersResponse", "api:status": "api:success"})
+	default:
+		w.WriteHeader(http.StatusMethodNotAllowed)
+	}
+}
+
+// capabilities is a user's capability list as the server expands it.
+func (u *user) capabilities() []any {
+	orgs := make([]string, 0, len(u.roles))
+	for org := range u.roles {
+		orgs = append(orgs, org)
+	}
+	sort.Strings(orgs)
+	caps := []any{}
+	for _, org := range orgs {
+		var roles []any
+		for name := range u.roles[org] {
+			roles = append(roles, map[string]any{"@id": roleIDs[name], "@type": "Role", "name": name})
+		}
+		caps = append(caps, map[string]any{"@id": "Capability/" + org, "@type": "Capability", "role": roles,
+			"scope": map[string]any{"@id": "Organization/" + org, "@type": "Organization", "name": org}})
+	}
+	return caps
+}
+
+func (f *Fake) serveCapabilities(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Operation, Scope, ScopeType, User string
+		Roles                             []string
+	}
+	var raw map[string]json.RawMessage
+	if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
+		fail(w, http.StatusBadRequest, "api:CapabilityErrorResponse", "api:BadAPIDocument", "Not JSON: "+err.Error(), nil)
+		return
+	}
+	for k, dst := range map[string]any{"operation": &body.Operation, "scope": &body.Scope, "scope_type": &body.ScopeType, "user": &body.User, "roles": &body.Roles} {
+		if err := json.Unmarshal(raw[k], dst); err != nil && k != "scope_type" {
+			fail(w, http.StatusBadRequest, "api:CapabilityErrorResponse", "api:BadAPIDocument", "The capability document needs operation, scope, user and roles", nil)
+			return
+		}
+	}
+	if body.ScopeType != "organization" {
+		fail(w, http.StatusBadRequest, "api:CapabilityErrorResponse", "api:BadAPIDocument", "The fake grants by name on organizations only (scope_type organization)", nil)
+		return
+	}
+	u := f.users[body.User]
+	if u == nil {
+		fail(w, http.StatusNotFound, "api:CapabilityErrorResponse", "api:NoIdForUserName", "No id associated with user name "+body.User, map[string]any{"api:user_name": body.User})
+		return
+	}
+	if !f.organizationExists(body.Scope) {
+		fail(w, http.StatusNotFound, "api:CapabilityErrorResponse", "api:NoIdForResourceName", "No id associated with resource name "+body.Scope, map[string]any{"api:resource_name": body.Scope})
+		return
+	}
+	for _, role := range body.Roles {
+		if roleIDs[role] == "" {
+			fail(w, http.StatusNotFound, "api:CapabilityErrorResponse", "api:NoIdForRoleName", "No id associated with role name "+role, map[string]any{"api:role_name": role})
+			return
+		}
+	}
+	held := u.roles[body.Scope]
+	switch body.Operation {
+	case "grant":
+		if held == nil {
+			held = map[string]bool{}
+			u.roles[body.Scope] = held
+		}
+		for _, role := range body.Roles {
+			held[role] = true
+		}
+	case "revoke":
+		for _, role := range body.Roles {
+			delete(held, role)
+		}
+		if len(held) == 0 {
+			delete(u.roles, body.Scope)
+		}
+	default:
+		fail(w, http.StatusBadRequest, "api:CapabilityErrorResponse", "api:UnknownCapabilitiesOperation", "Unknown operation "+body.Operation, nil)
+		return
+	}
+	reply(w, http.StatusOK, map[string]any{"@type": "api:CapabilityResponse", "api:status": "api:success"})
+}
+
+// organizationExists: admin, and the organizations of existing databases.
+func (f *Fake) organizationExists(org string) bool {
+	if org == "admin" {
+		return true
+	}
+	for key := range f.dbs {
+		if strings.HasPrefix(key, org+"/") {
+			return true
+		}
+	}
+	return false
 }
