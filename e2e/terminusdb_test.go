@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/sshd"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport/terminusdbfake"
 )
 
@@ -19,7 +20,7 @@ import (
 // provider block holds it.
 const terminusdbPassword = "e2e-tdb-pass-93ab07"
 
-func terminusdbConfig(url, label, schema string, forceDestroy bool) string {
+func terminusdbConfig(connection, url, label, schema string, forceDestroy bool) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     spice = { source = "spice-harvester/spice" }
@@ -30,7 +31,7 @@ variable "tdb_password" {
   sensitive = true
 }
 provider "spice" {
-  terminusdb {
+%s  terminusdb {
     url      = %q
     password = var.tdb_password
   }
@@ -44,26 +45,34 @@ resource "spice_terminusdb_database" "ontology" {
 output "id" {
   value = spice_terminusdb_database.ontology.id
 }
-`, url, label, schema, forceDestroy)
+`, connection, url, label, schema, forceDestroy)
 }
 
 // Both front ends manage a TerminusDB database (the contract fake) from
-// one configuration: create, no diff, label and schema changes in place,
-// an out-of-band deletion planned as a create, import, destroy refused
-// without force_destroy. Neither prints the password, nor does the state
-// hold it.
+// one configuration, and the spice CLI once more over SSH (a real sshd on
+// loopback: the requests travel through the SSH connection): create, no
+// diff, label and schema changes in place, an out-of-band deletion planned
+// as a create, import, destroy refused without force_destroy. Nothing
+// prints the password, nor does the state hold it.
 func TestTerminusDBBothFrontEnds(t *testing.T) {
 	bin := testsupport.BuildBinary(t)
 	t.Setenv("TF_VAR_tdb_password", terminusdbPassword)
 	schemaV1 := `jsonencode([{ "@type" = "Class", "@id" = "Person", name = "xsd:string" }])`
 	schemaV1Respelled := "<<-EOT\n    [ { \"name\": \"xsd:string\", \"@id\": \"Person\", \"@type\": \"Class\" } ]\n  EOT"
 	schemaV2 := `jsonencode([{ "@type" = "Class", "@id" = "Person", name = "xsd:string", email = "xsd:string" }])`
-	for _, name := range []string{"spice", "terraform"} {
+	for _, name := range []string{"spice", "terraform", "spice over ssh"} {
 		t.Run(name, func(t *testing.T) {
 			fake, url := terminusdbfake.Start(t, terminusdbPassword)
 			work := t.TempDir()
+			connection := ""
+			if name == "spice over ssh" {
+				srv := sshd.Start(t)
+				connection = fmt.Sprintf("  host = %q\n  port = %d\n  private_key_file = %q\n  known_hosts_file = %q\n",
+					srv.Host, srv.Port, srv.PrivateKeyFile, srv.KnownHostsFile)
+			}
 			write := func(label, schema string, force bool) {
-				require.NoError(t, os.WriteFile(filepath.Join(work, "main.tf"), []byte(terminusdbConfig(url, label, schema, force)), 0o644))
+				cfg := terminusdbConfig(connection, url, label, schema, force)
+				require.NoError(t, os.WriteFile(filepath.Join(work, "main.tf"), []byte(cfg), 0o644))
 			}
 			fe := testsupport.NewSpice(t, work, bin)
 			if name == "terraform" {
@@ -94,7 +103,8 @@ func TestTerminusDBBothFrontEnds(t *testing.T) {
 			fe.MustRun(0, "plan", "-detailed-exitcode")
 
 			out = fe.MustRun(1, "destroy", "-auto-approve")
-			assert.Contains(t, testsupport.Flat(out), "admin/ontology at "+url+" on local holds 0 documents")
+			assert.Contains(t, testsupport.Flat(out), "admin/ontology at "+url+" on ")
+			assert.Contains(t, testsupport.Flat(out), " holds 0 documents; deleting the database deletes them. Nothing was deleted.")
 			require.True(t, fake.Exists("admin", "ontology"), "a refused destroy deletes nothing")
 			write("Ontology v2", schemaV2, true)
 			fe.MustRun(0, "apply", "-auto-approve")
@@ -114,4 +124,30 @@ func noPasswordInState(t *testing.T, work string) {
 	state, err := os.ReadFile(filepath.Join(work, "terraform.tfstate"))
 	require.NoError(t, err)
 	assert.False(t, strings.Contains(string(state), terminusdbPassword), "the state holds the password")
+}
+
+// An https URL works: TLS runs end to end over the connection the host
+// makes, and the server's certificate is verified (here against the fake's
+// own, given as SSL_CERT_FILE; without it the apply fails).
+func TestTerminusDBOverTLS(t *testing.T) {
+	bin := testsupport.BuildBinary(t)
+	t.Setenv("TF_VAR_tdb_password", terminusdbPassword)
+	fake, url, certFile := terminusdbfake.StartTLS(t, terminusdbPassword)
+	require.True(t, strings.HasPrefix(url, "https://"))
+	schema := `jsonencode([{ "@type" = "Class", "@id" = "Person", name = "xsd:string" }])`
+	work := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(work, "main.tf"), []byte(terminusdbConfig("", url, "Ontology", schema, true)), 0o644))
+
+	untrusting := testsupport.NewSpice(t, work, bin)
+	out := untrusting.MustRun(1, "apply", "-auto-approve")
+	assert.Contains(t, testsupport.Flat(out), "TerminusDB at "+url+" on local")
+	assert.Contains(t, out, "certificate")
+
+	t.Setenv("SSL_CERT_FILE", certFile)
+	spice := testsupport.NewSpice(t, work, bin)
+	spice.MustRun(0, "apply", "-auto-approve")
+	require.True(t, fake.Exists("admin", "ontology"))
+	spice.MustRun(0, "plan", "-detailed-exitcode")
+	spice.MustRun(0, "destroy", "-auto-approve")
+	assert.False(t, fake.Exists("admin", "ontology"))
 }

@@ -22,10 +22,13 @@ package terminusdbfake
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -75,6 +78,22 @@ func Start(t testing.TB, password string) (*Fake, string) {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return f, srv.URL
+}
+
+// StartTLS is Start over HTTPS. It also returns a file holding the
+// server's certificate in PEM, for SSL_CERT_FILE of the process that
+// should trust it.
+func StartTLS(t testing.TB, password string) (f *Fake, url, certFile string) {
+	t.Helper()
+	f = New(password)
+	srv := httptest.NewTLSServer(f)
+	t.Cleanup(srv.Close)
+	certFile = filepath.Join(t.TempDir(), "terminusdb-fake.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(certFile, pemBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f, srv.URL, certFile
 }
 
 // Commits lists the commits of org/db, oldest first.
