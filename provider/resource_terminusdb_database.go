@@ -176,15 +176,17 @@ func (r *terminusdbDatabaseResource) converge(ctx context.Context, m, prior *ter
 	}
 	org, db := m.Organization.ValueString(), m.Name.ValueString()
 	m.ID = types.StringValue(org + "/" + db)
-	_, exists, err := c.GetDatabase(ctx, org, db)
-	if err != nil {
-		return nil, err
-	}
-	if !exists {
+	if prior == nil {
+		// A database spice did not create is never adopted by a create:
+		// its destroy would delete data spice did not make.
 		err := c.CreateDatabase(ctx, org, db, terminusdb.CreateDatabase{
 			Label: m.Label.ValueString(), Comment: m.Comment.ValueString(), Public: m.Public.ValueBool(),
 			Schema: m.SchemaEnabled.ValueBool(), Prefixes: m.prefixes(),
 		})
+		if terminusdb.IsType(err, "api:DatabaseAlreadyExists") {
+			return nil, fmt.Errorf("database %s already exists at %s on %s: import it to manage it (terraform import / spice import ADDRESS %s): %w",
+				m.ID.ValueString(), c.URL(), r.host.Name(), m.ID.ValueString(), err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("create database %s: %w", m.ID.ValueString(), err)
 		}
@@ -199,7 +201,7 @@ func (r *terminusdbDatabaseResource) converge(ctx context.Context, m, prior *ter
 	if m.Schema.IsNull() || !m.SchemaEnabled.ValueBool() {
 		return nil, nil
 	}
-	if exists && prior != nil && prior.Schema.Canonical() == m.Schema.Canonical() && maps.Equal(prior.prefixes(), m.prefixes()) {
+	if prior != nil && prior.Schema.Canonical() == m.Schema.Canonical() && maps.Equal(prior.prefixes(), m.prefixes()) {
 		return nil, nil // the schema graph is as declared: no empty commit
 	}
 	docs, _ := terminusdb.ParseSchema(m.Schema.ValueString()) // validated

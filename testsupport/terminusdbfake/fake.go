@@ -113,6 +113,16 @@ func (f *Fake) Exists(org, db string) bool {
 	return f.dbs[org+"/"+db] != nil
 }
 
+// CreateOutOfBand creates org/db with a schema graph, as someone outside
+// spice would.
+func (f *Fake) CreateOutOfBand(org, db, label string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dbs[org+"/"+db] = &database{label: label, schema: true, created: time.Now(),
+		prefixes: map[string]string{"@base": "terminusdb:///data/", "@schema": "terminusdb:///schema#"},
+		graphs:   map[string]map[string]map[string]any{"schema": {}, "instance": {}}}
+}
+
 // DeleteOutOfBand deletes org/db as someone outside spice would.
 func (f *Fake) DeleteOutOfBand(org, db string) {
 	f.mu.Lock()
