@@ -74,8 +74,9 @@ func (r *terminusdbDatabaseResource) Schema(_ context.Context, _ resource.Schema
 			"(the whole schema graph replaced, author `spice`); `organization`, `name` and `schema_enabled` cannot change on a server " +
 			"and force a replacement. Destroying a database deletes its data: it is refused unless `force_destroy = true`, " +
 			"and the error says how many documents the database holds.\n\n" +
-			"Refresh reads the database record and the schema graph. TerminusDB does not report whether a database is public, " +
-			"so a change of `public` made outside spice is not seen.\n\n" +
+			"Refresh reads the database record and the schema graph. TerminusDB does not report whether a database is public " +
+			"or was created without a schema graph, so a change of `public` made outside spice is not seen, and import takes " +
+			"TerminusDB's defaults (`public = false`, `schema_enabled = true`).\n\n" +
 			"Backups: TerminusDB has no `db dump`; back a database up with `terminusdb bundle ORG/DB -o FILE` as a `command` source " +
 			"of `spice_backup_policy`, and restore it with `terminusdb db create ORG/DB` then `terminusdb unbundle ORG/DB FILE`.",
 		Attributes: map[string]schema.Attribute{
@@ -234,18 +235,15 @@ func (r *terminusdbDatabaseResource) refresh(ctx context.Context, state *terminu
 	state.Label = types.StringValue(info.Label)
 	state.Comment = types.StringValue(info.Comment)
 	if imported {
-		state.Public, state.ForceDestroy = types.BoolValue(false), types.BoolValue(false)
-		state.SchemaEnabled = types.BoolValue(true)
+		// Neither is readable: TerminusDB's defaults (the docs say so).
+		state.Public, state.SchemaEnabled = types.BoolValue(false), types.BoolValue(true)
+		state.ForceDestroy = types.BoolValue(false)
 	}
 	if !state.SchemaEnabled.ValueBool() {
 		return true, diags
 	}
 	graph, err := c.Schema(ctx, org, db)
 	if err != nil {
-		if imported && terminusdb.IsType(err, "api:SchemaGraphMissing") {
-			state.SchemaEnabled = types.BoolValue(false)
-			return true, diags
-		}
 		diags.AddError("Cannot read the schema of TerminusDB database "+state.ID.ValueString(), err.Error())
 		return true, diags
 	}
