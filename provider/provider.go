@@ -36,16 +36,17 @@ type spiceProvider struct {
 }
 
 type providerModel struct {
-	Host           types.String `tfsdk:"host"`
-	Port           types.Int64  `tfsdk:"port"`
-	User           types.String `tfsdk:"user"`
-	PrivateKey     types.String `tfsdk:"private_key"`
-	PrivateKeyFile types.String `tfsdk:"private_key_file"`
-	KnownHostsFile types.String `tfsdk:"known_hosts_file"`
-	HostKey        types.String `tfsdk:"host_key"`
-	Sudo           types.Bool   `tfsdk:"sudo"`
-	ConnectTimeout types.String `tfsdk:"connect_timeout"`
-	Root           types.String `tfsdk:"root"`
+	Host           types.String        `tfsdk:"host"`
+	Port           types.Int64         `tfsdk:"port"`
+	User           types.String        `tfsdk:"user"`
+	PrivateKey     types.String        `tfsdk:"private_key"`
+	PrivateKeyFile types.String        `tfsdk:"private_key_file"`
+	KnownHostsFile types.String        `tfsdk:"known_hosts_file"`
+	HostKey        types.String        `tfsdk:"host_key"`
+	Sudo           types.Bool          `tfsdk:"sudo"`
+	ConnectTimeout types.String        `tfsdk:"connect_timeout"`
+	Root           types.String        `tfsdk:"root"`
+	TerminusDB     *terminusdbSettings `tfsdk:"terminusdb"`
 }
 
 func (p *spiceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -107,6 +108,14 @@ func (p *spiceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"Files are written, nothing live is touched. A relative path is taken from the working directory. Default `/`.",
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"terminusdb": schema.SingleNestedBlock{
+				MarkdownDescription: "Where this host's TerminusDB listens, for `spice_terminusdb_database`. Requests are made **by the host itself** " +
+					"(over SSH through the existing connection), so `127.0.0.1:6363` is the host's own loopback and TerminusDB needs no open port. " +
+					"Each attribute can be overridden on a resource.",
+				Attributes: terminusdbSettingsAttributes(),
+			},
+		},
 	}
 }
 
@@ -143,6 +152,9 @@ func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		h = remote
 	}
 	hc := newHostContext(h)
+	if cfg.TerminusDB != nil {
+		hc.terminusdb = *cfg.TerminusDB
+	}
 	resp.ResourceData = hc
 	resp.DataSourceData = hc
 }
@@ -215,6 +227,8 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newServiceResource,
 		newSysctlResource,
 		newUserResource,
+		newTerminusDBDatabaseResource,
+		newTerminusDBUserResource,
 	}
 }
 
