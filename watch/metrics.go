@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/spice-harvester/terraform-provider-spice/internal/ctyattr"
 	"github.com/spice-harvester/terraform-provider-spice/report"
 )
 
@@ -135,16 +136,16 @@ func (m *metrics) setHost(h report.Host, r *report.Report, values map[string]cty
 		if res.Host != h.Name || !ok || typeOf(res.Address) != "spice_service" {
 			continue
 		}
-		if healthy := attr(v, "healthy"); healthy.IsKnown() && !healthy.IsNull() && healthy.Type() == cty.Bool {
-			m.serviceHealthy.WithLabelValues(h.Name, stringAttr(v, "name")).Set(boolFloat(healthy.True()))
+		if healthy := ctyattr.Get(v, "healthy"); healthy.IsKnown() && !healthy.IsNull() && healthy.Type() == cty.Bool {
+			m.serviceHealthy.WithLabelValues(h.Name, ctyattr.String(v, "name")).Set(boolFloat(healthy.True()))
 		}
 	}
 	for addr, v := range values {
 		if typeOf(addr) != "spice_backup_policy" || !belongsTo(r, addr, h.Name) {
 			continue
 		}
-		if t, err := time.Parse(time.RFC3339, stringAttr(v, "last_success_at")); err == nil {
-			policy := stringAttr(v, "name")
+		if t, err := time.Parse(time.RFC3339, ctyattr.String(v, "last_success_at")); err == nil {
+			policy := ctyattr.String(v, "name")
 			m.backupLast.WithLabelValues(h.Name, policy).Set(float64(t.Unix()))
 			m.backupAge.WithLabelValues(h.Name, policy).Set(now.Sub(t).Seconds())
 		}

@@ -32,6 +32,7 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/engine/core"
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
 	"github.com/spice-harvester/terraform-provider-spice/host"
+	"github.com/spice-harvester/terraform-provider-spice/internal/ctyattr"
 	"github.com/spice-harvester/terraform-provider-spice/provider"
 	"github.com/spice-harvester/terraform-provider-spice/report"
 )
@@ -372,7 +373,7 @@ func (w *Watcher) index(e *core.Engine, plan *core.Plan, r *report.Report) {
 			h.next = prev.next
 		}
 		if cfg := e.ProviderConfig(rh.Name); cfg != cty.NilVal {
-			h.root = stringAttr(cfg, "root")
+			h.root = ctyattr.String(cfg, "root")
 			if sshCfg, remote := provider.RemoteSSHConfig(cfg); remote && !h.local {
 				h.ssh = &sshCfg
 			}
@@ -398,11 +399,11 @@ func (w *Watcher) index(e *core.Engine, plan *core.Plan, r *report.Report) {
 			h.resources = append(h.resources, c.ResourceAddr)
 		}
 		if c.Type == "spice_backup_policy" {
-			if bp := stringAttr(c.After, "binary_path"); bp != "" {
+			if bp := ctyattr.String(c.After, "binary_path"); bp != "" {
 				h.agent = bp
 			}
 		}
-		p := stringAttr(c.After, "path")
+		p := ctyattr.String(c.After, "path")
 		if p == "" || !filepath.IsAbs(p) {
 			continue
 		}
