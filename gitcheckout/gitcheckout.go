@@ -98,8 +98,10 @@ func PickRef(lsRemote, ref string) (string, bool) {
 type State struct {
 	Commit     string // HEAD of the current worktree
 	Modified   bool   // git status --porcelain lists something
-	Repository string // as recorded by Apply
+	Repository string // as recorded by Apply, for an import
 	Ref        string
+	Depth      int64
+	Owner      string
 }
 
 // Read reads the checkout at p; found is false when p is not there.
@@ -121,6 +123,9 @@ func Read(ctx context.Context, h host.Host, p string) (State, bool, error) {
 	// Recorded by Apply; empty for a checkout spice did not make.
 	s.Repository, _ = gitConfig(ctx, h, GitDir(p), "spice.repository")
 	s.Ref, _ = gitConfig(ctx, h, GitDir(p), "spice.ref")
+	s.Owner, _ = gitConfig(ctx, h, GitDir(p), "spice.owner")
+	depth, _ := gitConfig(ctx, h, GitDir(p), "spice.depth")
+	s.Depth, _ = strconv.ParseInt(depth, 10, 64) // unset: 0, all history
 	return s, true, nil
 }
 
@@ -144,7 +149,9 @@ func Apply(ctx context.Context, h host.Host, spec Spec, commit string) error {
 			return err
 		}
 	}
-	for key, v := range map[string]string{"spice.repository": spec.Repository, "spice.ref": spec.Ref} {
+	for key, v := range map[string]string{
+		"spice.repository": spec.Repository, "spice.ref": spec.Ref, "spice.owner": spec.Owner, "spice.depth": strconv.FormatInt(spec.Depth, 10),
+	} {
 		if _, err := run(ctx, h, "git", "--git-dir="+gitDir, "config", key, v); err != nil {
 			return err
 		}

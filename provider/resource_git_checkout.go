@@ -155,8 +155,8 @@ func (r *gitCheckoutResource) destroy(ctx context.Context, state *gitCheckoutMod
 	return nil, gitcheckout.Remove(ctx, r.host, state.Path.ValueString())
 }
 
-// ImportState takes the path of a checkout spice made: its repository and
-// ref are recorded in its repository's configuration.
+// ImportState takes the path of a checkout spice made: its repository,
+// ref, owner and depth are recorded in its repository's configuration.
 func (r *gitCheckoutResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	s, found, err := gitcheckout.Read(ctx, r.host, req.ID)
 	switch {
@@ -169,5 +169,11 @@ func (r *gitCheckoutResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	for attr, v := range map[string]string{"id": req.ID, "path": req.ID, "repository": s.Repository, "ref": s.Ref} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+	if s.Owner != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("owner"), s.Owner)...)
+	}
+	if s.Depth > 0 {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("depth"), s.Depth)...)
 	}
 }

@@ -122,7 +122,7 @@ func TestAccGitCheckout_container(t *testing.T) {
 			},
 			{
 				ResourceName: "spice_git_checkout.app", ImportState: true, ImportStateId: "/opt/app/current",
-				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"depth", "owner"},
+				ImportStateVerify: true,
 			},
 		},
 	})

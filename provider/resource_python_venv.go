@@ -119,7 +119,7 @@ func (r *pythonVenvResource) spec(ctx context.Context, m *pythonVenvModel) (pyve
 			return pyvenv.Spec{}, fmt.Errorf("python3 on %s is %s, which does not meet python = %q", r.host.Name(), v, constraint.Text)
 		}
 	}
-	spec := pyvenv.Spec{Path: m.Path.ValueString(), Python: python, Requirements: m.Requirements.ValueString()}
+	spec := pyvenv.Spec{Path: m.Path.ValueString(), Python: python, PythonAttr: m.Python.ValueString(), Requirements: m.Requirements.ValueString()}
 	if known(m.PipArgs) {
 		if d := m.PipArgs.ElementsAs(ctx, &spec.PipArgs, false); d.HasError() {
 			return spec, fmt.Errorf("pip_args: %v", d)
@@ -189,7 +189,8 @@ func (r *pythonVenvResource) destroy(ctx context.Context, state *pythonVenvModel
 }
 
 // ImportState takes the path of a venv spice built; its requirements are
-// the requirements.txt kept in it.
+// the requirements.txt kept in it, its python and pip_args those recorded
+// beside it.
 func (r *pythonVenvResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	requirements, err := r.host.ReadFile(ctx, path.Join(req.ID, "requirements.txt"))
 	if err == nil {
@@ -198,11 +199,19 @@ func (r *pythonVenvResource) ImportState(ctx context.Context, req resource.Impor
 			err = fmt.Errorf("no complete venv built by spice_python_venv")
 		}
 	}
+	var python string
+	var pipArgs []string
+	if err == nil {
+		python, pipArgs, err = pyvenv.ReadArgs(ctx, r.host, req.ID)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import venv", fmt.Sprintf("%s on %s: %s", req.ID, r.host.Name(), err))
 		return
 	}
-	for attr, v := range map[string]string{"id": req.ID, "path": req.ID, "python": "python3", "requirements": string(requirements)} {
+	for attr, v := range map[string]string{"id": req.ID, "path": req.ID, "python": python, "requirements": string(requirements)} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, fwpath.Root(attr), v)...)
+	}
+	if pipArgs != nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, fwpath.Root("pip_args"), pipArgs)...)
 	}
 }

@@ -85,7 +85,7 @@ func TestAccPythonVenv_container(t *testing.T) {
 					}
 				},
 				ResourceName: "spice_python_venv.app", ImportState: true, ImportStateId: "/opt/app/venv",
-				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"python", "pip_args"},
+				ImportStateVerify: true,
 			},
 		},
 	})

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,8 +21,12 @@ import (
 
 // Spec is what a venv should be.
 type Spec struct {
-	Path         string
-	Python       string // the interpreter that makes the venv
+	Path   string
+	Python string // the interpreter that makes the venv
+	// PythonAttr is the python attribute as configured (the interpreter,
+	// or a version constraint such as ">=3.9"): recorded in the venv with
+	// PipArgs so that an import gives back the configuration.
+	PythonAttr   string
 	Requirements string // requirements.txt content
 	PipArgs      []string
 }
@@ -84,6 +89,34 @@ func pipReason(err error) error {
 func PythonVersion(ctx context.Context, h host.Host, python string) (string, error) {
 	out, err := run(ctx, h, python, "-c", "import platform; print(platform.python_version())")
 	return strings.TrimSpace(out), err
+}
+
+// argsFile, in a venv, records Spec.PythonAttr and Spec.PipArgs (JSON)
+// for an import: nothing on the host tells them otherwise.
+const argsFile = ".spice-args.json"
+
+// recordedArgs is the content of argsFile.
+type recordedArgs struct {
+	Python  string   `json:"python"`
+	PipArgs []string `json:"pip_args"`
+}
+
+// ReadArgs reads what the venv at p was built with: the python attribute
+// and the pip arguments. A venv built before they were recorded gives
+// "python3" and none.
+func ReadArgs(ctx context.Context, h host.Host, p string) (python string, pipArgs []string, err error) {
+	b, err := h.ReadFile(ctx, path.Join(p, argsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "python3", nil, nil
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("read %s on %s: %w", path.Join(p, argsFile), h.Name(), err)
+	}
+	var args recordedArgs
+	if err := json.Unmarshal(b, &args); err != nil {
+		return "", nil, fmt.Errorf("read %s on %s: %w", path.Join(p, argsFile), h.Name(), err)
+	}
+	return args.Python, args.PipArgs, nil
 }
 
 // frozenFile, in a venv, keeps pip freeze as it was after the build, so
@@ -207,9 +240,15 @@ func build(ctx context.Context, h host.Host, spec Spec, dir string) (State, erro
 	if err != nil {
 		return State{}, err
 	}
+	args, err := json.Marshal(recordedArgs{Python: spec.PythonAttr, PipArgs: spec.PipArgs})
+	if err != nil {
+		return State{}, err
+	}
 	sum := RequirementsSHA256(spec.Requirements)
 	// The marker last: a venv without it is incomplete.
-	for _, f := range []struct{ name, content string }{{frozenFile, strings.Join(frozen, "\n") + "\n"}, {markerFile, sum + "\n"}} {
+	for _, f := range []struct{ name, content string }{
+		{frozenFile, strings.Join(frozen, "\n") + "\n"}, {argsFile, string(args) + "\n"}, {markerFile, sum + "\n"},
+	} {
 		if err := h.WriteFile(ctx, path.Join(dir, f.name), []byte(f.content), host.Attrs{Perm: 0o644, UID: host.KeepID, GID: host.KeepID}); err != nil {
 			return State{}, fmt.Errorf("write %s on %s: %w", path.Join(dir, f.name), h.Name(), err)
 		}
