@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
 )
@@ -241,8 +242,26 @@ func MembershipArgv(user, group string, member bool) []string {
 	return []string{"gpasswd", "--delete", user, group}
 }
 
-// Run runs one of the commands above on h.
+// hostLocks holds one mutex per host. shadow's tools lock /etc/group each,
+// yet a useradd --groups and a gpasswd --add run at the same moment were
+// seen to lose the user's membership; Terraform applies resources in
+// parallel, so spice runs them one at a time per host.
+var (
+	hostLocksMu sync.Mutex
+	hostLocks   = map[host.Host]*sync.Mutex{}
+)
+
+// Run runs one of the commands above on h, never two at once on one host.
 func Run(ctx context.Context, h host.Host, argv []string) error {
+	hostLocksMu.Lock()
+	mu, ok := hostLocks[h]
+	if !ok {
+		mu = new(sync.Mutex)
+		hostLocks[h] = mu
+	}
+	hostLocksMu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
 	if _, err := h.Run(ctx, host.Command{Argv: argv}); err != nil {
 		return fmt.Errorf("%s on %s: %w", strings.Join(argv, " "), h.Name(), err)
 	}

@@ -1,9 +1,13 @@
 package useraccounts
 
 import (
+	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/spice-harvester/terraform-provider-spice/host"
 )
 
 func TestParse(t *testing.T) {
@@ -28,4 +32,20 @@ func TestArgv(t *testing.T) {
 	require.Equal(t, []string{"userdel", "--", "app"}, UserdelArgv("app", false))
 	require.Equal(t, []string{"gpasswd", "--delete", "app", "docker"}, MembershipArgv("app", "docker", false))
 	require.Equal(t, []string{"groupadd", "--system", "--gid", "500", "--", "docker"}, GroupaddArgv("docker", true, 500))
+}
+
+// Account tools run one at a time per host: each command here fails if
+// another is still inside the section it marks with a directory.
+func TestRunOneAtATimePerHost(t *testing.T) {
+	h, err := host.NewLocal("/")
+	require.NoError(t, err)
+	busy := filepath.Join(t.TempDir(), "busy")
+	section := []string{"sh", "-c", `mkdir "$0" && sleep 0.02 && rmdir "$0"`, busy}
+	errs := make(chan error, 8)
+	for range cap(errs) {
+		go func() { errs <- Run(context.Background(), h, section) }()
+	}
+	for range cap(errs) {
+		require.NoError(t, <-errs)
+	}
 }
