@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
 // LockInfo says who holds a state lock, for the one who waits.
@@ -52,11 +52,11 @@ func Acquire(ctx context.Context, path, operation, version string, timeout time.
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		err = osfile.TryLock(f)
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, unix.EWOULDBLOCK) {
+		if !errors.Is(err, osfile.ErrLocked) {
 			_ = f.Close()
 			return nil, fmt.Errorf("lock state: %w", err)
 		}
@@ -90,8 +90,8 @@ func Acquire(ctx context.Context, path, operation, version string, timeout time.
 // openLockFile opens or creates the lock file, never through a symbolic
 // link: taking the lock truncates the file and writes into it.
 func openLockFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o600)
-	if errors.Is(err, unix.ELOOP) {
+	f, err := osfile.OpenNoFollow(path, os.O_RDWR|os.O_CREATE|osfile.NonBlock, 0o600)
+	if errors.Is(err, osfile.ErrSymlink) {
 		return nil, fmt.Errorf("%s is a symbolic link, not spice's lock file; remove it", path)
 	}
 	if err != nil {
@@ -119,7 +119,7 @@ func readInfo(path string) LockInfo {
 // Release drops the lock and clears the holder information.
 func (l *Lock) Release() error {
 	_ = l.f.Truncate(0)
-	err := unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
+	err := osfile.Unlock(l.f)
 	_ = l.f.Close()
 	return err
 }
