@@ -149,8 +149,8 @@ var ErrSymlink = errors.New("a symbolic link, which spice does not follow")
 
 // ErrLocalUnsupported is NewLocal's error where spice cannot manage the
 // machine it runs on with its guarantees (links never followed, writes
-// atomic and private): every OS but Linux for now. SSH works from all.
-var ErrLocalUnsupported = errors.New("managing the local machine is supported on Linux only")
+// atomic and private): Windows and FreeBSD for now. SSH works from all.
+var ErrLocalUnsupported = errors.New("managing the local machine is supported on Linux and macOS only")
 
 // NotInstalled tells a program missing on the host from one that ran and
 // failed: locally exec finds no such program; over SSH the shell exits 127,

@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !darwin
 
 package host
 
@@ -7,14 +7,14 @@ import (
 	"runtime"
 )
 
-// Local is the machine spice runs on. Outside Linux it cannot be made:
-// NewLocal always fails, so its Host methods are never reached.
+// Local is the machine spice runs on. Outside Linux and macOS it cannot be
+// made: NewLocal always fails, so its Host methods are never reached.
 type Local struct{ Host }
 
 // NewLocal fails, naming the OS and the way out: a host over SSH.
 func NewLocal(string) (*Local, error) {
 	if runtime.GOOS == "windows" {
-		return nil, fmt.Errorf("%w: it is not supported on Windows; set the provider's host to manage a machine over SSH", ErrLocalUnsupported)
+		return nil, fmt.Errorf("%w, not on Windows; set the provider's host to manage a machine over SSH", ErrLocalUnsupported)
 	}
 	return nil, fmt.Errorf("%w, not yet on %s; set the provider's host to manage a machine over SSH", ErrLocalUnsupported, runtime.GOOS)
 }
