@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/sysprep"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
@@ -67,7 +68,25 @@ var exampleSteps = map[string]struct {
 	"quickstart":      {},
 	"spice-harvester": {},
 	"services":        {prepare: runOnHost("services/fake-app/install.sh")},
-	"tuning":          {vars: "vm_runtime = false\n"},
+	// The network the installation reaches, stood in for inside the host:
+	// an apt repository, a Git repository and a wheelhouse.
+	"installation": {
+		prepare: func(t *testing.T, h *testhosts.Host) {
+			sysprep.LocalAptRepo(t, h, sysprep.Deb{Name: "spice-test-tool", Version: "1.0"}, sysprep.Deb{Name: "spice-test-lib", Version: "1.0"})
+			sysprep.GitRepo(t, h, "/srv/git/app.git")
+			sysprep.Wheelhouse(t, h, "1.0")
+		},
+		vars: `packages            = ["spice-test-tool", "spice-test-lib"]
+create_docker_group = true
+docker_operators    = ["www-data"]
+repository          = "/srv/git/app.git"
+ref                 = "v1"
+requirements        = "spicetestpkg==1.0\n"
+pip_args            = ["--no-index", "--find-links", "` + sysprep.WheelDir + `"]
+`,
+	},
+	"tuning": {vars: "vm_runtime = false\n"},
+	"watch":  {},
 }
 
 // Every example applies to a fresh test host as its README says, with

@@ -71,14 +71,7 @@ func CheckURL(raw string) error {
 func Probe(ctx context.Context, h host.Host, rawURL string, timeout time.Duration) Result {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	client := &http.Client{
-		Transport: &http.Transport{
-			DialContext:       h.DialContext,
-			DisableKeepAlives: true,
-			Proxy:             nil, // the host's loopback, never a proxy
-		},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	client := host.HTTPClient(h)
 	start := time.Now()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {

@@ -65,6 +65,14 @@ func (c *AccountCache) Accounts(ctx context.Context) (*Accounts, error) {
 	return acc, nil
 }
 
+// Invalidate forgets what was read, so that the next lookup sees accounts
+// that were just added or changed (by spice_user, spice_group).
+func (c *AccountCache) Invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.acc = nil
+}
+
 // LoadAccounts reads the account database of h. A missing file is an empty
 // database (an image tree without /etc yet): numeric ids still work.
 func LoadAccounts(ctx context.Context, h Host) (*Accounts, error) {

@@ -23,6 +23,19 @@ import (
 // command is never repeated: only when no session could be opened, so that
 // it never started, is it tried once more on a new connection.
 func (s *SSH) Run(ctx context.Context, cmd Command) (Result, error) {
+	return s.runArgv(ctx, cmd, nil)
+}
+
+// Stream runs a command as Run does and copies its standard output to out
+// as it comes instead of returning it, until the command ends or ctx does
+// (its process group is then killed): an event stream on a session
+// channel of the existing connection, holding one session slot.
+func (s *SSH) Stream(ctx context.Context, cmd Command, out io.Writer) error {
+	_, err := s.runArgv(ctx, cmd, out)
+	return err
+}
+
+func (s *SSH) runArgv(ctx context.Context, cmd Command, stream io.Writer) (Result, error) {
 	if len(cmd.Argv) == 0 {
 		return Result{}, fmt.Errorf("run on %s: empty command", s.name)
 	}
@@ -39,7 +52,7 @@ func (s *SSH) Run(ctx context.Context, cmd Command) (Result, error) {
 	// leader of the process group sshd made for the session. A cancelled
 	// Run kills that group, because sshd refuses "signal" requests for
 	// root's sessions and closing the channel leaves the program running.
-	res, pid, err := s.run(ctx, "echo $$; exec "+line, cmd.Stdin)
+	res, pid, err := s.run(ctx, "echo $$; exec "+line, cmd.Stdin, stream)
 	if pid > 1 {
 		s.killGroup(pid)
 	}
@@ -58,8 +71,9 @@ func (s *SSH) Run(ctx context.Context, cmd Command) (Result, error) {
 }
 
 // run runs one command line in a session slot. When ctx ends first it
-// returns the remote PID to kill (0 when unknown).
-func (s *SSH) run(ctx context.Context, line string, input []byte) (Result, int, error) {
+// returns the remote PID to kill (0 when unknown). With stream, stdout goes
+// there as it comes rather than into the Result.
+func (s *SSH) run(ctx context.Context, line string, input []byte, stream io.Writer) (Result, int, error) {
 	select {
 	case s.sessions <- struct{}{}:
 	case <-ctx.Done():
@@ -72,7 +86,7 @@ func (s *SSH) run(ctx context.Context, line string, input []byte) (Result, int, 
 	}
 	defer func() { _ = sess.Close() }()
 
-	stdout := &pidHeader{}
+	stdout := &pidHeader{stream: stream}
 	var stderr bytes.Buffer
 	sess.Stdout, sess.Stderr = stdout, &stderr
 	var stdin io.WriteCloser
@@ -135,7 +149,7 @@ func (s *SSH) killGroup(pid int) {
 		argv = slices.Concat(s.sudo, argv)
 	}
 	line, _ := shellJoin(argv)
-	_, _, _ = s.run(ctx, "exec "+line, nil)
+	_, _, _ = s.run(ctx, "exec "+line, nil, nil)
 }
 
 // pidHeader takes the first line of a session's stdout, the PID the
@@ -143,6 +157,7 @@ func (s *SSH) killGroup(pid int) {
 // is not a PID (an rc file printed something first), all of it is output.
 type pidHeader struct {
 	out    bytes.Buffer
+	stream io.Writer // when set, the output goes there instead of out
 	header []byte
 	done   bool
 	pid    atomic.Int64
@@ -161,17 +176,26 @@ func (w *pidHeader) Write(p []byte) (int, error) {
 			w.header = append(w.header, p[:i]...)
 			if pid, err := strconv.Atoi(string(w.header)); err == nil {
 				w.pid.Store(int64(pid))
-				w.out.Write(p[i+1:])
-				return n, nil
+				return n, w.emit(p[i+1:])
 			}
 		}
-		w.out.Write(w.header)
+		if err := w.emit(w.header); err != nil {
+			return n, err
+		}
 		if i >= 0 {
 			p = p[i:]
 		}
 	}
+	return n, w.emit(p)
+}
+
+func (w *pidHeader) emit(p []byte) error {
+	if w.stream != nil {
+		_, err := w.stream.Write(p)
+		return err
+	}
 	w.out.Write(p)
-	return n, nil
+	return nil
 }
 
 // newSession opens a session channel, on a new connection if the current

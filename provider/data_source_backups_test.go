@@ -9,14 +9,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // Three runs of a policy: the data source lists the newest two, newest
 // first, as the agent on the host lists them; a policy the host does not
 // have is an error naming it.
 func TestAccBackupsDataSource_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	t.Setenv("SPICE_AGENT_BINARY", filepath.Join(testsupport.BuildBinary(t), "terraform-provider-spice"))
 	h.Exec(t, "mkdir", "-p", "/srv/app")
 	h.Exec(t, "sh", "-c", "echo 'port: 8000' > /srv/app/app.yml")

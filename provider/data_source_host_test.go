@@ -113,6 +113,7 @@ func checkFacts(name string, m machine) resource.TestCheckFunc {
 // The data source reads this machine's facts (provider without root: the
 // local host itself; reading changes nothing).
 func TestAccHostDataSource_facts(t *testing.T) {
+	t.Parallel()
 	m := thisMachine(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 func httpCheckConfig(provider, url string) string {
@@ -26,6 +25,7 @@ data "spice_http_check" "probe" {
 // The host makes the request: here the host is this machine (or, with
 // SPICE_TEST_TRANSPORT=ssh, an sshd on it), so loopback is ours.
 func TestAccHTTPCheckDataSource(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/health" {
 			_, _ = fmt.Fprint(w, "ok")
@@ -69,6 +69,7 @@ func TestAccHTTPCheckDataSource(t *testing.T) {
 }
 
 func TestAccHTTPCheckDataSource_validation(t *testing.T) {
+	t.Parallel()
 	provider := providerBlock(t, "/")
 	for _, tc := range []struct{ body, want string }{
 		{`url = "ftp://127.0.0.1/x"`, `scheme "ftp" is not http or https`},
@@ -89,7 +90,8 @@ func TestAccHTTPCheckDataSource_validation(t *testing.T) {
 // A service listening only on a container's loopback is reached through
 // the SSH connection: nothing is forwarded or opened towards this machine.
 func TestAccHTTPCheckDataSource_containerLoopback(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	h.Exec(t, "mkdir", "-p", "/srv/probe")
 	h.Exec(t, "touch", "/srv/probe/health")
 	h.Exec(t, "systemd-run", "--unit=probe-target", "/usr/bin/python3", "-m", "http.server", "8002", "--bind", "127.0.0.1", "--directory", "/srv/probe")

@@ -19,6 +19,10 @@ type hostContext struct {
 	policies plannedPolicies    // the spice_backup_policy resources planned in this run
 	locks    fileLocks          // files whose lines several resources edit
 	agents   agentCache         // the agent binaries hashed so far
+	packages packageHost        // the package manager, its batcher and package database
+	// terminusdb is the provider's terminusdb block: where this host's
+	// TerminusDB listens, and as whom spice signs in.
+	terminusdb terminusdbSettings
 }
 
 func newHostContext(h host.Host) *hostContext {

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
 	spiceschema "github.com/spice-harvester/terraform-provider-spice/schema"
@@ -36,16 +37,17 @@ type spiceProvider struct {
 }
 
 type providerModel struct {
-	Host           types.String `tfsdk:"host"`
-	Port           types.Int64  `tfsdk:"port"`
-	User           types.String `tfsdk:"user"`
-	PrivateKey     types.String `tfsdk:"private_key"`
-	PrivateKeyFile types.String `tfsdk:"private_key_file"`
-	KnownHostsFile types.String `tfsdk:"known_hosts_file"`
-	HostKey        types.String `tfsdk:"host_key"`
-	Sudo           types.Bool   `tfsdk:"sudo"`
-	ConnectTimeout types.String `tfsdk:"connect_timeout"`
-	Root           types.String `tfsdk:"root"`
+	Host           types.String        `tfsdk:"host"`
+	Port           types.Int64         `tfsdk:"port"`
+	User           types.String        `tfsdk:"user"`
+	PrivateKey     types.String        `tfsdk:"private_key"`
+	PrivateKeyFile types.String        `tfsdk:"private_key_file"`
+	KnownHostsFile types.String        `tfsdk:"known_hosts_file"`
+	HostKey        types.String        `tfsdk:"host_key"`
+	Sudo           types.Bool          `tfsdk:"sudo"`
+	ConnectTimeout types.String        `tfsdk:"connect_timeout"`
+	Root           types.String        `tfsdk:"root"`
+	TerminusDB     *terminusdbSettings `tfsdk:"terminusdb"`
 }
 
 func (p *spiceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -107,6 +109,14 @@ func (p *spiceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"Files are written, nothing live is touched. A relative path is taken from the working directory. Default `/`.",
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"terminusdb": schema.SingleNestedBlock{
+				MarkdownDescription: "Where this host's TerminusDB listens, for `spice_terminusdb_database`. Requests are made **by the host itself** " +
+					"(over SSH through the existing connection), so `127.0.0.1:6363` is the host's own loopback and TerminusDB needs no open port. " +
+					"Each attribute can be overridden on a resource.",
+				Attributes: terminusdbSettingsAttributes(),
+			},
+		},
 	}
 }
 
@@ -139,22 +149,7 @@ func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 		h = local
 	} else {
-		timeout := 10 * time.Second
-		if known(cfg.ConnectTimeout) {
-			timeout, _ = time.ParseDuration(cfg.ConnectTimeout.ValueString()) // validated
-		}
-		remote, err := host.DialSSH(ctx, host.SSHConfig{
-			Address:        address,
-			Port:           int(cfg.Port.ValueInt64()),
-			User:           stringOr(cfg.User, os.Getenv("SPICE_SSH_USER")),
-			PrivateKey:     cfg.PrivateKey.ValueString(),
-			PrivateKeyFile: stringOr(cfg.PrivateKeyFile, os.Getenv("SPICE_SSH_PRIVATE_KEY_FILE")),
-			KnownHostsFile: stringOr(cfg.KnownHostsFile, os.Getenv("SPICE_KNOWN_HOSTS_FILE")),
-			HostKey:        cfg.HostKey.ValueString(),
-			Sudo:           cfg.Sudo.ValueBool(),
-			ConnectTimeout: timeout,
-			Root:           cfg.Root.ValueString(),
-		})
+		remote, err := host.DialSSH(ctx, sshConfig(cfg, address))
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("host"), "Cannot connect to host", err.Error())
 			return
@@ -162,8 +157,59 @@ func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		h = remote
 	}
 	hc := newHostContext(h)
+	if cfg.TerminusDB != nil {
+		hc.terminusdb = *cfg.TerminusDB
+	}
 	resp.ResourceData = hc
 	resp.DataSourceData = hc
+}
+
+// sshConfig is how a provider configuration reaches its host over SSH,
+// with the environment's defaults.
+func sshConfig(cfg providerModel, address string) host.SSHConfig {
+	timeout := 10 * time.Second
+	if known(cfg.ConnectTimeout) {
+		timeout, _ = time.ParseDuration(cfg.ConnectTimeout.ValueString()) // validated
+	}
+	return host.SSHConfig{
+		Address:        address,
+		Port:           int(cfg.Port.ValueInt64()),
+		User:           stringOr(cfg.User, os.Getenv("SPICE_SSH_USER")),
+		PrivateKey:     cfg.PrivateKey.ValueString(),
+		PrivateKeyFile: stringOr(cfg.PrivateKeyFile, os.Getenv("SPICE_SSH_PRIVATE_KEY_FILE")),
+		KnownHostsFile: stringOr(cfg.KnownHostsFile, os.Getenv("SPICE_KNOWN_HOSTS_FILE")),
+		HostKey:        cfg.HostKey.ValueString(),
+		Sudo:           cfg.Sudo.ValueBool(),
+		ConnectTimeout: timeout,
+		Root:           cfg.Root.ValueString(),
+	}
+}
+
+// RemoteSSHConfig is how the provider configuration cfg (as the engine
+// decodes it) reaches its host, for spice watch's event stream over its
+// own connection; false for a local host.
+func RemoteSSHConfig(cfg cty.Value) (host.SSHConfig, bool) {
+	str := func(name string) types.String {
+		if v := cfg.GetAttr(name); v.IsKnown() && !v.IsNull() {
+			return types.StringValue(v.AsString())
+		}
+		return types.StringNull()
+	}
+	m := providerModel{Host: str("host"), User: str("user"), PrivateKey: str("private_key"), PrivateKeyFile: str("private_key_file"),
+		KnownHostsFile: str("known_hosts_file"), HostKey: str("host_key"), ConnectTimeout: str("connect_timeout"), Root: str("root"),
+		Port: types.Int64Null(), Sudo: types.BoolNull()}
+	if v := cfg.GetAttr("port"); v.IsKnown() && !v.IsNull() {
+		n, _ := v.AsBigFloat().Int64()
+		m.Port = types.Int64Value(n)
+	}
+	if v := cfg.GetAttr("sudo"); v.IsKnown() && !v.IsNull() {
+		m.Sudo = types.BoolValue(v.True())
+	}
+	address := stringOr(m.Host, os.Getenv("SPICE_HOST"))
+	if address == "" || address == "local" {
+		return host.SSHConfig{}, false
+	}
+	return sshConfig(m, address), true
 }
 
 func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
@@ -172,14 +218,22 @@ func (p *spiceProvider) Resources(context.Context) []func() resource.Resource {
 		newDirectoryResource,
 		newEnvFileResource,
 		newFileResource,
+		newGitCheckoutResource,
+		newGroupMembershipResource,
+		newGroupResource,
 		newHostResource,
 		newLimitsResource,
 		newLogrotateResource,
 		newMaintenanceModeResource,
+		newPackageResource,
+		newPythonVenvResource,
 		newRecoveryObjectiveResource,
 		newSecretResource,
 		newServiceResource,
 		newSysctlResource,
+		newUserResource,
+		newTerminusDBDatabaseResource,
+		newTerminusDBUserResource,
 	}
 }
 

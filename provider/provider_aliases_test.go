@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // twinResources declares, on the host of provider alias NAME, what the
@@ -77,7 +76,7 @@ func TestAccProvider_twoHostsOfOneHostname(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	bin := testsupport.BuildBinary(t)
-	hosts := testhosts.Start(t, 2)
+	hosts := startContainers(t, 2)
 	t.Setenv("SPICE_AGENT_BINARY", filepath.Join(bin, "terraform-provider-spice"))
 	cfg := ""
 	for i, h := range hosts {

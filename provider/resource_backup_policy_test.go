@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // backupConfig: the manual's daily backup (config tree and a database
@@ -68,7 +67,7 @@ resource "spice_recovery_objective" "hourly_db" {
 }
 
 func TestAccBackupPolicy_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	h := startContainers(t, 1)[0]
 	t.Setenv("SPICE_AGENT_BINARY", filepath.Join(testsupport.BuildBinary(t), "terraform-provider-spice"))
 	h.Exec(t, "mkdir", "-p", "/srv/app/config")
 	h.Exec(t, "sh", "-c", "echo 'port: 8000' > /srv/app/config/app.yml && echo SECRET=x > /srv/app/.env")

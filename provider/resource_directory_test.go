@@ -23,6 +23,7 @@ resource "spice_directory" "backups" {
 }
 
 func TestAccDirectory_lifecycle(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	backups := filepath.Join(root, "/opt/app/data/backups")
 	resource.Test(t, resource.TestCase{
@@ -87,6 +88,7 @@ func TestAccDirectory_lifecycle(t *testing.T) {
 }
 
 func TestAccDirectory_notADirectory(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "/opt/app/data"), 0o755); err != nil {
 		t.Fatal(err)

@@ -42,6 +42,7 @@ variable "vars" {
 `
 
 func TestAccEnvFile_readBackByPythonDotenv(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	envPath := filepath.Join(root, "/opt/app/.env")
 	want := map[string]string{"SECRET_KEY": "do-not-print-me"}
@@ -136,6 +137,7 @@ func withVar(vars map[string]any, k, v string) map[string]any {
 }
 
 func TestAccEnvFile_validation(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for name, tc := range map[string]struct {
 		vars, secrets string

@@ -20,6 +20,7 @@ func fileConfig(t *testing.T, root, body string) string {
 }
 
 func TestAccFile_lifecycle(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	first, second := "server:\n  port: 8000\n", "server:\n  port: 8002\n"
 	resource.Test(t, resource.TestCase{
@@ -103,6 +104,7 @@ content = "server:\n  port: 8002\n"`),
 }
 
 func TestAccFile_parentsComeAndGo(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	keep := filepath.Join(root, "srv/keep")
 	if err := os.MkdirAll(keep, 0o755); err != nil {
@@ -138,6 +140,7 @@ resource "spice_file" "c" {
 }
 
 func TestAccFile_sensitiveContentAndSource(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	source := filepath.Join(t.TempDir(), "logging.ini")
 	writeSource := func(s string) {
@@ -205,6 +208,7 @@ resource "spice_file" "defaulted" {
 }
 
 func TestAccFile_ownership(t *testing.T) {
+	t.Parallel()
 	testsupport.RequireRoot(t)
 	root := t.TempDir()
 	// The provider resolves names from the managed tree's /etc.
@@ -259,6 +263,7 @@ owner = "nosuchuser"`),
 }
 
 func TestAccFile_validation(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for name, tc := range map[string]struct {
 		body string

@@ -18,7 +18,6 @@ import (
 
 	"github.com/spice-harvester/terraform-provider-spice/facts"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // Every spice_host test runs against this machine: the resource only reads
@@ -40,6 +39,7 @@ func phrases(ps ...string) *regexp.Regexp {
 }
 
 func TestAccHost_impossibleRequirementFailsThePlan(t *testing.T) {
+	t.Parallel()
 	m := thisMachine(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -57,6 +57,7 @@ func TestAccHost_impossibleRequirementFailsThePlan(t *testing.T) {
 // on this small machine fails naming cpu_cores and memory (and whatever
 // else it lacks) in one diagnostic.
 func TestAccHost_productionRecommendedOnThisMachine(t *testing.T) {
+	t.Parallel()
 	m := thisMachine(t)
 	if m.cpuCores >= 16 || float64(m.memoryMB) >= 64*1024*0.9 {
 		t.Skipf("this machine (%d cores, %d MB) meets production/recommended for CPU or memory", m.cpuCores, m.memoryMB)
@@ -77,6 +78,7 @@ tier = "recommended"`),
 // enforce = "warn" plans and applies; the violations are recorded; a new
 // requirement is an update; import reads the facts.
 func TestAccHost_warnLifecycle(t *testing.T) {
+	t.Parallel()
 	m := thisMachine(t)
 	violation := fmt.Sprintf("cpu_cores: %d < 4096 (min_cpu_cores)", m.cpuCores)
 	met := fmt.Sprintf(`min_cpu_cores    = 1
@@ -152,6 +154,7 @@ enforce = "warn"`),
 // Requirements that are unknown at plan time (they depend on another
 // resource) are checked at apply: the resource is not created.
 func TestAccHost_requirementKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
 	m := thisMachine(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -170,6 +173,7 @@ resource "spice_host" "x" {
 // Facts are values for expressions: the manual's gunicorn rule
 // (workers = cpu_count * 2 + 1), through the resource and the data source.
 func TestAccHost_factsInExpressions(t *testing.T) {
+	t.Parallel()
 	m := thisMachine(t)
 	root := t.TempDir()
 	workers := strconv.Itoa(m.cpuCores*2 + 1)
@@ -212,6 +216,7 @@ resource "spice_file" "oms" {
 }
 
 func TestAccHost_validation(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct{ body, want string }{
 		"unknown runtime":      {`runtimes = { ruby = ">= 3" }`, `value must be one of`},
 		"bad constraint":       {`runtimes = { python = ">> 3.9" }`, `version constraint ">> 3.9"`},
@@ -243,6 +248,7 @@ func TestAccHost_validation(t *testing.T) {
 // violation in it, and expose the facts in `show -json`; the spice CLI
 // decodes the facts attribute from the same schema.
 func TestHost_frontEnds(t *testing.T) {
+	t.Parallel()
 	m := thisMachine(t)
 	if m.cpuCores >= 16 || float64(m.memoryMB) >= 64*1024*0.9 {
 		t.Skipf("this machine (%d cores, %d MB) meets production/recommended for CPU or memory", m.cpuCores, m.memoryMB)
@@ -354,7 +360,8 @@ output "cpu_cores" {
 // its own hostname, an overlayfs root (storage type unknown) and a veth link
 // (speed unknown), gathered in one command through the SSH connection.
 func TestAccHost_overSSH(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	hostname := strings.TrimSpace(h.Exec(t, "hostname"))
 	cores, err := strconv.Atoi(strings.TrimSpace(h.Exec(t, "nproc")))
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // parseLimits reads a limits.conf file back into "DOMAIN TYPE ITEM" ->
@@ -75,6 +74,7 @@ resource "spice_limits" "hard" {
 // Two limits in the default file next to a line written by hand: each owns
 // its line; destroying one leaves the other and the foreign line.
 func TestAccLimits_sharedFile(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	file := "/etc/security/limits.d/60-spice.conf"
 	real := filepath.Join(root, file)
@@ -132,6 +132,7 @@ func TestAccLimits_sharedFile(t *testing.T) {
 
 // A file of spice's own goes away with its last line.
 func TestAccLimits_ownFileRemoved(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -166,6 +167,7 @@ resource "spice_limits" "oms" {
 }
 
 func TestAccLimits_invalid(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for name, tc := range map[string]struct{ body, want string }{
 		"item":  {`domain = "*"` + "\n" + `type = "soft"` + "\n" + `item = "files"` + "\n" + `value = "1"`, `"files" is not a PAM limits item`},
@@ -194,7 +196,8 @@ func TestAccLimits_invalid(t *testing.T) {
 // Values stay within this VM's hard nofile cap of 20000, which the
 // container inherits.
 func TestAccLimits_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	cfg := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "") + `
 resource "spice_limits" "soft" {
   domain = "root"

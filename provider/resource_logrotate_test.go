@@ -75,7 +75,8 @@ func noLogrotateLeftovers(t *testing.T, h *testhosts.Host, allowed ...string) er
 // import; destroy leaves nothing. A policy logrotate rejects fails with
 // logrotate's reason and changes nothing.
 func TestAccLogrotate_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	cfg := provider + logrotateManual
 	services := "/etc/logrotate.d/spice-harvester-services"
@@ -193,6 +194,7 @@ resource "spice_logrotate" "bad" {
 // passes), locally or over SSH; bad input fails at plan time naming the
 // attribute and the reason.
 func TestAccLogrotate_imageModeAndValidation(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	provider := providerBlock(t, root)
 	policy := func(attrs string) string {

@@ -77,7 +77,8 @@ func served(h *testhosts.Host, path, want string) error {
 // hand edits are repaired, a configuration nginx -t rejects is rolled
 // back, nginx not running is no error, destroy leaves production.
 func TestAccMaintenanceMode_realNginx(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	for file, content := range nginxSites {
 		h.Exec(t, "sh", "-c", `mkdir -p "$(dirname "$1")" && printf %s "$2" > "$1"`, "-", file, content)
 	}

@@ -47,6 +47,7 @@ resource "spice_recovery_objective" "crash" {
 // fails with enforcement = "error". Facts come from the host's files (an
 // image here: its policies and service timings, no running agent).
 func TestAccRecoveryObjective_judgedFromHostFiles(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	writeBelow(t, root, "/etc/spice/backup/daily.json", `{"name": "daily", "schedule": "*-*-* 02:00:00", "destination": "/var/backups/daily", "sources": []}`)
 	provider := providerBlock(t, root)
@@ -99,6 +100,7 @@ func TestAccRecoveryObjective_judgedFromHostFiles(t *testing.T) {
 }
 
 func TestAccRecoveryObjective_validation(t *testing.T) {
+	t.Parallel()
 	provider := providerBlock(t, t.TempDir())
 	for _, tc := range []struct{ body, want string }{
 		{`scenario = "Database corruption"` + "\n  rto = \"30m\"\n  rpo = \"1h\"", "lowercase letters"},
@@ -120,6 +122,7 @@ func TestAccRecoveryObjective_validation(t *testing.T) {
 // omitted one null: the manual's table writes `services = []` for
 // scenarios without services, and the plan after apply must be empty.
 func TestAccRecoveryObjective_emptyListsConverge(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	provider := providerBlock(t, root)
 	for _, lists := range []string{

@@ -32,6 +32,7 @@ resource "spice_secret" "b64" {
 }
 
 func TestAccSecret_lifecycle(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	var firstHex string
 	resource.Test(t, resource.TestCase{
@@ -84,6 +85,7 @@ func TestAccSecret_lifecycle(t *testing.T) {
 // The manual generated SECRET_KEY into .env by hand; importing PATH#NAME
 // adopts that value without putting it on a command line.
 func TestAccSecret_importFromEnvFile(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	const existing = "mHzSGM9tAGxN0CBecHTlZcjzKYBV44NLlSXxllex9yA" // secrets.token_urlsafe(32)
 	if err := os.MkdirAll(filepath.Join(root, "opt/app"), 0o755); err != nil {
@@ -118,6 +120,7 @@ resource "spice_secret" "key" {}
 }
 
 func TestAccSecret_importErrors(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for name, tc := range map[string]struct{ id, want string }{
 		"missing env file":   {"/opt/app/.env#SECRET_KEY", "read /opt/app/.env on"},

@@ -156,7 +156,8 @@ func prepareHealthDir(t *testing.T, h *testhosts.Host) {
 // them; a changed restart trigger restarts (new MainPID); import by name;
 // destroy leaves no unit file and no process.
 func TestAccService_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	prepareHealthDir(t, h)
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	cfg := servicesConfig(provider, testServices)
@@ -297,7 +298,8 @@ func TestAccService_container(t *testing.T) {
 // the host and what it saw; the service stays recorded (tainted), so the
 // corrected configuration replaces it.
 func TestAccService_failingHealthCheck(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	prepareHealthDir(t, h)
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	bff := testServices[0]
@@ -326,7 +328,8 @@ func TestAccService_failingHealthCheck(t *testing.T) {
 // the plan shows healthy false -> true, the apply restarts it (a new main
 // process that answers), and the plan after that is empty.
 func TestAccService_hung(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	prepareHealthDir(t, h)
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	oms := testServices[1]
@@ -388,7 +391,8 @@ func TestAccService_hung(t *testing.T) {
 // a missing program once the start limit is hit during the health wait,
 // a missing EnvironmentFile at once, when systemctl restart fails.
 func TestAccService_cannotStart(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	const program = "/opt/spice-missing/venv/bin/python"
 	const envFile = "/opt/spice-missing/.env"
@@ -436,6 +440,7 @@ resource "spice_service" "app" {
 // Image mode: the unit file is written and enabled by link below root,
 // nothing is started (the service would create a marker file).
 func TestAccService_imageMode(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	marker := filepath.Join(t.TempDir(), "started")
 	cfg := providerBlock(t, root) + fmt.Sprintf(`
@@ -490,6 +495,7 @@ resource "spice_service" "app" {
 
 // Bad input fails the plan naming the attribute, before any host is touched.
 func TestAccService_validation(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	provider := providerBlock(t, root)
 	tests := []struct {
@@ -540,6 +546,7 @@ func TestAccService_validation(t *testing.T) {
 // through unit in plan, apply, show and state show. unit is sensitive
 // now, so Terraform redacts it wherever it renders the resource.
 func TestAccService_sensitiveInputsHidden(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	cfg := providerBlock(t, root) + `
 resource "spice_service" "app" {

@@ -75,7 +75,8 @@ func checkPersisted(t *testing.T, h *testhosts.Host, keys [][2]string) func(*ter
 // files; vm.swappiness (read-only in a container) and an unknown key fail
 // naming the key.
 func TestAccSysctl_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	portRange := [][2]string{{"net.ipv4.ip_local_port_range", "32768 60999"}}
 	all := append(append([][2]string{}, manualNet...), portRange...)
@@ -194,6 +195,7 @@ func TestAccSysctl_container(t *testing.T) {
 
 // An invalid name fails at plan time, before any host is touched.
 func TestAccSysctl_invalidName(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -210,6 +212,7 @@ func TestAccSysctl_invalidName(t *testing.T) {
 // fail rather than reach this machine's kernel. Two keys share a file that
 // also holds a line of someone else's.
 func TestAccSysctl_imageModeSharedFile(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	shared := filepath.Join(root, "etc/sysctl.d/90-shared.conf")
 	if err := os.MkdirAll(filepath.Dir(shared), 0o755); err != nil {

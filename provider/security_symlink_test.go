@@ -21,6 +21,7 @@ import (
 // plan must not carry the link target's content, and apply must replace
 // the link by the file, neither writing nor chmod-ing the target.
 func TestAccFile_linkAtManagedPathIsDrift(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	const outsideSecret = "TOP-SECRET-OUTSIDE-THE-TREE"
 	target := filepath.Join(t.TempDir(), "shadow")

@@ -13,7 +13,6 @@ import (
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport/sshd"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // sshProvider is a provider block reaching a host over SSH.
@@ -46,6 +45,8 @@ resource "spice_env_file" "env" {
 // The foundation's resources over SSH, against a real sshd on loopback
 // managing a temporary root: create, drift, import, destroy.
 func TestAccSSH_resourcesOverSSH(t *testing.T) {
+	t.Parallel()
+	reachedOverSSH(t)
 	srv := sshd.Start(t)
 	root := t.TempDir()
 	cfg := sshProvider(srv.Host, srv.Port, srv.PrivateKeyFile, srv.KnownHostsFile, root) + sshResources
@@ -97,7 +98,8 @@ func TestAccSSH_resourcesOverSSH(t *testing.T) {
 // modes, and the second plan is empty (the test framework checks that after
 // every apply).
 func TestAccSSH_container(t *testing.T) {
-	h := testhosts.Start(t, 1)[0]
+	t.Parallel()
+	h := startContainers(t, 1)[0]
 	cfg := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "") + sshResources
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -128,6 +130,8 @@ func TestAccSSH_container(t *testing.T) {
 }
 
 func TestAccSSH_connectionErrors(t *testing.T) {
+	t.Parallel()
+	reachedOverSSH(t)
 	srv := sshd.Start(t)
 	empty := filepath.Join(t.TempDir(), "known_hosts")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport/sshd"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // providerBlock configures the provider to manage root: directly, or, with
@@ -19,4 +20,22 @@ func providerBlock(t *testing.T, root string) string {
 	}
 	srv := sshd.Start(t)
 	return sshProvider(srv.Host, srv.Port, srv.PrivateKeyFile, srv.KnownHostsFile, root)
+}
+
+// reachedOverSSH marks a test that reaches its hosts over SSH whatever
+// SPICE_TEST_TRANSPORT says. The local phase of make testacc runs it; the
+// SSH phase would only repeat it, so it skips there.
+func reachedOverSSH(t *testing.T) {
+	t.Helper()
+	if os.Getenv("SPICE_TEST_TRANSPORT") == "ssh" {
+		t.Skip("reaches its hosts over SSH in every phase: the local phase runs it")
+	}
+}
+
+// startContainers boots n pristine test hosts for one test (see
+// reachedOverSSH).
+func startContainers(t *testing.T, n int) []*testhosts.Host {
+	t.Helper()
+	reachedOverSSH(t)
+	return testhosts.Start(t, n)
 }

@@ -6,18 +6,43 @@
 # sudo for the non-root SSH tests inside them, and nginx-light and logrotate,
 # which the test hosts inherit from this machine (spice_maintenance_mode
 # reloads a real nginx in one; spice_logrotate validates with logrotate -d),
-# and chromium, in which the HTML drift report is rendered headless.
+# chromium, in which the HTML drift report is rendered headless; prometheus
+# for its promtool, which checks what spice watch exports and the alert rules
+# of examples/watch (its service is never started here); postgresql, whose
+# binaries (initdb, pg_ctl) the pg backend tests run as a throwaway cluster
+# of their own (its service is never started or used); what the system
+# preparation tests build their offline stand-ins with inside test hosts:
+# dpkg-dev (dpkg-scanpackages, a local apt repository), git (a repository to
+# check out), python3-venv, python3-pip, python3-setuptools and
+# python3-wheel (venvs, and a wheelhouse built with pip wheel); and nodejs
+# and npm, with which TerminusDB's official JavaScript client
+# (@terminusdb/terminusdb-client, pinned below, installed under .cache/)
+# checks the TerminusDB contract fake.
 # Needs root (CI runs as root); without it, says what to install instead.
 set -euo pipefail
 
-packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium)
+packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium prometheus postgresql
+	dpkg-dev git python3-venv python3-pip python3-setuptools python3-wheel nodejs)
+# npm ships inside NodeSource's nodejs; Debian's comes as its own package.
+command -v npm >/dev/null || packages+=(npm)
 # make bench also compares with Ansible.
 [[ "${1:-}" == "bench" ]] && packages+=(ansible-core)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+# install_terminusdb_js puts the pinned JavaScript client under .cache/ once.
+terminusdb_js=@terminusdb/terminusdb-client@11.1.2
+install_terminusdb_js() {
+	local dir
+	dir="$(cd "$(dirname "$0")/.." && pwd)/.cache/terminusdb-js"
+	grep -qs '"version": "11.1.2"' "$dir/node_modules/@terminusdb/terminusdb-client/package.json" && return 0
+	echo "install-test-deps: npm install $terminusdb_js into $dir" >&2
+	mkdir -p "$dir"
+	npm install --prefix "$dir" --no-audit --no-fund --silent "$terminusdb_js" >&2
+}
+[[ ${#missing[@]} -eq 0 ]] && { install_terminusdb_js; exit 0; }
 
 if [[ $(id -u) -ne 0 ]]; then
 	echo "install-test-deps: please install as root: apt-get install -y ${missing[*]}" >&2
@@ -36,3 +61,4 @@ if [[ ! -e $policy ]]; then
 fi
 apt-get update -qq >&2
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+install_terminusdb_js

@@ -13,7 +13,7 @@ import (
 // Commands are the agent's subcommands.
 func Commands(streams command.Streams) map[string]cli.CommandFactory {
 	factory := func(c cli.Command) cli.CommandFactory { return func() (cli.Command, error) { return c, nil } }
-	commands := map[string]cli.CommandFactory{"drill": factory(&drillCommand{streams})}
+	commands := map[string]cli.CommandFactory{"drill": factory(&drillCommand{streams}), "agent watch": factory(&watchCommand{streams})}
 	for verb := range backupVerbs {
 		commands["backup "+verb] = factory(&backupCommand{Streams: streams, verb: verb})
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/core"
 	"github.com/spice-harvester/terraform-provider-spice/internal/atomicfile"
+	"github.com/spice-harvester/terraform-provider-spice/internal/ctyattr"
 	"github.com/spice-harvester/terraform-provider-spice/report"
 )
 
@@ -242,16 +243,16 @@ func judged(ch *core.Change) cty.Value {
 
 func objectiveOf(addr, host string, v cty.Value) report.Objective {
 	o := report.Objective{Address: addr, Host: host,
-		Scenario: stringAttr(v, "scenario"), Priority: stringAttr(v, "priority"),
-		RTO: stringAttr(v, "rto"), RPO: stringAttr(v, "rpo"),
-		AchievableRTO: stringAttr(v, "achievable_rto"), AchievableRPO: stringAttr(v, "achievable_rpo"),
-		ObservedRPO: stringAttr(v, "observed_rpo"), Status: report.Status(stringAttr(v, "status"))}
+		Scenario: ctyattr.String(v, "scenario"), Priority: ctyattr.String(v, "priority"),
+		RTO: ctyattr.String(v, "rto"), RPO: ctyattr.String(v, "rpo"),
+		AchievableRTO: ctyattr.String(v, "achievable_rto"), AchievableRPO: ctyattr.String(v, "achievable_rpo"),
+		ObservedRPO: ctyattr.String(v, "observed_rpo"), Status: report.Status(ctyattr.String(v, "status"))}
 	if o.Status == "" {
 		o.Status = report.Unknown
 		o.Findings = []string{"not judged yet: the objective is new or changing; apply it first"}
 		return o
 	}
-	if f := attr(v, "findings"); f.IsKnown() && !f.IsNull() {
+	if f := ctyattr.Get(v, "findings"); f.IsKnown() && !f.IsNull() {
 		for it := f.ElementIterator(); it.Next(); {
 			_, e := it.Element()
 			if e.IsKnown() && !e.IsNull() {
@@ -265,7 +266,7 @@ func objectiveOf(addr, host string, v cty.Value) report.Objective {
 // backupsOf lists a policy's newest backups through the provider's
 // spice_backups data source on the policy's own host.
 func backupsOf(ctx context.Context, e *core.Engine, inst core.StateInstance) report.PolicyBackups {
-	name := stringAttr(inst.Value, "name")
+	name := ctyattr.String(inst.Value, "name")
 	pb := report.PolicyBackups{Policy: name, Host: inst.ProviderKey, Backups: []report.Backup{}}
 	schema := e.Schemas.DataSources["spice_backups"]
 	if schema == nil {
@@ -278,7 +279,7 @@ func backupsOf(ctx context.Context, e *core.Engine, inst core.StateInstance) rep
 	}
 	attrs["policy"] = cty.StringVal(name)
 	attrs["limit"] = cty.NumberIntVal(backupsListed)
-	if bp := stringAttr(inst.Value, "binary_path"); bp != "" {
+	if bp := ctyattr.String(inst.Value, "binary_path"); bp != "" {
 		attrs["binary_path"] = cty.StringVal(bp)
 	}
 	v, err := e.ReadData(ctx, inst.ProviderKey, "spice_backups", cty.ObjectVal(attrs))
@@ -286,19 +287,19 @@ func backupsOf(ctx context.Context, e *core.Engine, inst core.StateInstance) rep
 		pb.Error = strings.Join(strings.Fields(err.Error()), " ")
 		return pb
 	}
-	list := attr(v, "backups")
+	list := ctyattr.Get(v, "backups")
 	if !list.IsKnown() || list.IsNull() {
 		return pb
 	}
 	for it := list.ElementIterator(); it.Next(); {
 		_, b := it.Element()
-		t, _ := time.Parse(time.RFC3339, stringAttr(b, "time"))
+		t, _ := time.Parse(time.RFC3339, ctyattr.String(b, "time"))
 		var size int64
-		if n := attr(b, "bytes"); n.IsKnown() && !n.IsNull() {
+		if n := ctyattr.Get(b, "bytes"); n.IsKnown() && !n.IsNull() {
 			size, _ = n.AsBigFloat().Int64()
 		}
-		pb.Backups = append(pb.Backups, report.Backup{ID: stringAttr(b, "id"), Time: t,
-			Complete: attr(b, "complete").IsKnown() && attr(b, "complete").True(), Bytes: size})
+		pb.Backups = append(pb.Backups, report.Backup{ID: ctyattr.String(b, "id"), Time: t,
+			Complete: ctyattr.Get(b, "complete").IsKnown() && ctyattr.Get(b, "complete").True(), Bytes: size})
 	}
 	return pb
 }
@@ -306,14 +307,14 @@ func backupsOf(ctx context.Context, e *core.Engine, inst core.StateInstance) rep
 // hostAddress says where a provider configuration points, as the
 // provider resolves it: user@host:port, or "local".
 func hostAddress(cfg cty.Value) string {
-	host := stringAttr(cfg, "host")
+	host := ctyattr.String(cfg, "host")
 	if host == "" {
 		host = os.Getenv("SPICE_HOST")
 	}
 	if host == "" || host == "local" {
 		return "local"
 	}
-	user := stringAttr(cfg, "user")
+	user := ctyattr.String(cfg, "user")
 	if user == "" {
 		user = os.Getenv("SPICE_SSH_USER")
 	}
@@ -321,26 +322,8 @@ func hostAddress(cfg cty.Value) string {
 		user = "root"
 	}
 	port := "22"
-	if p := attr(cfg, "port"); p.IsKnown() && !p.IsNull() {
+	if p := ctyattr.Get(cfg, "port"); p.IsKnown() && !p.IsNull() {
 		port = p.AsBigFloat().Text('f', 0)
 	}
 	return fmt.Sprintf("%s@%s:%s", user, host, port)
-}
-
-// attr is an object's attribute, null when v is no object or lacks it.
-func attr(v cty.Value, name string) cty.Value {
-	if v == cty.NilVal || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() || !v.Type().HasAttribute(name) {
-		return cty.NullVal(cty.DynamicPseudoType)
-	}
-	a, _ := v.GetAttr(name).Unmark()
-	return a
-}
-
-// stringAttr is a string attribute, "" when null or unknown.
-func stringAttr(v cty.Value, name string) string {
-	a := attr(v, name)
-	if !a.IsKnown() || a.IsNull() || a.Type() != cty.String {
-		return ""
-	}
-	return a.AsString()
 }

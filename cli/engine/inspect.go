@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 
@@ -108,9 +109,9 @@ func (c *showCommand) Run(args []string) int {
 		render.Plan(c.Stdout, plan, c.colors())
 		return 0
 	}
-	st, err := state.Read(c.statePath)
-	if err != nil {
-		return c.Errorf("%s", err)
+	st, ok := c.readState()
+	if !ok {
+		return 1
 	}
 	schemas, err := core.LoadSchemas(context.Background(), c.factory()())
 	if err != nil {
@@ -148,9 +149,9 @@ func (c *outputCommand) Run(args []string) int {
 	if err != nil {
 		return 1
 	}
-	st, err := state.Read(c.statePath)
-	if err != nil {
-		return c.Errorf("%s", err)
+	st, ok := c.readState()
+	if !ok {
+		return 1
 	}
 	if len(pos) == 1 {
 		o, ok := st.Outputs[pos[0]]
@@ -197,14 +198,41 @@ func (c *outputCommand) Run(args []string) int {
 	return 0
 }
 
-// stateCommand is spice state list|show|rm.
+// readState reads the selected workspace's state without locking it.
+func (m *meta) readState() (*state.File, bool) {
+	a, ok := m.accessDir(context.Background(), "")
+	if !ok {
+		return nil, false
+	}
+	defer a.close()
+	st, err := state.ReadFrom(context.Background(), a.store)
+	if err != nil {
+		m.Errorf("%s", err)
+		return nil, false
+	}
+	return st, true
+}
+
+// stateCommand is spice state list|show|rm|mv|pull|push.
 type stateCommand struct{ meta }
 
 func (c *stateCommand) Synopsis() string {
-	return "Inspect or change the state: list, show ADDR, rm ADDR"
+	return "Inspect or change the state: list, show, rm, mv, pull, push"
 }
 func (c *stateCommand) Help() string {
-	return "Usage: spice [-chdir=DIR] state list|show ADDR|rm [-lock-timeout=D] ADDR... [-state=FILE]\n\n  rm forgets objects without touching the hosts; it waits -lock-timeout\n  for a held state lock."
+	return `Usage: spice [-chdir=DIR] state SUBCOMMAND [options] [args]
+
+  list                 list the objects in state
+  show ADDR            show one object
+  rm ADDR...           forget objects without touching the hosts
+  mv SRC DST           rename a resource or move one instance (same type)
+  pull                 print the state as stored (any backend)
+  push [-force] FILE   replace the state with FILE ("-" for stdin); refused
+                       for another lineage or an older serial unless -force
+
+  The state is the selected workspace's, in the configuration's backend
+  (local, or backend "pg"). rm, mv and push lock it and wait -lock-timeout
+  for a held lock; -backend-config and -state work as for plan.`
 }
 
 func (c *stateCommand) Run(args []string) int {
@@ -214,9 +242,14 @@ func (c *stateCommand) Run(args []string) int {
 	}
 	sub := args[0]
 	fs := c.flagSet("state "+sub, false)
-	if sub == "rm" {
+	force := false
+	switch sub {
+	case "rm", "mv", "push":
 		fs.BoolVar(&c.lock, "lock", true, "lock the state")
 		fs.DurationVar(&c.lockTimeout, "lock-timeout", 0, "retry a held state lock this long")
+		if sub == "push" {
+			fs.BoolVar(&force, "force", false, "push another lineage or an older serial")
+		}
 	}
 	pos, err := command.ParseArgs(fs, args[1:])
 	if err != nil {
@@ -224,9 +257,9 @@ func (c *stateCommand) Run(args []string) int {
 	}
 	switch sub {
 	case "list", "show":
-		st, err := state.Read(c.statePath)
-		if err != nil {
-			return c.Errorf("%s", err)
+		st, ok := c.readState()
+		if !ok {
+			return 1
 		}
 		if sub == "list" {
 			for _, a := range st.Addresses() {
@@ -249,35 +282,101 @@ func (c *stateCommand) Run(args []string) int {
 		if len(pos) == 0 {
 			return c.Errorf("state rm takes one or more addresses")
 		}
-		return c.remove(pos)
+		return c.change("OperationTypeStateRm", func(st *state.File) error {
+			for _, addr := range pos {
+				if !st.RemoveAddress(addr) {
+					return fmt.Errorf("no object %s in state", addr)
+				}
+				fmt.Fprintf(c.Stdout, "Removed %s\n", addr)
+			}
+			return nil
+		}, fmt.Sprintf("Successfully removed %d resource instance(s).", len(pos)))
+	case "mv":
+		if len(pos) != 2 {
+			return c.Errorf("state mv takes SOURCE and DESTINATION addresses")
+		}
+		return c.change("OperationTypeStateMv", func(st *state.File) error {
+			return st.Move(pos[0], pos[1])
+		}, fmt.Sprintf("Move %q to %q\nSuccessfully moved 1 object(s).", pos[0], pos[1]))
+	case "pull":
+		return c.pull()
+	case "push":
+		if len(pos) != 1 {
+			return c.Errorf("state push takes one file (\"-\" for stdin)")
+		}
+		return c.push(pos[0], force)
 	}
-	return c.Errorf("unknown state subcommand %q: use list, show or rm", sub)
+	return c.Errorf("unknown state subcommand %q: use list, show, rm, mv, pull or push", sub)
 }
 
-// remove forgets objects. The lock comes first and the state is read
-// under it: read before, an apply finishing in between would be lost.
-func (c *stateCommand) remove(addrs []string) int {
-	if c.lock {
-		lock, err := state.Acquire(context.Background(), c.statePath, "OperationTypeStateRm", c.Version, c.lockTimeout)
-		if err != nil {
-			return c.Errorf("Error acquiring the state lock\n\n%s", err)
-		}
-		defer func() { _ = lock.Release() }()
+// change edits the state under its lock. The lock comes first and the
+// state is read under it: read before, an apply finishing in between
+// would be lost.
+func (c *stateCommand) change(operation string, edit func(*state.File) error, done string) int {
+	ctx := context.Background()
+	a, ok := c.accessDir(ctx, operation)
+	if !ok {
+		return 1
 	}
-	st, err := state.Read(c.statePath)
+	defer a.close()
+	st, err := state.ReadFrom(ctx, a.store)
 	if err != nil {
 		return c.Errorf("%s", err)
 	}
-	for _, addr := range addrs {
-		if !st.RemoveAddress(addr) {
-			return c.Errorf("no object %s in state", addr)
-		}
-		fmt.Fprintf(c.Stdout, "Removed %s\n", addr)
-	}
-	if err := state.Write(c.statePath, st); err != nil {
+	if err := edit(st); err != nil {
 		return c.Errorf("%s", err)
 	}
-	fmt.Fprintf(c.Stdout, "Successfully removed %d resource instance(s).\n", len(addrs))
+	if err := state.WriteTo(ctx, a.store, st); err != nil {
+		return c.Errorf("%s", err)
+	}
+	fmt.Fprintln(c.Stdout, done)
+	return 0
+}
+
+// pull prints the stored state as it is, as terraform state pull does.
+func (c *stateCommand) pull() int {
+	ctx := context.Background()
+	a, ok := c.accessDir(ctx, "")
+	if !ok {
+		return 1
+	}
+	defer a.close()
+	b, err := a.store.Get(ctx)
+	if err != nil {
+		return c.Errorf("%s", err)
+	}
+	_, _ = c.Stdout.Write(b)
+	return 0
+}
+
+// push replaces the stored state with a file, keeping the file's lineage:
+// the way to move state between backends by hand, or to save an
+// errored.tfstate. As Terraform, it refuses another lineage or an older
+// serial unless -force.
+func (c *stateCommand) push(file string, force bool) int {
+	var b []byte
+	var err error
+	if file == "-" {
+		b, err = io.ReadAll(c.Stdin)
+	} else {
+		b, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return c.Errorf("read %s: %s", file, err)
+	}
+	pushed, err := state.Decode(file, b)
+	if err != nil {
+		return c.Errorf("%s", err)
+	}
+	ctx := context.Background()
+	a, ok := c.accessDir(ctx, "OperationTypeStatePush")
+	if !ok {
+		return 1
+	}
+	defer a.close()
+	if err := state.Push(ctx, a.store, pushed, force); err != nil {
+		return c.Errorf("%s", err)
+	}
 	return 0
 }
 
@@ -351,9 +450,9 @@ func (c *importCommand) Run(args []string) int {
 		return 1
 	}
 	defer s.close()
-	diags := s.engine.Import(context.Background(), pos[0], pos[1], c.saveState)
+	diags := s.engine.Import(context.Background(), pos[0], pos[1], s.save)
 	c.diagnostics(s.module, diags)
-	if diags.HasErrors() {
+	if !c.saveFinal(s) || diags.HasErrors() {
 		return 1
 	}
 	fmt.Fprintln(c.Stdout, "\nImport successful!\n\nThe resources that were imported are shown above. These resources are now in\nyour spice state and will henceforth be managed by spice.")

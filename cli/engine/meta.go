@@ -44,6 +44,8 @@ type meta struct {
 	lockTimeout time.Duration
 	input       bool
 	lock        bool
+	// backendConfig holds -backend-config KEY=VALUE and FILE arguments.
+	backendConfig []string
 }
 
 // varFlags collects -var and -var-file in command line order.
@@ -65,6 +67,10 @@ func (m *meta) flagSet(name string, planning bool) *flag.FlagSet {
 	fs.SetOutput(m.Stderr)
 	fs.StringVar(&m.statePath, "state", state.DefaultPath, "state file")
 	fs.BoolVar(&m.noColor, "no-color", false, "disable colors")
+	fs.Func("backend-config", "backend \"pg\" setting: KEY=VALUE or a file", func(v string) error {
+		m.backendConfig = append(m.backendConfig, v)
+		return nil
+	})
 	if planning {
 		args := &[]config.VarArg{}
 		m.vars = varFlags{args: args}
@@ -142,14 +148,37 @@ func sourceLine(src []byte, n int) (string, bool) {
 type session struct {
 	module *config.Module
 	state  *state.File
-	lock   *state.Lock
+	access *stateAccess
 	engine *core.Engine
+	// saveErr is the last save's error: nil once a later save landed.
+	saveErr error
 }
 
 func (s *session) close() {
-	if s.lock != nil {
-		_ = s.lock.Release()
+	if s.access != nil {
+		s.access.close()
 	}
+}
+
+// save writes the state after each object. It is not cancelled with the
+// operation: what completed must be recorded even after Ctrl-C.
+func (s *session) save(f *state.File) error {
+	s.saveErr = state.WriteTo(context.Background(), s.access.store, f)
+	return s.saveErr
+}
+
+// saveFinal makes sure the state an operation leaves is saved: once more
+// if the last save failed (the backend may be back), else into
+// errored.tfstate. It reports whether the state is saved.
+func (m *meta) saveFinal(s *session) bool {
+	if s.saveErr == nil {
+		return true
+	}
+	if s.save(s.state) == nil {
+		return true
+	}
+	m.saveErrored(s.state, s.saveErr)
+	return false
 }
 
 // open loads the configuration, resolves variables, locks and reads state
@@ -178,16 +207,14 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 		return nil, false
 	}
 	s := &session{module: mod}
-	if m.lock && operation != "" {
-		lock, err := state.Acquire(ctx, m.statePath, operation, m.Version, m.lockTimeout)
-		if err != nil {
-			m.diagnostics(mod, diags)
-			m.Errorf("Error acquiring the state lock\n\n%s", err)
-			return nil, false
-		}
-		s.lock = lock
+	access, err := m.access(ctx, mod.PGBackend, operation)
+	if err != nil {
+		m.diagnostics(mod, diags)
+		m.Errorf("%s", err)
+		return nil, false
 	}
-	st, err := state.Read(m.statePath)
+	s.access = access
+	st, err := state.ReadFrom(ctx, access.store)
 	if err != nil {
 		s.close()
 		m.Errorf("%s", err)
@@ -202,7 +229,7 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 	}
 	s.engine = &core.Engine{
 		Module: mod, Vars: values, State: st, Factory: m.factory(), Schemas: schemas,
-		Parallelism: m.parallelism, Refresh: m.refresh, PlanTime: m.plannedAt,
+		Parallelism: m.parallelism, Refresh: m.refresh, PlanTime: m.plannedAt, Workspace: access.workspace,
 		Progress: func(line string) { fmt.Fprintln(m.Stdout, line) },
 	}
 	m.diagnostics(mod, diags) // warnings
@@ -215,8 +242,6 @@ func (m *meta) planJSON(s *session, plan *core.Plan) error {
 	return render.JSON(m.Stdout, render.PlanInput{Plan: plan, Module: s.module, State: s.state, Vars: s.engine.Vars,
 		Schemas: s.engine.Schemas, Version: m.Version})
 }
-
-func (m *meta) saveState(f *state.File) error { return state.Write(m.statePath, f) }
 
 func (m *meta) confirm(question string) bool {
 	fmt.Fprintf(m.Stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
@@ -244,16 +269,19 @@ func Commands(streams command.Streams) map[string]cli.CommandFactory {
 	m := meta{Streams: streams, dir: ".", parallelism: 10, refresh: true, lock: true}
 	factory := func(c cli.Command) cli.CommandFactory { return func() (cli.Command, error) { return c, nil } }
 	return map[string]cli.CommandFactory{
-		"validate": factory(&validateCommand{m}),
-		"plan":     factory(&planCommand{m}),
-		"apply":    factory(&applyCommand{meta: m}),
-		"destroy":  factory(&applyCommand{meta: m, destroy: true}),
-		"show":     factory(&showCommand{m}),
-		"output":   factory(&outputCommand{m}),
-		"state":    factory(&stateCommand{m}),
-		"fmt":      factory(&fmtCommand{m}),
-		"import":   factory(&importCommand{m}),
-		"graph":    factory(&graphCommand{m}),
-		"drift":    factory(&driftCommand{m}),
+		"validate":  factory(&validateCommand{m}),
+		"plan":      factory(&planCommand{m}),
+		"apply":     factory(&applyCommand{meta: m}),
+		"destroy":   factory(&applyCommand{meta: m, destroy: true}),
+		"show":      factory(&showCommand{m}),
+		"output":    factory(&outputCommand{m}),
+		"state":     factory(&stateCommand{m}),
+		"fmt":       factory(&fmtCommand{m}),
+		"import":    factory(&importCommand{m}),
+		"graph":     factory(&graphCommand{m}),
+		"drift":     factory(&driftCommand{m}),
+		"watch":     factory(&watchCommand{m}),
+		"workspace": factory(&workspaceCommand{m}),
+		"init":      factory(&initCommand{m}),
 	}
 }

@@ -38,7 +38,13 @@ Options:
   -parallelism=N        concurrent operations (default 10)
   -state=FILE           state file (default terraform.tfstate)
   -lock-timeout=D       wait this long for a held state lock
-  -no-color             plain output`
+  -backend-config=KEY=VALUE|FILE
+                        a backend "pg" setting (repeatable; over the block,
+                        PG_CONN_STR and the other PG_* variables)
+  -no-color             plain output
+
+  The state is the selected workspace's ("spice workspace"), in the local
+  backend or the configuration's backend "pg".`
 }
 
 func (c *planCommand) Run(args []string) int {
@@ -127,7 +133,8 @@ Options:
   -auto-approve         do not ask for confirmation
   -refresh-only         change no host, only record in state what changed
                         outside spice
-  -var, -var-file, -refresh, -parallelism, -state, -lock-timeout, -no-color
+  -var, -var-file, -refresh, -parallelism, -state, -lock-timeout,
+  -backend-config, -no-color
                         as for plan`
 }
 
@@ -215,9 +222,10 @@ func (c *applyCommand) Run(args []string) int {
 	if plan.HasChanges() {
 		fmt.Fprintln(c.Stdout)
 	}
-	diags = append(diags, s.engine.Apply(ctx, plan, c.saveState)...)
+	diags = append(diags, s.engine.Apply(ctx, plan, s.save)...)
 	c.diagnostics(s.module, diags)
-	if diags.HasErrors() {
+	stateSaved := c.saveFinal(s)
+	if diags.HasErrors() || !stateSaved {
 		return 1
 	}
 	_, add, change, del := render.Counts(plan)

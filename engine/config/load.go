@@ -32,6 +32,9 @@ type Module struct {
 	// BuiltinProviders are the local names under which the module requires
 	// Terraform's own provider, for its provider::NAME:: functions.
 	BuiltinProviders []string
+	// PGBackend is the root module's backend "pg" block; nil for the
+	// local backend.
+	PGBackend *PGBackend
 }
 
 var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{

@@ -69,7 +69,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 		n := e.nodes[id]
 		switch n.kind {
 		case kindProvider:
-			if e.server(n.name) != nil {
+			if e.server(n.name) != nil || !e.targetsProvider(n.name) {
 				return nil
 			}
 			return e.configureProvider(ctx, n.name)
@@ -216,7 +216,10 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 		return c.After.MarkWithPaths(markPaths(c.Sensitive)), nil
 	}
 	if c.Action == NoOp {
-		w.set(c, c.Before, c.PriorPrivate, c.Sensitive)
+		// An untargeted instance is in state as it is: not written again.
+		if e.targetsInstance(r.Address(), c.Addr) {
+			w.set(c, c.Before, c.PriorPrivate, c.Sensitive)
+		}
 		return c.Before.MarkWithPaths(markPaths(c.Sensitive)), nil
 	}
 	cfg, body, diags := e.instanceConfig(r, schema, inst)

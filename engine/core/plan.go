@@ -52,6 +52,9 @@ func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 		n := e.nodes[id]
 		switch n.kind {
 		case kindProvider:
+			if !e.targetsProvider(n.name) {
+				return nil
+			}
 			d := e.configureProvider(ctx, n.name)
 			if d.HasErrors() {
 				mu.Lock()
@@ -78,9 +81,11 @@ func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 		sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
 		return plan, diags
 	}
-	cs, ds, d := e.planOrphans(ctx, mode)
-	addChanges(cs, ds)
-	diags = append(diags, d...)
+	if e.Targets == nil { // an orphan is never targeted
+		cs, ds, d := e.planOrphans(ctx, mode)
+		addChanges(cs, ds)
+		diags = append(diags, d...)
+	}
 	plan.OutputChanges = outputChanges(plan.Outputs, e.State.Outputs)
 	plan.Checks = e.checks
 	sort.Slice(plan.Checks, func(i, j int) bool { return plan.Checks[i].Instance < plan.Checks[j].Instance })
@@ -186,7 +191,11 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 		return fail("Cannot read state", err.Error())
 	}
 	prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies, tainted: inst.Tainted()}
-	if !e.Refresh || config.StateMode(sr.Mode) != config.Managed {
+	resAddr := config.StateMode(sr.Mode).LocalAddress(sr.Type, sr.Name)
+	if sr.Module != "" {
+		resAddr = sr.Module + "." + resAddr
+	}
+	if !e.Refresh || config.StateMode(sr.Mode) != config.Managed || !e.targetsInstance(resAddr, addr) {
 		return prior, nil, nil
 	}
 	e.progress("%s: Refreshing state...%s", addr, idSuffix(v))
@@ -223,6 +232,9 @@ func (e *Engine) upgrade(ctx context.Context, server tfprotov6.ProviderServer, t
 		if v, err := ctyjson.Unmarshal(inst.Attributes, schema.Type); err == nil {
 			return v, nil
 		}
+	}
+	if server == nil { // an untargeted resource, whose host is not contacted
+		return cty.NilVal, fmt.Errorf("the state of this %s needs the provider to upgrade it: plan the whole configuration once", typ)
 	}
 	up, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: typ, Version: inst.SchemaVersion, RawState: &tfprotov6.RawState{JSON: inst.Attributes}})
 	if err != nil {
@@ -299,7 +311,8 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, mode Mode
 	destroy := mode == DestroyMode
 	schema := e.Schemas.For(r.Mode, r.Type)
 	server := e.server(r.ProviderKey)
-	if r.Mode == config.Data {
+	targeted := e.targetsResource(r.Address())
+	if r.Mode == config.Data && targeted {
 		if destroy {
 			if r.Check != "" {
 				return nil, nil, nil // checks are not evaluated on destroy
@@ -316,12 +329,16 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, mode Mode
 		return nil, drift, diags
 	}
 	var changes []*Change
-	if mode != NormalMode {
+	if mode != NormalMode || !targeted {
+		keepMode := mode
+		if !targeted {
+			keepMode = RefreshOnlyMode // kept as it is in state
+		}
 		sorted := sortedPriors(priors)
 		sort.SliceStable(sorted, func(i, j int) bool { return keyLess(sorted[i].key, sorted[j].key) }) // count: by index
 		keys, values := make([]cty.Value, len(sorted)), make([]cty.Value, len(sorted))
 		for i, p := range sorted {
-			changes = append(changes, e.priorChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, mode))
+			changes = append(changes, e.priorChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, keepMode))
 			keys[i], values[i] = p.key, p.value.MarkWithPaths(markPaths(schema.Sensitive))
 		}
 		// Expressions see what is in state (locals, the configuration of
@@ -360,12 +377,17 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, mode Mode
 	planned := make([]*Change, len(keys))
 	diagsOf := make([]hcl.Diagnostics, len(keys))
 	parallel(len(keys), e.Parallelism, func(i int) {
+		if !e.targetsInstance(r.Address(), instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, keys[i])) {
+			planned[i] = e.untargetedChange(r, schema, keys[i], instPriors[i])
+			return
+		}
 		planned[i], diagsOf[i] = e.planInstance(ctx, r, schema, server, keys[i], vars[i], instPriors[i], deps)
 	})
 	afters := make([]cty.Value, len(keys))
 	for i, c := range planned {
 		diags = append(diags, diagsOf[i]...)
-		if c == nil {
+		if c == nil { // failed, or untargeted and not in state: unknown
+			afters[i] = cty.UnknownVal(schema.Type)
 			continue
 		}
 		c.ImportID = imported[keyString(c.Key)]
@@ -376,6 +398,10 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, mode Mode
 		return nil, drift, diags
 	}
 	for _, p := range sortedPriors(priors) {
+		if !e.targetsInstance(r.Address(), instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, p.key)) {
+			changes = append(changes, e.priorChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, RefreshOnlyMode))
+			continue
+		}
 		changes = append(changes, e.deleteChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema))
 	}
 	e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))

@@ -23,6 +23,7 @@ func (e *Engine) prepare() hcl.Diagnostics {
 		e.PlanTime = time.Now().UTC()
 	}
 	e.scope = newScope(e.Module, e.Vars, e.PlanTime)
+	e.scope.setWorkspace(e.Workspace)
 	e.scopes = map[string]*scope{"": e.scope}
 	e.nodes = map[string]*node{}
 	e.servers = map[string]tfprotov6.ProviderServer{}
@@ -71,6 +72,7 @@ func (e *Engine) prepare() hcl.Diagnostics {
 		diags = append(diags, d)
 	}
 	e.graph = g
+	e.prepareTargets()
 	return diags
 }
 
@@ -171,6 +173,7 @@ func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]strin
 			continue
 		}
 		child := newScope(call.Module, nil, e.PlanTime)
+		child.setWorkspace(e.Workspace)
 		child.callNode = sc.prefix + "module." + call.Name
 		e.scopes[call.Module.Path] = child
 		var trs []hcl.Traversal

@@ -27,6 +27,7 @@ type scope struct {
 	resources map[string]cty.Value // by resource address; tuple/object for count/for_each
 	declared  map[string]*config.Resource
 	path      cty.Value
+	terraform cty.Value // terraform.workspace
 	functions map[string]function.Function
 	// prefix is "" in the root module, "module.NAME." in a child: node
 	// names in the graph carry it.
@@ -64,8 +65,16 @@ func newScope(m *config.Module, vars map[string]cty.Value, planTime time.Time) *
 		vars:      vars,
 		locals:    map[string]cty.Value{},
 		resources: map[string]cty.Value{},
+		terraform: cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
 		path:      cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(m.Dir), "root": cty.StringVal(m.Dir), "cwd": cty.StringVal(cwd)}),
 		functions: functions,
+	}
+}
+
+// setWorkspace sets terraform.workspace.
+func (s *scope) setWorkspace(name string) {
+	if name != "" {
+		s.terraform = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(name)})
 	}
 }
 
@@ -107,7 +116,7 @@ func (s *scope) evalContext(refs []hcl.Traversal, inst instanceVars) *hcl.EvalCo
 	vars := map[string]cty.Value{
 		"var":       cty.ObjectVal(s.vars),
 		"path":      s.path,
-		"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
+		"terraform": s.terraform,
 	}
 	if len(s.vars) == 0 {
 		vars["var"] = cty.EmptyObjectVal

@@ -188,6 +188,11 @@ type Engine struct {
 	// PlanTime is when planning started, the value of plantimestamp();
 	// zero means now. A saved plan is made again at its own time.
 	PlanTime time.Time
+	// Workspace is terraform.workspace; empty means "default".
+	Workspace string
+	// Targets, when not nil, limits planning and applying to these
+	// resource and resource instance addresses (see targets.go).
+	Targets map[string]bool
 
 	scope   *scope            // the root module's
 	scopes  map[string]*scope // by module path
@@ -201,6 +206,9 @@ type Engine struct {
 	changing map[string]bool
 	// checks collects check outcomes while a phase walks the graph.
 	checks []CheckResult
+	// targetedResources and targetedProviders are derived from Targets.
+	targetedResources map[string]bool
+	targetedProviders map[string]bool
 }
 
 func (e *Engine) recordCheck(r CheckResult) {

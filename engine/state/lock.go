@@ -25,7 +25,7 @@ type LockInfo struct {
 
 // Lock is a held state lock.
 type Lock struct {
-	f *os.File
+	release func() error
 }
 
 // ErrLocked reports a lock held by someone else.
@@ -35,43 +35,50 @@ type ErrLocked struct {
 }
 
 func (e *ErrLocked) Error() string {
-	return fmt.Sprintf("state %s is locked by %s since %s (operation %s, lock ID %s)",
-		e.Path, e.Info.Who, e.Info.Created.Format(time.RFC3339), e.Info.Operation, e.Info.ID)
+	msg := fmt.Sprintf("state %s is locked by %s", e.Path, e.Info.Who)
+	if !e.Info.Created.IsZero() {
+		msg += " since " + e.Info.Created.Format(time.RFC3339)
+	}
+	if e.Info.Operation != "" {
+		msg += " (operation " + e.Info.Operation
+		if e.Info.ID != "" {
+			msg += ", lock ID " + e.Info.ID
+		}
+		msg += ")"
+	}
+	return msg
 }
 
-// Acquire takes an exclusive flock on the lock file beside the state
-// (.NAME.spice-lock), retrying until timeout, and writes who holds it into
-// that file. The kernel releases the lock when the process dies, so a killed
-// apply never leaves it stuck. The file itself stays: removing it would let
-// a waiter and a newcomer lock two different files.
+// Acquire takes the local backend's lock on the state at path: see
+// AcquireStore and localStore.TryLock.
 func Acquire(ctx context.Context, path, operation, version string, timeout time.Duration) (*Lock, error) {
-	lockPath := lockFile(path)
-	f, err := openLockFile(lockPath)
-	if err != nil {
-		return nil, fmt.Errorf("lock state: %w", err)
-	}
+	return AcquireStore(ctx, LocalStore(path), operation, version, timeout)
+}
+
+// AcquireStore takes a store's state lock, retrying until timeout
+// (-lock-timeout); the error names the holder.
+func AcquireStore(ctx context.Context, s Store, operation, version string, timeout time.Duration) (*Lock, error) {
+	info := NewLockInfo(operation, version, s.String())
 	deadline := time.Now().Add(timeout)
 	for {
-		err = osfile.TryLock(f)
+		release, err := s.TryLock(ctx, info)
 		if err == nil {
-			break
+			return &Lock{release: release}, nil
 		}
-		if !errors.Is(err, osfile.ErrLocked) {
-			_ = f.Close()
-			return nil, fmt.Errorf("lock state: %w", err)
-		}
-		if time.Now().After(deadline) {
-			info := readInfo(lockPath)
-			_ = f.Close()
-			return nil, &ErrLocked{Path: path, Info: info}
+		var locked *ErrLocked
+		if !errors.As(err, &locked) || time.Now().After(deadline) {
+			return nil, err
 		}
 		select {
 		case <-ctx.Done():
-			_ = f.Close()
 			return nil, ctx.Err()
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// NewLockInfo describes this process as the holder of a lock.
+func NewLockInfo(operation, version, path string) LockInfo {
 	who := "unknown"
 	if u, err := user.Current(); err == nil {
 		who = u.Username
@@ -79,12 +86,37 @@ func Acquire(ctx context.Context, path, operation, version string, timeout time.
 	if h, err := os.Hostname(); err == nil {
 		who += "@" + h
 	}
-	info := LockInfo{ID: newLineage(), Operation: operation, Who: fmt.Sprintf("%s (pid %d)", who, os.Getpid()), Version: version, Created: time.Now().UTC(), Path: path}
+	return LockInfo{ID: newLineage(), Operation: operation, Who: fmt.Sprintf("%s (pid %d)", who, os.Getpid()), Version: version, Created: time.Now().UTC(), Path: path}
+}
+
+// TryLock takes an exclusive flock on the lock file beside the state
+// (.NAME.spice-lock) and writes who holds it into that file. The kernel
+// releases the lock when the process dies, so a killed apply never leaves
+// it stuck. The file itself stays: removing it would let a waiter and a
+// newcomer lock two different files.
+func (p localStore) TryLock(_ context.Context, info LockInfo) (func() error, error) {
+	lockPath := lockFile(string(p))
+	f, err := openLockFile(lockPath)
+	if err != nil {
+		return nil, fmt.Errorf("lock state: %w", err)
+	}
+	if err := osfile.TryLock(f); err != nil {
+		_ = f.Close()
+		if errors.Is(err, osfile.ErrLocked) {
+			return nil, &ErrLocked{Path: string(p), Info: readInfo(lockPath)}
+		}
+		return nil, fmt.Errorf("lock state: %w", err)
+	}
 	b, _ := json.Marshal(info)
 	_ = f.Truncate(0)
 	_, _ = f.WriteAt(b, 0)
 	_ = f.Sync()
-	return &Lock{f: f}, nil
+	return func() error {
+		_ = f.Truncate(0)
+		err := osfile.Unlock(f)
+		_ = f.Close()
+		return err
+	}, nil
 }
 
 // openLockFile opens or creates the lock file, never through a symbolic
@@ -117,9 +149,4 @@ func readInfo(path string) LockInfo {
 }
 
 // Release drops the lock and clears the holder information.
-func (l *Lock) Release() error {
-	_ = l.f.Truncate(0)
-	err := osfile.Unlock(l.f)
-	_ = l.f.Close()
-	return err
-}
+func (l *Lock) Release() error { return l.release() }

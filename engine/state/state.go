@@ -5,16 +5,15 @@ package state
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"sort"
 
-	"github.com/spice-harvester/terraform-provider-spice/internal/atomicfile"
 	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
@@ -89,15 +88,18 @@ func newLineage() string {
 }
 
 // Read loads path; a missing file is a new, empty state.
-func Read(path string) (*File, error) {
-	b, err := readRegular(path)
-	if errors.Is(err, fs.ErrNotExist) {
+func Read(path string) (*File, error) { return ReadFrom(context.Background(), LocalStore(path)) }
+
+// ReadFrom loads the state a store keeps; none is a new, empty state.
+func ReadFrom(ctx context.Context, s Store) (*File, error) {
+	b, err := s.Get(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read state %s: %w", s, err)
+	}
+	if b == nil {
 		return New(), nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read state: %w", err)
-	}
-	return decode(path, b)
+	return decode(s.String(), b)
 }
 
 func decode(path string, b []byte) (*File, error) {
@@ -145,18 +147,21 @@ func readRegular(path string) ([]byte, error) {
 // Write replaces path with f, one serial higher, atomically and privately
 // (atomicfile.Write: mode 0600, never through a symbolic link); the state
 // it replaces is kept as PATH.backup the same way.
+func Write(path string, f *File) error { return WriteTo(context.Background(), LocalStore(path), f) }
+
+// WriteTo replaces the state a store keeps with f, one serial higher.
 //
 // The caller holds the state lock and read the state after taking it, so
-// the file on disk is the one f was read from or an earlier write of f.
+// the stored state is the one f was read from or an earlier write of f.
 // When it is not (another lineage, a higher serial: someone wrote without
-// the lock), Write refuses: it would lose their change, and a write never
-// lowers the serial.
-func Write(path string, f *File) error {
-	current, err := readRegular(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("write state: %w", err)
+// the lock), WriteTo refuses: it would lose their change, and a write
+// never lowers the serial.
+func WriteTo(ctx context.Context, s Store, f *File) error {
+	current, err := s.Get(ctx)
+	if err != nil {
+		return fmt.Errorf("write state %s: %w", s, err)
 	}
-	if err := f.follows(path, current); err != nil {
+	if err := f.follows(s.String(), current); err != nil {
 		return err
 	}
 	lineage, serial := f.Lineage, f.Serial
@@ -164,26 +169,31 @@ func Write(path string, f *File) error {
 		f.Lineage = newLineage()
 	}
 	f.Serial++
-	restore := func(err error) error {
+	b, err := f.Encode()
+	if err != nil {
 		f.Lineage, f.Serial = lineage, serial
 		return err
 	}
-	sort.SliceStable(f.Resources, func(i, j int) bool { return resourceKey(f.Resources[i]) < resourceKey(f.Resources[j]) })
-	b, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return restore(fmt.Errorf("encode state: %w", err))
-	}
-	b = append(b, '\n')
-	if len(current) > 0 {
-		if err := atomicfile.Write(path+".backup", current, atomicfile.Private); err != nil {
-			return restore(fmt.Errorf("write state backup: %w", err))
-		}
-	}
-	if err := atomicfile.Write(path, b, atomicfile.Private); err != nil {
-		return restore(fmt.Errorf("write state: %w", err))
+	if err := s.Put(ctx, b, current); err != nil {
+		f.Lineage, f.Serial = lineage, serial
+		return fmt.Errorf("write state %s: %w", s, err)
 	}
 	return nil
 }
+
+// Encode is f as stored: indented JSON, resources in a stable order.
+func (f *File) Encode() ([]byte, error) {
+	sort.SliceStable(f.Resources, func(i, j int) bool { return resourceKey(f.Resources[i]) < resourceKey(f.Resources[j]) })
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode state: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// Decode parses a state read from elsewhere (state push, a migration);
+// name says where it came from in messages.
+func Decode(name string, b []byte) (*File, error) { return decode(name, b) }
 
 // follows checks that f may replace the state on disk (current, empty
 // when there is none).
@@ -260,3 +270,41 @@ func (f *File) RemoveIn(module, mode, typ, name string) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// Push replaces the stored state with f as given (its lineage, its serial
+// or, when that is not above the stored one and force is not set, one
+// higher so that readers see the change). Like terraform state push it refuses another lineage or
+// an older serial unless force. The caller holds the lock.
+func Push(ctx context.Context, s Store, f *File, force bool) error {
+	current, err := s.Get(ctx)
+	if err != nil {
+		return fmt.Errorf("push state to %s: %w", s, err)
+	}
+	if len(bytes.TrimSpace(current)) > 0 {
+		disk, err := stamp(current)
+		if err != nil && !force {
+			return fmt.Errorf("push state to %s: the stored state is not valid (%w); use -force to replace it", s, err)
+		}
+		switch {
+		case force:
+		case f.Lineage != "" && disk.Lineage != "" && disk.Lineage != f.Lineage:
+			return fmt.Errorf("push state to %s: cannot replace lineage %q with lineage %q; use -force to replace it anyway", s, disk.Lineage, f.Lineage)
+		case f.Serial < disk.Serial:
+			return fmt.Errorf("push state to %s: the stored serial %d is newer than the pushed %d; use -force to replace it anyway", s, disk.Serial, f.Serial)
+		}
+		if f.Serial <= disk.Serial && !force {
+			f.Serial = disk.Serial + 1
+		}
+	}
+	if f.Lineage == "" {
+		f.Lineage = newLineage()
+	}
+	b, err := f.Encode()
+	if err != nil {
+		return err
+	}
+	if err := s.Put(ctx, b, current); err != nil {
+		return fmt.Errorf("push state to %s: %w", s, err)
+	}
+	return nil
+}

@@ -17,3 +17,20 @@ provider "spice" {
   known_hosts_file = "~/.ssh/known_hosts"
   sudo             = true
 }
+
+# The host's TerminusDB, for spice_terminusdb_database: reached by the host
+# itself, so 127.0.0.1:6363 is the host's own loopback.
+variable "terminusdb_admin_password" {
+  type      = string
+  sensitive = true
+}
+
+provider "spice" {
+  alias = "db1"
+  host  = "10.0.0.7"
+  terminusdb {
+    url      = "http://127.0.0.1:6363"
+    username = "admin"
+    password = var.terminusdb_admin_password
+  }
+}

@@ -128,7 +128,7 @@ resource "spice_service" "app" {
   name              = "spice-harvester-${each.key}"
   description       = each.value.description
   exec_start        = "${local.app_dir}/venv/bin/python -m ${each.value.module}"
-  working_directory = "${local.app_dir}/backend"
+  working_directory = var.backend_dir
   user              = var.service_user
   group             = var.service_group
   environment_file  = spice_env_file.app.path

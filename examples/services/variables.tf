@@ -8,3 +8,9 @@ variable "service_group" {
   type    = string
   default = "spice"
 }
+
+variable "backend_dir" {
+  description = "Where the services' packages are: the checkout's backend/ (the installation example's backend_dir output, /opt/spice-harvester/src/backend), or the fake app's."
+  type        = string
+  default     = "/opt/spice-harvester/backend"
+}

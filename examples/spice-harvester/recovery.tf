@@ -41,7 +41,19 @@ provider "spice" {
 locals {
   app_dir = "/opt/spice-harvester"
   # The TerminusDB CLI opens its store directly: it runs in its container.
-  terminusdb_bundle = ["docker", "exec", "terminusdb", "terminusdb", "bundle", "admin/production", "-o", "/dev/stdout"]
+  # It prints "Writing to ..." on stdout besides the bundle, so the bundle
+  # goes to a file that is then the only thing on stdout.
+  terminusdb_bundle = ["docker", "exec", "terminusdb", "sh", "-c",
+  "terminusdb bundle admin/production -o /tmp/spice-backup.bundle >&2 && cat /tmp/spice-backup.bundle && rm -f /tmp/spice-backup.bundle"]
+  bundle_check = "/usr/local/lib/spice/check-terminusdb-bundle.sh"
+}
+
+# The restore drill checks the restored TerminusDB bundle with this script:
+# not empty, and in the bundle format (layer id, then a gzip pack).
+resource "spice_file" "bundle_check" {
+  path    = local.bundle_check
+  content = file("${path.module}/check-terminusdb-bundle.sh")
+  mode    = "0755"
 }
 
 resource "spice_backup_policy" "daily" {
@@ -118,8 +130,9 @@ resource "spice_recovery_objective" "manual" {
   backup_policies = each.value.policies
   services        = each.value.services
   enforcement     = var.enforcement
-  # The drill checks that the restored bundle is not empty.
-  verify_command = length(each.value.policies) > 0 ? ["test", "-s", "${each.value.policies[0]}/terminusdb.out"] : null
+  # The drill checks the restored bundle: not empty, the bundle format.
+  verify_command = length(each.value.policies) > 0 ? [local.bundle_check, "${each.value.policies[0]}/terminusdb.out"] : null
+  depends_on     = [spice_file.bundle_check]
 }
 
 output "objectives" {

@@ -9,6 +9,24 @@ resource "spice_recovery_objective" "database_corruption" {
   # With the policy in the same configuration, refer to it
   # (spice_backup_policy.daily.name) so that it is planned first.
   backup_policies = ["daily"]
-  enforcement     = "error"
-  verify_command  = ["test", "-s", "daily/terminusdb.out"]
+  # TerminusDB's restart-to-healthy time counts in achievable_rto.
+  services       = [spice_service.terminusdb.name]
+  enforcement    = "error"
+  verify_command = ["test", "-s", "daily/terminusdb.out"]
+}
+
+# TerminusDB (the manual runs it in a container) as a systemd service, so
+# that its restarts are health-gated on TerminusDB's unauthenticated probe
+# /api/ok and timed: the objective above reads that timing.
+resource "spice_service" "terminusdb" {
+  name        = "terminusdb"
+  description = "TerminusDB in its container (:6363)"
+  exec_start  = "/usr/bin/docker start --attach terminusdb"
+  restart     = "always"
+  after       = ["docker.service"]
+  wants       = ["docker.service"]
+  health_check {
+    url          = "http://127.0.0.1:6363/api/ok"
+    start_period = "60s"
+  }
 }

@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spice-harvester/terraform-provider-spice/testsupport"
+)
+
+// BenchmarkWatchLocalLatency is spice watch's detection-to-repaired
+// latency for a local managed file: from the edit to the "repaired" log
+// line (the apply done, the state saved), over b.N edits of files among
+// 10 and among 1,000 managed ones; p50 and p99 are reported. Run with
+// -benchtime=200x for the issue's 200 edits.
+func BenchmarkWatchLocalLatency(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) { benchWatchLatency(b, n) })
+	}
+}
+
+func benchWatchLatency(b *testing.B, n int) {
+	work, bin := convergedFiles(b, n)
+	root := rootOf(b, work)
+	logs, stop := startWatchProcess(b, bin, work, "-interval=1h")
+	_, next := logs.Wait(b, 0, "watching", testsupport.Msg("watching"))
+	var latencies []time.Duration
+	i := 0
+	for b.Loop() {
+		idx := (i * 7) % n
+		i++
+		file := filepath.Join(root, "etc/app/conf.d", strconv.Itoa(idx)+".conf")
+		edited := time.Now()
+		if err := os.WriteFile(file, []byte("edited\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		_, next = logs.Wait(b, next, "repaired", testsupport.Msg("repaired", "address", fmt.Sprintf("spice_file.f[%d]", idx)))
+		latencies = append(latencies, time.Since(edited))
+	}
+	stop()
+	slices.Sort(latencies)
+	b.ReportMetric(float64(latencies[len(latencies)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkWatchIdle is the CPU and memory of an idle spice watch managing
+// 1,000 local files (fsnotify on their directory, no host checks due):
+// CPU time over SPICE_BENCH_IDLE (default 20s; the issue's figure is 5m)
+// as a share of one core, and the resident set size at the end.
+func BenchmarkWatchIdle(b *testing.B) {
+	idle := 20 * time.Second
+	if v := os.Getenv("SPICE_BENCH_IDLE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatalf("SPICE_BENCH_IDLE: %v", err)
+		}
+		idle = d
+	}
+	work, bin := convergedFiles(b, 1000)
+	for b.Loop() {
+		logs, stop, pid := startWatchProcessPID(b, bin, work, "-interval=1h")
+		logs.Wait(b, 0, "watching", testsupport.Msg("watching"))
+		before := cpuTime(b, pid)
+		time.Sleep(idle) // the measurement itself: an idle period
+		used := cpuTime(b, pid) - before
+		b.ReportMetric(100*used.Seconds()/idle.Seconds(), "cpu-%")
+		b.ReportMetric(float64(rssKiB(b, pid))/1024, "rss-MB")
+		stop()
+	}
+}
+
+// rootOf is the root of the provider block convergedFiles wrote.
+func rootOf(b *testing.B, work string) string {
+	cfg, err := os.ReadFile(filepath.Join(work, "main.tf"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(cfg), "root = \"")
+	root, _, _ := strings.Cut(rest, "\"")
+	return root
+}
+
+// cpuTime is a process's user and system CPU time (/proc/PID/stat).
+func cpuTime(b *testing.B, pid int) time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, after, _ := strings.Cut(string(stat), ") ")
+	fields := strings.Fields(after)
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const clkTck = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / clkTck
+}
+
+// rssKiB is a process's resident set size (/proc/PID/status VmRSS).
+func rssKiB(b *testing.B, pid int) int64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kib, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kib
+		}
+	}
+	b.Fatal("no VmRSS")
+	return 0
+}

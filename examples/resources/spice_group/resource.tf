@@ -1,0 +1,4 @@
+resource "spice_group" "spice" {
+  name   = "spice"
+  system = true
+}

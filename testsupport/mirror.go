@@ -1,0 +1,83 @@
+package testsupport
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// MirrorProviderVersion is the version the unpacked mirror offers.
+const MirrorProviderVersion = "1.0.0"
+
+// UnpackedProviderMirror lays the built provider out as an unpacked
+// filesystem mirror (registry.terraform.io/spice-harvester/spice/VERSION/
+// OS_ARCH/terraform-provider-spice_vVERSION) and returns a Terraform CLI
+// configuration that installs from it alone: terraform init works with no
+// network, as it must for a backend, which dev_overrides cannot skip.
+func UnpackedProviderMirror(t testing.TB, bin string) string {
+	t.Helper()
+	mirror := t.TempDir()
+	dir := filepath.Join(mirror, "registry.terraform.io/spice-harvester/spice", MirrorProviderVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "terraform-provider-spice_v"+MirrorProviderVersion)
+	if err := linkOrCopy(filepath.Join(bin, "terraform-provider-spice"), dst); err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(t.TempDir(), "terraform.rc")
+	config := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/spice-harvester/spice\"]\n  }\n}\n", mirror)
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return rc
+}
+
+func linkOrCopy(src, dst string) error {
+	if os.Link(src, dst) == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = in.Close() }()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		_ = out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// NewTerraformMirrored prepares dir for Terraform runs that install spice
+// from UnpackedProviderMirror (run "init" first), with extra environment.
+func NewTerraformMirrored(t testing.TB, dir, bin string, env ...string) *Runner {
+	t.Helper()
+	rc := UnpackedProviderMirror(t, bin)
+	full := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	return &Runner{t: t, Dir: dir, binary: TerraformBinary(t), name: "terraform", env: append(full, env...), Printed: map[string]string{}}
+}
+
+// NewSpiceEnv is NewSpice with extra environment (PG_CONN_STR...).
+func NewSpiceEnv(t testing.TB, dir, bin string, env ...string) *Runner {
+	t.Helper()
+	r := NewSpice(t, dir, bin)
+	r.env = append(r.env, env...)
+	return r
+}
+
+// Command is the exec.Cmd form of a run, for tests that start, signal or
+// wait on it themselves (kill -9 mid-apply).
+func (tf *Runner) Command(args ...string) *exec.Cmd {
+	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = tf.Dir, tf.env
+	return cmd
+}
