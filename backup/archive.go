@@ -16,8 +16,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
 // archiveName is the file a source is stored in inside a backup directory.
@@ -44,7 +45,7 @@ type archiveWriter struct {
 }
 
 func createArchive(path, compression string) (*archiveWriter, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := osfile.OpenNoFollow(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +219,7 @@ func writeTarEntry(tw *tar.Writer, base, path string, info fs.FileInfo, buf []by
 	if !info.Mode().IsRegular() {
 		return nil
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := osfile.OpenNoFollow(path, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
 // Files inside a backup directory and the destination.
@@ -192,7 +193,7 @@ func readBackup(destination, name string, t time.Time) Backup {
 
 // readNoFollow reads a regular file that must not be a symlink.
 func readNoFollow(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := osfile.OpenNoFollow(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}

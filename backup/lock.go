@@ -7,9 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
-	"golang.org/x/sys/unix"
+	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
 // destinationLock is an exclusive flock on LockFile in the destination,
@@ -24,15 +23,15 @@ func lockDestination(p *Policy) (*destinationLock, error) {
 		return nil, fmt.Errorf("create destination of policy %s: %w", p.Name, err)
 	}
 	path := filepath.Join(p.Destination, LockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+	f, err := osfile.OpenNoFollow(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open lock of policy %s: %w", p.Name, err)
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+	if err := osfile.TryLock(f); err != nil {
 		holder := make([]byte, 32)
 		n, _ := f.ReadAt(holder, 0)
 		_ = f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
+		if errors.Is(err, osfile.ErrLocked) {
 			pid := strings.TrimSpace(string(holder[:n]))
 			if pid == "" {
 				pid = "unknown"
@@ -49,6 +48,6 @@ func lockDestination(p *Policy) (*destinationLock, error) {
 
 func (l *destinationLock) release() {
 	_ = l.f.Truncate(0)
-	_ = unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
+	_ = osfile.Unlock(l.f)
 	_ = l.f.Close()
 }

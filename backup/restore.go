@@ -12,7 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
+
+	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
 // RestoreOptions narrows and redirects a restore.
@@ -232,7 +233,7 @@ func newPlacement(destination, id, target string) (*placement, error) {
 }
 
 func stageSource(dir, id string, s SourceMetadata, compression, to string) ([]*placement, error) {
-	f, err := os.OpenFile(filepath.Join(dir, s.File), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := osfile.OpenNoFollow(filepath.Join(dir, s.File), os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
+
+	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
 // Verify checks a backup: it must be complete, and every archive that
@@ -42,7 +43,7 @@ func verifyArchive(dir string, s SourceMetadata) error {
 	if !filepath.IsLocal(s.File) || filepath.Base(s.File) != s.File {
 		return fmt.Errorf("archive name %q is not a file in the backup directory", s.File)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, s.File), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := osfile.OpenNoFollow(filepath.Join(dir, s.File), os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}

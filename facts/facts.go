@@ -180,6 +180,19 @@ func Gather(ctx context.Context, h host.Host) (*Facts, error) {
 	return f, nil
 }
 
+// GoArch is Go's name (GOARCH) for the architecture uname -m calls
+// machine, the one a Linux build of spice for that host must have; "" for
+// an architecture spice is not released for.
+func GoArch(machine string) string {
+	switch machine {
+	case "x86_64", "amd64":
+		return "amd64"
+	case "aarch64", "arm64":
+		return "arm64"
+	}
+	return ""
+}
+
 // Parse interprets the output of Script. Lines it does not know are
 // ignored, so that an older parser reads a newer script's output.
 func Parse(out []byte) (*Facts, error) {

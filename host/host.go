@@ -147,6 +147,11 @@ var ErrNotRegular = errors.New("not a regular file")
 // there, since another user's could send a write anywhere.
 var ErrSymlink = errors.New("a symbolic link, which spice does not follow")
 
+// ErrLocalUnsupported is NewLocal's error where spice cannot manage the
+// machine it runs on with its guarantees (links never followed, writes
+// atomic and private): Windows and FreeBSD for now. SSH works from all.
+var ErrLocalUnsupported = errors.New("managing the local machine is supported on Linux and macOS only")
+
 // NotInstalled tells a program missing on the host from one that ran and
 // failed: locally exec finds no such program; over SSH the shell exits 127,
 // or sudo says "command not found".

@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package host
 
 import (
@@ -192,7 +194,7 @@ func (l *Local) Mkdir(_ context.Context, p string, attrs Attrs) error {
 		if err := unix.Mkdirat(dirfd, name, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
 			return err
 		}
-		fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		fd, err := openNoFollow(dirfd, name)
 		if err != nil {
 			return err
 		}
@@ -216,7 +218,7 @@ func (l *Local) Mkdir(_ context.Context, p string, attrs Attrs) error {
 // links (ErrNotRegular): changing either would change another path.
 func (l *Local) SetAttrs(_ context.Context, p string, attrs Attrs) error {
 	return l.at("set mode and owner of", p, false, func(dirfd int, name string) error {
-		fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		fd, err := openNoFollow(dirfd, name)
 		if err != nil {
 			return err
 		}

@@ -1,14 +1,13 @@
+//go:build linux || darwin
+
 package host
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path"
 	"runtime"
-	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -28,59 +27,6 @@ import (
 // spice's own user owns it: such a link is part of the system
 // (/var/run -> /run), while one another user planted could send a write
 // anywhere.
-
-// maxSymlinks bounds the links one resolution follows, as the kernel's 40.
-const maxSymlinks = 40
-
-// tempSuffix ends every temporary name of an atomic write or link swap:
-// ".NAME.<16 hex digits>.spice-tmp".
-const tempSuffix = ".spice-tmp"
-
-// maxTempBase keeps a temporary name within NAME_MAX (255 bytes).
-const maxTempBase = 200
-
-// tempPrefix is what every temporary name of name starts with.
-func tempPrefix(name string) string {
-	if len(name) > maxTempBase {
-		name = name[:maxTempBase]
-	}
-	return "." + name + "."
-}
-
-// tempName is a fresh, unpredictable temporary name for name.
-func tempName(name string) string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return tempPrefix(name) + hex.EncodeToString(b[:]) + tempSuffix
-}
-
-// tempDirName is a fresh temporary name for a directory made as name.
-func tempDirName(name string) string {
-	return strings.TrimSuffix(tempName(name), tempSuffix) + ".spice-mkdir"
-}
-
-// isTempOf reports whether entry is a temporary name tempName(name) makes,
-// or the fixed one ".NAME.spice-tmp" that spice used before.
-func isTempOf(entry, name string) bool {
-	if entry == "."+name+tempSuffix {
-		return true
-	}
-	rest, ok := strings.CutPrefix(entry, tempPrefix(name))
-	if !ok {
-		return false
-	}
-	random, ok := strings.CutSuffix(rest, tempSuffix)
-	if !ok || len(random) != 16 {
-		return false
-	}
-	_, err := hex.DecodeString(random)
-	return err == nil
-}
-
-// splitPath returns the names of a slash-separated path, without empty ones.
-func splitPath(p string) []string {
-	return slices.DeleteFunc(strings.Split(p, "/"), func(s string) bool { return s == "" })
-}
 
 // resolveDir opens the directory that the components name below root as
 // a directory descriptor, following links as the package comment says.
@@ -131,7 +77,7 @@ func (l *Local) resolveDir(comps []string, create bool) (int, error) {
 			return -1, err
 		}
 		// Not a directory: a link to resolve, or an error.
-		fd, err = unix.Openat(cur, c, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		fd, err = openNoFollow(cur, c)
 		if err != nil {
 			return -1, err
 		}
@@ -144,7 +90,7 @@ func (l *Local) resolveDir(comps []string, create bool) (int, error) {
 		case unix.S_IFDIR: // replaced by a directory meanwhile
 			stack, names = append(stack, fd), append(names, c)
 		case unix.S_IFLNK:
-			target, err := readlinkFd(fd)
+			target, err := readlinkOf(fd, cur, c)
 			_ = unix.Close(fd)
 			if err != nil {
 				return -1, err
@@ -187,7 +133,7 @@ func openDirAt(dirfd int, name string, nofollow bool) (int, error) {
 	}
 	fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|flags, 0)
 	if errors.Is(err, unix.EACCES) {
-		fd, err = unix.Openat(dirfd, name, unix.O_PATH|flags, 0)
+		fd, err = unix.Openat(dirfd, name, searchOnly|flags, 0)
 	}
 	return fd, err
 }
@@ -207,18 +153,13 @@ func mkdirAt(dirfd int, name string) error {
 		_ = unix.Close(fd)
 	}
 	if err == nil {
-		err = unix.Renameat2(dirfd, tmp, dirfd, name, unix.RENAME_NOREPLACE)
+		err = renameNoReplace(dirfd, tmp, name)
 		if errors.Is(err, unix.EEXIST) {
 			err = nil // made meanwhile: the caller looks at what is there
 		}
 	}
 	_ = unix.Unlinkat(dirfd, tmp, unix.AT_REMOVEDIR) // nothing left when renamed
 	return err
-}
-
-// readlinkFd reads the target of the link an O_PATH|O_NOFOLLOW descriptor holds.
-func readlinkFd(fd int) (string, error) {
-	return readlinkAt(fd, "")
 }
 
 func readlinkAt(dirfd int, name string) (string, error) {
@@ -268,26 +209,6 @@ func plainFile(st *unix.Stat_t) bool {
 }
 
 func sameFile(a, b *unix.Stat_t) bool { return a.Dev == b.Dev && a.Ino == b.Ino }
-
-// setAttrsFd applies attrs to the object an O_PATH descriptor (or any
-// other) holds: ownership first, since chown clears setuid and setgid.
-func setAttrsFd(fd int, attrs Attrs) error {
-	if attrs.UID != KeepID || attrs.GID != KeepID {
-		if err := unix.Fchownat(fd, "", attrs.UID, attrs.GID, unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW); err != nil {
-			return fmt.Errorf("chown: %w", err)
-		}
-	}
-	err := unix.Fchmodat(fd, "", uint32(attrs.Perm), unix.AT_EMPTY_PATH)
-	if errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EINVAL) {
-		// Before fchmodat2 (Linux 6.6): the descriptor's /proc link is
-		// the very object opened, never a path looked up again.
-		err = unix.Chmod(fmt.Sprintf("/proc/self/fd/%d", fd), uint32(attrs.Perm))
-	}
-	if err != nil {
-		return fmt.Errorf("chmod: %w", err)
-	}
-	return nil
-}
 
 // removeStaleTemps removes temporary files of name that an atomic write
 // killed before its rename left in dirfd. A candidate must be ours: a

@@ -10,17 +10,22 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
+	"github.com/spice-harvester/terraform-provider-spice/facts"
 	"github.com/spice-harvester/terraform-provider-spice/host"
 	"github.com/spice-harvester/terraform-provider-spice/systemd"
 )
 
-// The spice binary is also the backup agent on the hosts: spice_backup_policy
-// installs the binary that is running (the provider is spice), or the one
-// SPICE_AGENT_BINARY names (a build for the hosts' architecture; tests,
-// which run the provider inside the test binary, name a built spice).
+// The spice binary is also the backup agent on the hosts, which are Linux
+// on amd64 or arm64 whatever the operator runs. The build installed on a
+// host is, for its architecture (uname -m): the one SPICE_AGENT_BINARY
+// names; else the one shipped beside the provider in its release archive
+// (agents/linux_ARCH/spice); else the running binary if it is that build.
+// Tests, which run the provider inside the test binary, name a built spice.
 const agentBinaryEnv = "SPICE_AGENT_BINARY"
 
 type agentBinary struct {
@@ -29,22 +34,83 @@ type agentBinary struct {
 	arch   string // as uname -m prints it
 }
 
-// agentCache holds the description of each binary hashed so far, by path:
-// one hash per provider configuration, not one per policy.
+// agentCache holds the description of each binary hashed so far, by path
+// (one hash per provider configuration, not one per policy), and the
+// host's architecture, asked once.
 type agentCache struct {
-	mu     sync.Mutex
-	byPath map[string]agentBinary
+	mu      sync.Mutex
+	byPath  map[string]agentBinary
+	machine *string // the host's uname -m once asked; "" in image mode
+
+	// executable is where the provider runs from (os.Executable when nil):
+	// the shipped agents lie beside it.
+	executable func() (string, error)
 }
 
-// localAgent is the binary to install, hashed once per cache (a nil cache
-// hashes every time).
-func localAgent(cache *agentCache) (agentBinary, error) {
-	p := os.Getenv(agentBinaryEnv)
-	if p == "" {
-		var err error
-		if p, err = os.Executable(); err != nil {
-			return agentBinary{}, fmt.Errorf("find the spice binary to install: %w", err)
+// hostMachine is h's uname -m, asked once per cache; "" in image mode,
+// where commands would reach this machine, not the managed tree.
+func (c *agentCache) hostMachine(ctx context.Context, h host.Host) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.machine != nil {
+		return *c.machine, nil
+	}
+	machine := ""
+	if systemd.Live(h) {
+		res, err := h.Run(ctx, host.Command{Argv: []string{"uname", "-m"}})
+		if err != nil {
+			return "", fmt.Errorf("uname -m on %s: %w", h.Name(), err)
 		}
+		machine = strings.TrimSpace(string(res.Stdout))
+	}
+	c.machine = &machine
+	return machine, nil
+}
+
+// agentFile is the spice build to install on a host whose uname -m is
+// machine ("" when unknown: then the running build, on Linux).
+func agentFile(machine string, executable func() (string, error)) (string, error) {
+	if p := os.Getenv(agentBinaryEnv); p != "" {
+		return p, nil
+	}
+	if executable == nil {
+		executable = os.Executable
+	}
+	self, err := executable()
+	if err != nil {
+		return "", fmt.Errorf("find the running spice binary: %w", err)
+	}
+	if machine == "" {
+		if runtime.GOOS != "linux" {
+			return "", fmt.Errorf("the host's architecture is unknown (image mode) and this spice is built for %s: set %s to the linux build of spice to install", runtime.GOOS, agentBinaryEnv)
+		}
+		return self, nil
+	}
+	goarch := facts.GoArch(machine)
+	if goarch == "" {
+		return "", fmt.Errorf("spice is not released for %s hosts: set %s to a linux build of spice for %s", machine, agentBinaryEnv, machine)
+	}
+	shipped := filepath.Join(filepath.Dir(self), "agents", "linux_"+goarch, "spice")
+	if _, err := os.Stat(shipped); err == nil {
+		return shipped, nil
+	}
+	if runtime.GOOS == "linux" && runtime.GOARCH == goarch {
+		return self, nil
+	}
+	return "", fmt.Errorf("no spice agent for a linux/%s host (uname -m: %s): provide %s (the release archive for %s/%s ships it) or set %s to a linux/%s build of spice",
+		goarch, machine, shipped, runtime.GOOS, runtime.GOARCH, agentBinaryEnv, goarch)
+}
+
+// localAgent is the binary to install on a host whose uname -m is
+// machine, hashed once per cache (a nil cache hashes every time).
+func localAgent(cache *agentCache, machine string) (agentBinary, error) {
+	var executable func() (string, error)
+	if cache != nil {
+		executable = cache.executable
+	}
+	p, err := agentFile(machine, executable)
+	if err != nil {
+		return agentBinary{}, err
 	}
 	if cache == nil {
 		return describeAgent(p)
@@ -116,11 +182,15 @@ func remoteSHA256(ctx context.Context, h host.Host, path string) (string, error)
 	return sum, nil
 }
 
-// installAgent uploads the local agent to path on h when its hash differs,
-// refusing a binary built for another architecture.
+// installAgent uploads the agent for h's architecture to path on h when
+// its hash differs, refusing a binary built for another architecture.
 func installAgent(ctx context.Context, hc *hostContext, path string) error {
 	h := hc.host
-	local, err := localAgent(&hc.agents)
+	machine, err := hc.agents.hostMachine(ctx, h)
+	if err != nil {
+		return err
+	}
+	local, err := localAgent(&hc.agents, machine)
 	if err != nil {
 		return err
 	}
@@ -128,14 +198,8 @@ func installAgent(ctx context.Context, hc *hostContext, path string) error {
 	if err != nil || current == local.sha256 {
 		return err
 	}
-	if systemd.Live(h) && local.arch != "" {
-		res, err := h.Run(ctx, host.Command{Argv: []string{"uname", "-m"}})
-		if err != nil {
-			return fmt.Errorf("uname -m on %s: %w", h.Name(), err)
-		}
-		if arch := strings.TrimSpace(string(res.Stdout)); arch != local.arch {
-			return fmt.Errorf("%s is %s, %s is built for %s: set %s to a spice build for %s", h.Name(), arch, local.path, local.arch, agentBinaryEnv, arch)
-		}
+	if machine != "" && local.arch != "" && !sameArch(machine, local.arch) {
+		return fmt.Errorf("%s is %s, %s is built for %s: set %s to a spice build for %s", h.Name(), machine, local.path, local.arch, agentBinaryEnv, machine)
 	}
 	content, err := os.ReadFile(local.path)
 	if err != nil {
@@ -145,4 +209,10 @@ func installAgent(ctx context.Context, hc *hostContext, path string) error {
 		return fmt.Errorf("install %s on %s: %w", path, h.Name(), err)
 	}
 	return nil
+}
+
+// sameArch compares two uname -m names, which differ for one architecture
+// across systems (aarch64 on Linux, arm64 elsewhere).
+func sameArch(a, b string) bool {
+	return a == b || (facts.GoArch(a) != "" && facts.GoArch(a) == facts.GoArch(b))
 }

@@ -1,6 +1,12 @@
 package provider
 
-import "github.com/hashicorp/terraform-plugin-framework/types"
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/spice-harvester/terraform-provider-spice/host"
+)
 
 // Hooks for the external tests that check rendered files with their real
 // consumers (logrotate, a pam_limits reader): package provider's own tests
@@ -18,4 +24,15 @@ func RenderLogrotate(log, postrotate string) string {
 		Create: types.StringNull(), Su: types.StringNull(), Postrotate: types.StringValue(postrotate),
 	}
 	return m.render()
+}
+
+const AgentBinaryEnv = agentBinaryEnv
+
+// InstallAgentFrom installs the agent for h's architecture at path, as
+// spice_backup_policy does, with the provider running from executable
+// (whose directory may hold a release archive's agents/).
+func InstallAgentFrom(ctx context.Context, h host.Host, executable, path string) error {
+	hc := newHostContext(h)
+	hc.agents.executable = func() (string, error) { return executable, nil }
+	return installAgent(ctx, hc, path)
 }

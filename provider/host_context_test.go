@@ -77,7 +77,7 @@ func TestHostContext_perConfiguration(t *testing.T) {
 	}
 
 	t.Setenv(agentBinaryEnv, "/bin/sh")
-	if _, err := localAgent(&first.agents); err != nil {
+	if _, err := localAgent(&first.agents, ""); err != nil {
 		t.Fatal(err)
 	}
 	if len(second.agents.byPath) != 0 {

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"os"
 	"time"
 
@@ -138,6 +139,10 @@ func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	var h host.Host
 	if address == "" || address == "local" {
 		local, err := host.NewLocal(cfg.Root.ValueString())
+		if errors.Is(err, host.ErrLocalUnsupported) {
+			resp.Diagnostics.AddAttributeError(path.Root("host"), "No local management on this OS", err.Error())
+			return
+		}
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("root"), "Invalid root", err.Error())
 			return

@@ -263,19 +263,25 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.AddAttributeError(path.Root("schedule"), "Invalid schedule", err.Error())
 		return
 	}
-	var agents *agentCache
-	if r.hostContext != nil {
-		agents = &r.agents
-	}
-	agent, err := localAgent(agents)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot plan the backup agent", err.Error())
-		return
-	}
 	plan.ID = plan.Name
 	plan.ServiceUnit, plan.TimerUnit = types.StringValue(service), types.StringValue(timer)
 	plan.TimerActive = types.BoolValue(true)
-	plan.BinarySHA256 = types.StringValue(agent.sha256)
+	// The agent depends on the host's architecture: unknown until the
+	// provider is configured.
+	plan.BinarySHA256 = types.StringUnknown()
+	if r.hostContext != nil {
+		machine, err := r.agents.hostMachine(ctx, r.host)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot plan the backup agent", err.Error())
+			return
+		}
+		agent, err := localAgent(&r.agents, machine)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot plan the backup agent", err.Error())
+			return
+		}
+		plan.BinarySHA256 = types.StringValue(agent.sha256)
+	}
 	if r.hostContext != nil {
 		r.policies.record(plan.Name.ValueString(), plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString()})
 	}

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
 // LockInfo says who holds a state lock, for the one who waits.
@@ -100,9 +100,9 @@ func (p localStore) TryLock(_ context.Context, info LockInfo) (func() error, err
 	if err != nil {
 		return nil, fmt.Errorf("lock state: %w", err)
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+	if err := osfile.TryLock(f); err != nil {
 		_ = f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
+		if errors.Is(err, osfile.ErrLocked) {
 			return nil, &ErrLocked{Path: string(p), Info: readInfo(lockPath)}
 		}
 		return nil, fmt.Errorf("lock state: %w", err)
@@ -113,7 +113,7 @@ func (p localStore) TryLock(_ context.Context, info LockInfo) (func() error, err
 	_ = f.Sync()
 	return func() error {
 		_ = f.Truncate(0)
-		err := unix.Flock(int(f.Fd()), unix.LOCK_UN)
+		err := osfile.Unlock(f)
 		_ = f.Close()
 		return err
 	}, nil
@@ -122,8 +122,8 @@ func (p localStore) TryLock(_ context.Context, info LockInfo) (func() error, err
 // openLockFile opens or creates the lock file, never through a symbolic
 // link: taking the lock truncates the file and writes into it.
 func openLockFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o600)
-	if errors.Is(err, unix.ELOOP) {
+	f, err := osfile.OpenNoFollow(path, os.O_RDWR|os.O_CREATE|osfile.NonBlock, 0o600)
+	if errors.Is(err, osfile.ErrSymlink) {
 		return nil, fmt.Errorf("%s is a symbolic link, not spice's lock file; remove it", path)
 	}
 	if err != nil {

@@ -13,7 +13,8 @@ import (
 	"io"
 	"os"
 	"sort"
-	"syscall"
+
+	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
 // DefaultPath is where the local backend keeps state.
@@ -125,8 +126,8 @@ func decode(path string, b []byte) (*File, error) {
 // link is refused rather than followed (Write would replace it with a file,
 // leaving its target stale), and so is anything that could block a read.
 func readRegular(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if errors.Is(err, syscall.ELOOP) {
+	f, err := osfile.OpenNoFollow(path, os.O_RDONLY|osfile.NonBlock, 0)
+	if errors.Is(err, osfile.ErrSymlink) {
 		return nil, fmt.Errorf("%s is a symbolic link: spice keeps state in a regular file only; name the file itself with -state", path)
 	}
 	if err != nil {

@@ -12,7 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
+
+	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
 
 // Private is the mode of files holding state, plans or variables.
@@ -75,7 +76,7 @@ func create(dir, prefix string) (*os.File, error) {
 			return nil, err
 		}
 		name := filepath.Join(dir, prefix+hex.EncodeToString(b[:]))
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, Private)
+		f, err := osfile.OpenNoFollow(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, Private)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}

@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spice-harvester/terraform-provider-spice/testsupport"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
+)
+
+// TestRelease_installFromMirror installs the snapshot's linux_amd64 archive
+// the way users install a release: Terraform (and OpenTofu when present)
+// from a packed filesystem mirror, with no network and no dev_overrides,
+// then plans a file with the installed provider.
+func TestRelease_installFromMirror(t *testing.T) {
+	dist, version := testsupport.ReleaseSnapshot(t)
+	rc := testsupport.PackedProviderMirror(t, dist, version, "linux_amd64")
+	tools := map[string]string{"terraform": testsupport.TerraformBinary(t)}
+	if tofu, err := exec.LookPath("tofu"); err == nil {
+		tools["tofu"] = tofu
+	}
+	for name, bin := range tools {
+		t.Run(name, func(t *testing.T) {
+			dir, root := t.TempDir(), t.TempDir()
+			config := `terraform {
+  required_providers {
+    spice = {
+      source  = "spice-harvester/spice"
+      version = "` + version + `"
+    }
+  }
+}
+
+provider "spice" {
+  root = "` + root + `"
+}
+
+resource "spice_file" "motd" {
+  path    = "/etc/motd"
+  content = "installed from a mirror\n"
+}
+`
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			run := func(args ...string) int {
+				cmd := exec.Command(bin, args...)
+				cmd.Dir = dir
+				// No proxy and no registry: only the mirror can answer.
+				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+					"HTTPS_PROXY=http://127.0.0.1:1", "HTTP_PROXY=http://127.0.0.1:1")
+				out, err := cmd.CombinedOutput()
+				code := cmd.ProcessState.ExitCode()
+				if err != nil && code < 0 {
+					t.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
+				}
+				t.Logf("%s %s (exit %d):\n%s", name, strings.Join(args, " "), code, out)
+				return code
+			}
+			if code := run("init", "-input=false"); code != 0 {
+				t.Fatalf("%s init from the mirror exited %d", name, code)
+			}
+			installed := filepath.Join(dir, ".terraform", "providers", "registry.terraform.io", "spice-harvester", "spice", version, "linux_amd64")
+			for _, f := range []string{"terraform-provider-spice_v" + version, "agents/linux_amd64/spice", "agents/linux_arm64/spice"} {
+				if _, err := os.Stat(filepath.Join(installed, f)); err != nil {
+					t.Errorf("the installed provider lacks %s: %v", f, err)
+				}
+			}
+			// -detailed-exitcode: 2 is a successful plan with changes.
+			if code := run("plan", "-input=false", "-detailed-exitcode"); code != 2 {
+				t.Errorf("%s plan with the installed provider exited %d, want 2 (changes planned)", name, code)
+			}
+		})
+	}
+}
+
+// TestRelease_debInstalls installs the snapshot's .deb in a pristine test
+// container with dpkg -i and runs the spice it put on the PATH.
+func TestRelease_debInstalls(t *testing.T) {
+	dist, version := testsupport.ReleaseSnapshot(t)
+	deb := filepath.Join(dist, "spice_"+version+"_linux_amd64.deb")
+	content, err := os.ReadFile(deb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := testhosts.Start(t, 1)[0]
+	if err := os.WriteFile(filepath.Join(h.Root(), "root", "spice.deb"), content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.Exec(t, "dpkg", "-i", "/root/spice.deb")
+	if got := h.Exec(t, "dpkg-query", "-W", "-f=${Status}", "spice"); got != "install ok installed" {
+		t.Errorf("dpkg says the spice package is %q, want installed", got)
+	}
+	if got := strings.TrimSpace(h.Exec(t, "spice", "version")); !strings.Contains(got, version) {
+		t.Errorf("spice version in the container printed %q, want it to name %s", got, version)
+	}
+}

@@ -1,0 +1,101 @@
+package testsupport
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// CrossBuildProgram builds a minimal Go program for goos/goarch into dir
+// and returns its path: a real executable of that platform (an ELF for
+// Linux), for tests that choose among builds by their architecture. It
+// uses the flags of make crossbuild and goreleaser (CGO_ENABLED=0,
+// -trimpath), so the standard library's build cache is shared with them.
+func CrossBuildProgram(t testing.TB, goos, goarch, dir string) string {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), "main.go")
+	if err := os.WriteFile(src, []byte("package main\n\nfunc main() { println(\"spice agent stand-in\") }\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "spice")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, src)
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatal(fmt.Errorf("go build for %s/%s: %w\n%s", goos, goarch, err, b))
+	}
+	return out
+}
+
+var (
+	snapshotOnce    sync.Once
+	snapshotVersion string
+	snapshotErr     error
+)
+
+// ReleaseSnapshot runs make release-snapshot once per test process (the
+// goreleaser snapshot: archives, checksums, packages in dist/) and returns
+// dist/ and the snapshot's version. Tests that use it are gated by
+// SPICE_TEST_RELEASE=1 (make release-test): a snapshot builds every target.
+func ReleaseSnapshot(t testing.TB) (dist, version string) {
+	t.Helper()
+	if os.Getenv("SPICE_TEST_RELEASE") == "" {
+		t.Skip("release packaging tests run with SPICE_TEST_RELEASE=1 (make release-test)")
+	}
+	repo := RepoDir(t)
+	snapshotOnce.Do(func() {
+		cmd := exec.Command("make", "release-snapshot")
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			snapshotErr = fmt.Errorf("make release-snapshot: %w\n%s", err, out)
+			return
+		}
+		var meta struct {
+			Version string `json:"version"`
+		}
+		b, err := os.ReadFile(filepath.Join(repo, "dist", "metadata.json"))
+		if err == nil {
+			err = json.Unmarshal(b, &meta)
+		}
+		if err == nil && meta.Version == "" {
+			err = errors.New("no version in dist/metadata.json")
+		}
+		snapshotVersion, snapshotErr = meta.Version, err
+	})
+	if snapshotErr != nil {
+		t.Fatal(snapshotErr)
+	}
+	return filepath.Join(repo, "dist"), snapshotVersion
+}
+
+// PackedProviderMirror lays the release archive of version for target
+// (such as "linux_amd64") out as a packed filesystem mirror, the layout
+// HOSTNAME/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_TARGET.zip, and
+// returns a CLI configuration file that installs spice from it and
+// nothing from the network.
+func PackedProviderMirror(t testing.TB, dist, version, target string) string {
+	t.Helper()
+	zip := fmt.Sprintf("terraform-provider-spice_%s_%s.zip", version, target)
+	content, err := os.ReadFile(filepath.Join(dist, zip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mirror := t.TempDir()
+	dir := filepath.Join(mirror, "registry.terraform.io", "spice-harvester", "spice")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, zip), content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(t.TempDir(), "mirror.tfrc")
+	config := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/spice-harvester/spice\"]\n  }\n}\n", mirror)
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return rc
+}
