@@ -121,6 +121,12 @@ func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnost
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Provider configuration not yet known",
 			Detail: fmt.Sprintf("provider %s depends on values known only after apply.", key), Subject: rng.Ptr()}}
 	}
+	if server := e.Providers.get(key, val); server != nil {
+		e.mu.Lock()
+		e.servers[key] = server
+		e.mu.Unlock()
+		return nil
+	}
 	cfg, err := encode(val, e.Schemas.Provider.Type)
 	if err != nil {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid provider configuration", Detail: err.Error(), Subject: rng.Ptr()}}
@@ -144,6 +150,7 @@ func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnost
 	e.mu.Lock()
 	e.servers[key] = server
 	e.mu.Unlock()
+	e.Providers.put(key, val, server)
 	return nil
 }
 

@@ -32,7 +32,13 @@ func keyString(key cty.Value) string {
 	case key == cty.NilVal:
 		return ""
 	case key.Type() == cty.Number:
-		return "[" + key.AsBigFloat().Text('f', -1) + "]"
+		// A count index is a small integer: formatting it as one is much
+		// cheaper than the shortest-decimal Text, and prints the same.
+		f := key.AsBigFloat()
+		if i, acc := f.Int64(); acc == big.Exact {
+			return "[" + strconv.FormatInt(i, 10) + "]"
+		}
+		return "[" + f.Text('f', -1) + "]"
 	default:
 		return "[" + strconv.Quote(key.AsString()) + "]"
 	}
