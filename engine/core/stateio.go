@@ -61,6 +61,8 @@ func keyValue(k any) cty.Value {
 		return cty.NilVal
 	case float64:
 		return cty.NumberFloatVal(v)
+	case int64: // as keyJSON records it, in a state kept in memory
+		return cty.NumberIntVal(v)
 	case json.Number:
 		f, _ := new(big.Float).SetString(string(v))
 		return cty.NumberVal(f)
