@@ -85,6 +85,7 @@ type Watcher struct {
 	// connection, from one repair to the next; a host's check and a
 	// reload start afresh (new connection, no stale provider caches).
 	providers core.ProviderCache
+	decoded   core.DecodeCache // state values decoded, reused while unchanged
 
 	mu       sync.Mutex // guards healthy and healthMsg, read by /healthz
 	healthy  bool
@@ -286,7 +287,8 @@ func (w *Watcher) reload(ctx context.Context, why string) {
 // targets when not nil.
 func (w *Watcher) engine(st *state.File, targets map[string]bool) *core.Engine {
 	return &core.Engine{Module: w.module, Vars: w.vars, State: st, Factory: w.opt.Factory, Schemas: w.schemas,
-		Parallelism: w.opt.Parallelism, Refresh: true, Targets: targets, Providers: &w.providers}
+		Parallelism: w.opt.Parallelism, Refresh: true, Targets: targets, Providers: &w.providers,
+		Decoded: &w.decoded}
 }
 
 // fullCheck plans the whole configuration: it learns the hosts, objects

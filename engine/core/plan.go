@@ -236,7 +236,11 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 // provider's UpgradeResourceState, as Terraform always does.
 func (e *Engine) upgrade(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, inst state.Instance) (cty.Value, error) {
 	if inst.SchemaVersion == schema.Proto.Version {
+		if v, ok := e.Decoded.get(typ, inst.Attributes); ok {
+			return v, nil
+		}
 		if v, err := ctyjson.Unmarshal(inst.Attributes, schema.Type); err == nil {
+			e.Decoded.put(typ, inst.Attributes, v)
 			return v, nil
 		}
 	}

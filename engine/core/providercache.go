@@ -56,3 +56,51 @@ func (c *ProviderCache) put(key string, config cty.Value, server tfprotov6.Provi
 	}
 	c.servers[key] = cachedServer{config: config, server: server}
 }
+
+// DecodeCache keeps the values decoded from stored attributes between
+// engines: a long-running caller (spice watch) that plans the same state
+// again and again decodes each unchanged instance once. Entries not used
+// by the latest engine are dropped at the next one.
+type DecodeCache struct {
+	mu        sync.Mutex
+	cur, prev map[string]cty.Value // by type and attributes JSON
+}
+
+// rotate starts an engine's use: what the previous one did not use goes.
+func (c *DecodeCache) rotate() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.prev, c.cur = c.cur, map[string]cty.Value{}
+}
+
+func (c *DecodeCache) get(typ string, attrs []byte) (cty.Value, bool) {
+	if c == nil {
+		return cty.NilVal, false
+	}
+	key := typ + "\x00" + string(attrs)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.cur[key]; ok {
+		return v, true
+	}
+	v, ok := c.prev[key]
+	if ok {
+		c.cur[key] = v
+	}
+	return v, ok
+}
+
+func (c *DecodeCache) put(typ string, attrs []byte, v cty.Value) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil {
+		c.cur = map[string]cty.Value{}
+	}
+	c.cur[typ+"\x00"+string(attrs)] = v
+}

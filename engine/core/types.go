@@ -196,6 +196,9 @@ type Engine struct {
 	// Providers, when set, reuses configured provider servers across
 	// engines (see ProviderCache).
 	Providers *ProviderCache
+	// Decoded, when set, reuses values decoded from state across engines
+	// (see DecodeCache).
+	Decoded *DecodeCache
 
 	scope   *scope            // the root module's
 	scopes  map[string]*scope // by module path
