@@ -82,7 +82,9 @@ resource "spice_backup_policy" "conf" {
 		b.Fatal(err)
 	}
 	testsupport.NewSpice(b, work, bin).MustRun(0, "apply", "-auto-approve")
-	logs, stop := startWatchProcess(b, bin, work, "-interval=1h")
+	// Every edit is a new drift of the same object: flapping protection
+	// must not stop the repairs.
+	logs, stop := startWatchProcess(b, bin, work, "-interval=1h", "-flap-repairs=1000000")
 	_, next := logs.Wait(b, 0, "event stream ready", testsupport.Msg("event stream ready", "host", "spice"))
 	file := filepath.Join(h.Root(), "etc/spice-watch/app.conf")
 	var latencies []time.Duration
