@@ -1,6 +1,7 @@
 package core
 
 import (
+	"crypto/sha256"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -63,7 +64,14 @@ func (c *ProviderCache) put(key string, config cty.Value, server tfprotov6.Provi
 // by the latest engine are dropped at the next one.
 type DecodeCache struct {
 	mu        sync.Mutex
-	cur, prev map[string]cty.Value // by type and attributes JSON
+	cur, prev map[decodeKey]cty.Value
+}
+
+// decodeKey is a type and the SHA-256 of its attributes JSON: a copy of
+// every instance's JSON would double the state held in memory.
+type decodeKey struct {
+	typ  string
+	hash [sha256.Size]byte
 }
 
 // rotate starts an engine's use: what the previous one did not use goes.
@@ -73,14 +81,14 @@ func (c *DecodeCache) rotate() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.prev, c.cur = c.cur, map[string]cty.Value{}
+	c.prev, c.cur = c.cur, map[decodeKey]cty.Value{}
 }
 
 func (c *DecodeCache) get(typ string, attrs []byte) (cty.Value, bool) {
 	if c == nil {
 		return cty.NilVal, false
 	}
-	key := typ + "\x00" + string(attrs)
+	key := decodeKey{typ, sha256.Sum256(attrs)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if v, ok := c.cur[key]; ok {
@@ -100,7 +108,7 @@ func (c *DecodeCache) put(typ string, attrs []byte, v cty.Value) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cur == nil {
-		c.cur = map[string]cty.Value{}
+		c.cur = map[decodeKey]cty.Value{}
 	}
-	c.cur[typ+"\x00"+string(attrs)] = v
+	c.cur[decodeKey{typ, sha256.Sum256(attrs)}] = v
 }
