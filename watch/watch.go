@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -172,6 +173,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 	w.fullCheck(ctx, "start")
 	w.startStreams(ctx)
+	// The first full plan's garbage is most of the peak; give it back
+	// now rather than keep it resident while idle.
+	debug.FreeOSMemory()
 	w.log.Info("watching", "hosts", len(w.hosts), "objects", len(w.objects), "local_paths", len(w.paths), "apply", w.opt.Apply, "interval", w.opt.Interval.String())
 
 	var reloadAt <-chan time.Time
