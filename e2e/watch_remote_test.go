@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,17 +30,6 @@ resource "spice_file" "conf" {
   path    = "/etc/spice-watch/app.conf"
   content = "declared\n"
 }
-resource "spice_backup_policy" "conf" {
-  name        = "conf"
-  schedule    = "daily"
-  destination = "/var/backups/spice/conf"
-  source {
-    name     = "conf"
-    base_dir = "/etc/spice-watch"
-    paths    = ["app.conf"]
-  }
-  depends_on = [spice_file.conf]
-}
 resource "spice_service" "sleeper" {
   name       = "spice-watch-sleeper"
   exec_start = "/bin/sleep infinity"
@@ -53,10 +43,14 @@ resource "spice_sysctl" "somaxconn" {
 	spice := testsupport.NewSpice(t, work, bin)
 	spice.MustRun(0, "apply", "-auto-approve")
 
-	// The event stream repairs the file: no interval check comes during
-	// this run to race it.
+	// No spice_backup_policy installed the agent: watch installs it on
+	// demand. The event stream then repairs the file: no interval check
+	// comes during this run to race it.
+	agent := filepath.Join(h.Root(), "usr/local/bin/spice")
+	require.NoFileExists(t, agent, "the container starts without the agent")
 	logs, stop := startWatchProcess(t, bin, work, "-interval=1h")
 	_, next := logs.Wait(t, 0, "event stream ready", testsupport.Msg("event stream ready", "host", "spice"))
+	assertSameFile(t, filepath.Join(bin, "spice"), agent)
 	h.Exec(t, "sh", "-c", "echo edited > /etc/spice-watch/app.conf")
 	logs.Wait(t, next, "file repaired through the stream", testsupport.Msg("repaired", "address", "spice_file.conf", "trigger", "event stream"))
 	assert.Equal(t, "declared\n", h.Exec(t, "cat", "/etc/spice-watch/app.conf"))
@@ -99,4 +93,14 @@ func startWatchProcessPID(t testing.TB, bin, work string, args ...string) (*test
 		require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 		require.NoError(t, <-exited, "exit status 0; stderr: %s", stderr.String())
 	}, cmd.Process.Pid
+}
+
+// assertSameFile checks that installed has the content of want.
+func assertSameFile(t *testing.T, want, installed string) {
+	t.Helper()
+	a, err := os.ReadFile(want)
+	require.NoError(t, err)
+	b, err := os.ReadFile(installed)
+	require.NoError(t, err, "the agent is installed")
+	assert.True(t, bytes.Equal(a, b), "the installed agent is the spice binary watch runs")
 }

@@ -216,3 +216,10 @@ func installAgent(ctx context.Context, hc *hostContext, path string) error {
 func sameArch(a, b string) bool {
 	return a == b || (facts.GoArch(a) != "" && facts.GoArch(a) == facts.GoArch(b))
 }
+
+// InstallAgent installs the spice agent at path on h the way
+// spice_backup_policy does (installAgent): spice watch uses it for a host
+// whose event stream has no agent declared by a policy.
+func InstallAgent(ctx context.Context, h host.Host, path string) error {
+	return installAgent(ctx, newHostContext(h), path)
+}

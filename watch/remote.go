@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
+	"github.com/spice-harvester/terraform-provider-spice/provider"
 )
 
 // defaultAgentPath is where spice_backup_policy installs the spice binary
@@ -46,13 +48,15 @@ func (w *Watcher) startStreams(ctx context.Context) {
 		sctx, cancel := context.WithCancel(ctx)
 		paths := sortedKeys(h.remotePaths)
 		w.streams[key] = &remoteStream{paths: paths, cancel: cancel}
-		go w.stream(sctx, key, *h.ssh, h.agent, paths)
+		go w.stream(sctx, key, *h.ssh, h.agent, !h.agentDeclared, paths)
 	}
 }
 
 // stream runs `spice agent watch` on a host over SSH and forwards its
-// events until ctx ends or the stream fails.
-func (w *Watcher) stream(ctx context.Context, key string, cfg host.SSHConfig, agent string, paths []string) {
+// events until ctx ends or the stream fails. With install, no
+// spice_backup_policy puts the agent there: it is installed on demand the
+// same way first.
+func (w *Watcher) stream(ctx context.Context, key string, cfg host.SSHConfig, agent string, install bool, paths []string) {
 	send := func(ev remoteEvent) {
 		select {
 		case w.remote <- ev:
@@ -65,6 +69,12 @@ func (w *Watcher) stream(ctx context.Context, key string, cfg host.SSHConfig, ag
 		return
 	}
 	defer func() { _ = conn.Close() }()
+	if install {
+		if err := provider.InstallAgent(ctx, conn, agent); err != nil {
+			send(remoteEvent{host: key, err: fmt.Errorf("install the agent %s: %w", agent, err)})
+			return
+		}
+	}
 	r, wr := io.Pipe()
 	go func() {
 		scanner := bufio.NewScanner(r)

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/core"
 	"github.com/spice-harvester/terraform-provider-spice/engine/state"
@@ -90,7 +92,10 @@ func (w *Watcher) repair(ctx context.Context, addrs []string, trigger string) {
 	for _, c := range changing {
 		w.log.Info("repairing", "address", c.Addr, "type", c.Type, "host", c.ProviderKey, "action", string(c.Action), "trigger", trigger)
 	}
-	applyDiags := e.Apply(ctx, plan, func(f *state.File) error { return state.Write(w.opt.StatePath, f) })
+	applyDiags := w.apply(ctx, e, plan, len(changing))
+	if applyDiags.HasErrors() {
+		w.state = stateCache{} // the engine may have changed objects the file does not record
+	}
 	done := time.Now()
 	for _, c := range changing {
 		o := w.objects[c.Addr]
@@ -113,7 +118,7 @@ func (w *Watcher) repair(ctx context.Context, addrs []string, trigger string) {
 // changes are the targets that differ. Targets found as declared are no
 // longer drifted. A failed plan backs every target off (ok false).
 func (w *Watcher) planRepair(ctx context.Context, targets map[string]bool) (*core.Engine, *core.Plan, []*core.Change, bool) {
-	st, err := state.Read(w.opt.StatePath)
+	st, err := w.readState()
 	if err != nil {
 		w.fail("read state", err)
 		return nil, nil, nil, false
@@ -158,4 +163,24 @@ func (w *Watcher) failed(targets map[string]bool, what, msg string) {
 		w.log.Error("repair failed", "address", addr, "type", o.typ, "host", o.host, "step", what, "retry_in", wait.String(), "error", msg)
 	}
 	w.metrics.setObjects(w.objects)
+}
+
+// apply carries out a repair's plan under the lock. The engine saves state
+// after every instance and once more at the end; a repair of one object
+// writes it once, at the end (the same content, atomically, lock held): a
+// crash before that leaves the prior state, which the next refresh
+// corrects. A repair of several objects keeps a save per instance.
+func (w *Watcher) apply(ctx context.Context, e *core.Engine, plan *core.Plan, changes int) hcl.Diagnostics {
+	if changes > 1 {
+		return e.Apply(ctx, plan, w.writeState)
+	}
+	var pending *state.File
+	diags := e.Apply(ctx, plan, func(f *state.File) error { pending = f; return nil })
+	if pending == nil {
+		return diags
+	}
+	if err := w.writeState(pending); err != nil {
+		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot save state", Detail: err.Error()})
+	}
+	return diags
 }

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -80,6 +81,12 @@ type Watcher struct {
 	fsw     *fsnotify.Watcher
 	streams map[string]*remoteStream // by host
 	remote  chan remoteEvent
+	state   stateCache
+	// providers keeps each host's configured provider, and so its
+	// connection, from one repair to the next; a host's check and a
+	// reload start afresh (new connection, no stale provider caches).
+	providers core.ProviderCache
+	decoded   core.DecodeCache // state values decoded, reused while unchanged
 
 	mu       sync.Mutex // guards healthy and healthMsg, read by /healthz
 	healthy  bool
@@ -95,9 +102,12 @@ type hostInfo struct {
 	next      time.Time
 	// Of a remote host: how to reach it, the agent binary there and the
 	// managed paths its event stream watches (path → instance addresses).
-	ssh         *host.SSHConfig
-	agent       string
-	remotePaths map[string][]string
+	ssh   *host.SSHConfig
+	agent string
+	// agentDeclared: a spice_backup_policy installs the agent; otherwise
+	// watch installs it on demand before starting the stream.
+	agentDeclared bool
+	remotePaths   map[string][]string
 }
 
 // New loads the configuration and the provider schemas.
@@ -163,6 +173,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 	w.fullCheck(ctx, "start")
 	w.startStreams(ctx)
+	// The first full plan's garbage is most of the peak; give it back
+	// now rather than keep it resident while idle.
+	debug.FreeOSMemory()
 	w.log.Info("watching", "hosts", len(w.hosts), "objects", len(w.objects), "local_paths", len(w.paths), "apply", w.opt.Apply, "interval", w.opt.Interval.String())
 
 	var reloadAt <-chan time.Time
@@ -278,14 +291,16 @@ func (w *Watcher) reload(ctx context.Context, why string) {
 // targets when not nil.
 func (w *Watcher) engine(st *state.File, targets map[string]bool) *core.Engine {
 	return &core.Engine{Module: w.module, Vars: w.vars, State: st, Factory: w.opt.Factory, Schemas: w.schemas,
-		Parallelism: w.opt.Parallelism, Refresh: true, Targets: targets}
+		Parallelism: w.opt.Parallelism, Refresh: true, Targets: targets, Providers: &w.providers,
+		Decoded: &w.decoded}
 }
 
 // fullCheck plans the whole configuration: it learns the hosts, objects
 // and local paths, updates every metric, and repairs what differs.
 func (w *Watcher) fullCheck(ctx context.Context, trigger string) {
 	started := time.Now()
-	st, err := state.Read(w.opt.StatePath)
+	w.providers.Forget("")
+	st, err := w.readState()
 	if err != nil {
 		w.fail("read state", err)
 		return
@@ -311,7 +326,8 @@ func (w *Watcher) checkHost(ctx context.Context, h *hostInfo) {
 		return
 	}
 	started := time.Now()
-	st, err := state.Read(w.opt.StatePath)
+	w.providers.Forget(h.key)
+	st, err := w.readState()
 	if err != nil {
 		w.fail("read state", err)
 		return
@@ -399,6 +415,7 @@ func (w *Watcher) index(e *core.Engine, plan *core.Plan, r *report.Report) {
 			h.resources = append(h.resources, c.ResourceAddr)
 		}
 		if c.Type == "spice_backup_policy" {
+			h.agentDeclared = true
 			if bp := ctyattr.String(c.After, "binary_path"); bp != "" {
 				h.agent = bp
 			}

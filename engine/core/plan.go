@@ -121,6 +121,12 @@ func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnost
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Provider configuration not yet known",
 			Detail: fmt.Sprintf("provider %s depends on values known only after apply.", key), Subject: rng.Ptr()}}
 	}
+	if server := e.Providers.get(key, val); server != nil {
+		e.mu.Lock()
+		e.servers[key] = server
+		e.mu.Unlock()
+		return nil
+	}
 	cfg, err := encode(val, e.Schemas.Provider.Type)
 	if err != nil {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid provider configuration", Detail: err.Error(), Subject: rng.Ptr()}}
@@ -144,6 +150,7 @@ func (e *Engine) configureProvider(ctx context.Context, key string) hcl.Diagnost
 	e.mu.Lock()
 	e.servers[key] = server
 	e.mu.Unlock()
+	e.Providers.put(key, val, server)
 	return nil
 }
 
@@ -229,7 +236,11 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 // provider's UpgradeResourceState, as Terraform always does.
 func (e *Engine) upgrade(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, inst state.Instance) (cty.Value, error) {
 	if inst.SchemaVersion == schema.Proto.Version {
+		if v, ok := e.Decoded.get(typ, inst.Attributes); ok {
+			return v, nil
+		}
 		if v, err := ctyjson.Unmarshal(inst.Attributes, schema.Type); err == nil {
+			e.Decoded.put(typ, inst.Attributes, v)
 			return v, nil
 		}
 	}

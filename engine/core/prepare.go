@@ -29,6 +29,7 @@ func (e *Engine) prepare() hcl.Diagnostics {
 	e.servers = map[string]tfprotov6.ProviderServer{}
 	e.providerConfigs = map[string]cty.Value{}
 	e.changing = map[string]bool{}
+	e.Decoded.rotate()
 	g := newGraph()
 	var diags hcl.Diagnostics
 	providerKeys := map[string]bool{}

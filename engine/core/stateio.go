@@ -32,7 +32,13 @@ func keyString(key cty.Value) string {
 	case key == cty.NilVal:
 		return ""
 	case key.Type() == cty.Number:
-		return "[" + key.AsBigFloat().Text('f', -1) + "]"
+		// A count index is a small integer: formatting it as one is much
+		// cheaper than the shortest-decimal Text, and prints the same.
+		f := key.AsBigFloat()
+		if i, acc := f.Int64(); acc == big.Exact {
+			return "[" + strconv.FormatInt(i, 10) + "]"
+		}
+		return "[" + f.Text('f', -1) + "]"
 	default:
 		return "[" + strconv.Quote(key.AsString()) + "]"
 	}
@@ -55,6 +61,8 @@ func keyValue(k any) cty.Value {
 		return cty.NilVal
 	case float64:
 		return cty.NumberFloatVal(v)
+	case int64: // as keyJSON records it, in a state kept in memory
+		return cty.NumberIntVal(v)
 	case json.Number:
 		f, _ := new(big.Float).SetString(string(v))
 		return cty.NumberVal(f)

@@ -193,6 +193,12 @@ type Engine struct {
 	// Targets, when not nil, limits planning and applying to these
 	// resource and resource instance addresses (see targets.go).
 	Targets map[string]bool
+	// Providers, when set, reuses configured provider servers across
+	// engines (see ProviderCache).
+	Providers *ProviderCache
+	// Decoded, when set, reuses values decoded from state across engines
+	// (see DecodeCache).
+	Decoded *DecodeCache
 
 	scope   *scope            // the root module's
 	scopes  map[string]*scope // by module path
