@@ -69,8 +69,14 @@ func NewTerraform(t testing.TB, dir, bin string) *Runner {
 	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	return &Runner{t: t, Dir: dir, binary: TerraformBinary(t), name: "terraform", env: env, Printed: map[string]string{}}
+	return newTerraformRunner(t, dir, rc)
+}
+
+// newTerraformRunner runs Terraform in dir with the CLI configuration rc,
+// non-interactive, plus extra environment.
+func newTerraformRunner(t testing.TB, dir, rc string, env ...string) *Runner {
+	full := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	return &Runner{t: t, Dir: dir, binary: TerraformBinary(t), name: "terraform", env: append(full, env...), Printed: map[string]string{}}
 }
 
 // NewSpice prepares dir for runs of the spice CLI from bin.
@@ -116,8 +122,7 @@ func (tf *Runner) Output(args ...string) (string, int) {
 // and returns the exit code. A failure to start is fatal.
 func (tf *Runner) exec(args []string, stdout, stderr *bytes.Buffer, note string) int {
 	tf.t.Helper()
-	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = tf.Dir, tf.env
+	cmd := tf.Command(args...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()
 	if cmd.ProcessState != nil {

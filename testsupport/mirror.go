@@ -61,9 +61,7 @@ func linkOrCopy(src, dst string) error {
 // from UnpackedProviderMirror (run "init" first), with extra environment.
 func NewTerraformMirrored(t testing.TB, dir, bin string, env ...string) *Runner {
 	t.Helper()
-	rc := UnpackedProviderMirror(t, bin)
-	full := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	return &Runner{t: t, Dir: dir, binary: TerraformBinary(t), name: "terraform", env: append(full, env...), Printed: map[string]string{}}
+	return newTerraformRunner(t, dir, UnpackedProviderMirror(t, bin), env...)
 }
 
 // NewSpiceEnv is NewSpice with extra environment (PG_CONN_STR...).
