@@ -210,17 +210,17 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 			}
 			c = read
 			w.set(c, c.After, nil, c.Sensitive)
-			return c.After.MarkWithPaths(markPaths(c.Sensitive)), d
+			return markSensitive(c.After, c.Sensitive), d
 		}
 		w.set(c, c.After, nil, c.Sensitive)
-		return c.After.MarkWithPaths(markPaths(c.Sensitive)), nil
+		return markSensitive(c.After, c.Sensitive), nil
 	}
 	if c.Action == NoOp {
 		// An untargeted instance is in state as it is: not written again.
 		if e.targetsInstance(r.Address(), c.Addr) {
 			w.set(c, c.Before, c.PriorPrivate, c.Sensitive)
 		}
-		return c.Before.MarkWithPaths(markPaths(c.Sensitive)), nil
+		return markSensitive(c.Before, c.Sensitive), nil
 	}
 	cfg, body, diags := e.instanceConfig(r, schema, inst)
 	if diags.HasErrors() {
@@ -277,7 +277,7 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 		}
 		deposed.complete(cty.NullVal(schema.Type))
 	}
-	return newVal.MarkWithPaths(markPaths(c.Sensitive)), diags
+	return markSensitive(newVal, c.Sensitive), diags
 }
 
 func (e *Engine) applyChange(ctx context.Context, server tfprotov6.ProviderServer, c *Change, prior, planned, cfg cty.Value, private []byte) (cty.Value, []byte, hcl.Diagnostics) {

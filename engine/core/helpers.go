@@ -54,12 +54,18 @@ func objectID(v cty.Value) (string, bool) {
 	return id.AsString(), true
 }
 
-func markPaths(paths []cty.Path) []cty.PathValueMarks {
-	out := make([]cty.PathValueMarks, len(paths))
-	for i, p := range paths {
-		out[i] = cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(funcs.Sensitive)}
+// markSensitive marks the values at paths sensitive. Without paths v is
+// returned as it is: cty walks the whole value even to mark nothing, and
+// most instances have no sensitive attribute.
+func markSensitive(v cty.Value, paths []cty.Path) cty.Value {
+	if len(paths) == 0 {
+		return v
 	}
-	return out
+	marks := make([]cty.PathValueMarks, len(paths))
+	for i, p := range paths {
+		marks[i] = cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(funcs.Sensitive)}
+	}
+	return v.MarkWithPaths(marks)
 }
 
 // unionPaths merges schema-sensitive attribute paths with the paths where

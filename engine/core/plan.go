@@ -193,16 +193,20 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 	fail := func(summary, detail string) (*priorInstance, *Drift, hcl.Diagnostics) {
 		return nil, nil, hcl.Diagnostics{sourceless(summary, addr+": "+detail)}
 	}
+	resAddr := config.StateMode(sr.Mode).LocalAddress(sr.Type, sr.Name)
+	if sr.Module != "" {
+		resAddr = sr.Module + "." + resAddr
+	}
+	targeted := e.targetsInstance(resAddr, addr)
+	if !targeted && e.skipsUntargeted(resAddr) {
+		return nil, nil, nil // left out of the plan, kept in state
+	}
 	v, err := e.upgrade(ctx, server, sr.Type, schema, inst)
 	if err != nil {
 		return fail("Cannot read state", err.Error())
 	}
 	prior := &priorInstance{key: key, value: v, private: inst.Private, deps: inst.Dependencies, tainted: inst.Tainted()}
-	resAddr := config.StateMode(sr.Mode).LocalAddress(sr.Type, sr.Name)
-	if sr.Module != "" {
-		resAddr = sr.Module + "." + resAddr
-	}
-	if !e.Refresh || config.StateMode(sr.Mode) != config.Managed || !e.targetsInstance(resAddr, addr) {
+	if !e.Refresh || config.StateMode(sr.Mode) != config.Managed || !targeted {
 		return prior, nil, nil
 	}
 	e.progress("%s: Refreshing state...%s", addr, idSuffix(v))
@@ -323,6 +327,9 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, mode Mode
 	schema := e.Schemas.For(r.Mode, r.Type)
 	server := e.server(r.ProviderKey)
 	targeted := e.targetsResource(r.Address())
+	if !targeted && e.skipsUntargeted(r.Address()) {
+		return nil, nil, nil // kept in state as it is; nothing needs its value
+	}
 	if r.Mode == config.Data && targeted {
 		if destroy {
 			if r.Check != "" {
@@ -350,7 +357,7 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, mode Mode
 		keys, values := make([]cty.Value, len(sorted)), make([]cty.Value, len(sorted))
 		for i, p := range sorted {
 			changes = append(changes, e.priorChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, keepMode))
-			keys[i], values[i] = p.key, p.value.MarkWithPaths(markPaths(schema.Sensitive))
+			keys[i], values[i] = p.key, markSensitive(p.value, schema.Sensitive)
 		}
 		// Expressions see what is in state (locals, the configuration of
 		// providers, outputs), as in Terraform's destroy and refresh-only
@@ -403,7 +410,7 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, mode Mode
 		}
 		c.ImportID = imported[keyString(c.Key)]
 		changes = append(changes, c)
-		afters[i] = c.After.MarkWithPaths(markPaths(c.Sensitive))
+		afters[i] = markSensitive(c.After, c.Sensitive)
 	}
 	if diags.HasErrors() {
 		return nil, drift, diags
@@ -442,7 +449,7 @@ func (e *Engine) planData(ctx context.Context, r *config.Resource, schema *Schem
 			return nil, nil, diags
 		}
 		changes = append(changes, c)
-		afters[i] = c.After.MarkWithPaths(markPaths(c.Sensitive))
+		afters[i] = markSensitive(c.After, c.Sensitive)
 	}
 	e.scopeFor(r).setResource(r.LocalAddress(), aggregate(r, keys, afters))
 	return changes, nil, diags

@@ -28,15 +28,22 @@ func resourceOfTarget(target string) string {
 	return target
 }
 
-// prepareTargets derives the targeted resources and the provider
-// configurations they use; without Targets everything is targeted.
+// prepareTargets derives the targeted resources, the provider
+// configurations they use and the nodes something refers to; without
+// Targets everything is targeted.
 func (e *Engine) prepareTargets() {
-	e.targetedResources, e.targetedProviders = nil, nil
+	e.targetedResources, e.targetedProviders, e.referenced = nil, nil, nil
 	if e.Targets == nil {
 		return
 	}
 	e.targetedResources = map[string]bool{}
 	e.targetedProviders = map[string]bool{}
+	e.referenced = map[string]bool{}
+	for _, deps := range e.graph.deps {
+		for _, d := range deps {
+			e.referenced[d] = true
+		}
+	}
 	for t := range e.Targets {
 		e.targetedResources[resourceOfTarget(t)] = true
 	}
@@ -56,6 +63,15 @@ func (e *Engine) targetsResource(resAddr string) bool {
 // address or by its resource's.
 func (e *Engine) targetsInstance(resAddr, instAddr string) bool {
 	return e.Targets == nil || e.Targets[resAddr] || e.Targets[instAddr]
+}
+
+// skipsUntargeted reports whether the untargeted instances of a resource
+// can be left out of a plan altogether: nothing refers to the resource,
+// so no expression needs their values, and the state keeps them as they
+// are. A targeted plan then costs what its targets cost, not what the
+// whole resource does (spice watch repairs one file of a thousand).
+func (e *Engine) skipsUntargeted(resAddr string) bool {
+	return e.Targets != nil && !e.referenced[resAddr]
 }
 
 // targetsProvider reports whether a provider configuration serves a

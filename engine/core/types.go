@@ -215,6 +215,9 @@ type Engine struct {
 	// targetedResources and targetedProviders are derived from Targets.
 	targetedResources map[string]bool
 	targetedProviders map[string]bool
+	// referenced holds the nodes some expression or depends_on refers to,
+	// in a targeted plan.
+	referenced map[string]bool
 }
 
 func (e *Engine) recordCheck(r CheckResult) {
