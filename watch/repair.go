@@ -1,7 +1,9 @@
 package watch
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"sort"
 	"time"
@@ -92,7 +94,7 @@ func (w *Watcher) repair(ctx context.Context, addrs []string, trigger string) {
 	for _, c := range changing {
 		w.log.Info("repairing", "address", c.Addr, "type", c.Type, "host", c.ProviderKey, "action", string(c.Action), "trigger", trigger)
 	}
-	applyDiags := w.apply(ctx, e, plan, len(changing))
+	applyDiags := w.apply(ctx, e, plan, changing)
 	if applyDiags.HasErrors() {
 		w.state = stateCache{} // the engine may have changed objects the file does not record
 	}
@@ -167,20 +169,42 @@ func (w *Watcher) failed(targets map[string]bool, what, msg string) {
 
 // apply carries out a repair's plan under the lock. The engine saves state
 // after every instance and once more at the end; a repair of one object
-// writes it once, at the end (the same content, atomically, lock held): a
-// crash before that leaves the prior state, which the next refresh
-// corrects. A repair of several objects keeps a save per instance.
-func (w *Watcher) apply(ctx context.Context, e *core.Engine, plan *core.Plan, changes int) hcl.Diagnostics {
-	if changes > 1 {
+// writes it once, at the end (atomically, lock held), and not at all when
+// the object is back as state records it, the usual repair: the file
+// would be written with the same content. A crash before the write leaves
+// the prior state, which the next refresh corrects. A repair of several
+// objects keeps a save per instance.
+func (w *Watcher) apply(ctx context.Context, e *core.Engine, plan *core.Plan, changing []*core.Change) hcl.Diagnostics {
+	if len(changing) > 1 {
 		return e.Apply(ctx, plan, w.writeState)
 	}
+	before := recorded(e.State, changing[0].Addr)
 	var pending *state.File
 	diags := e.Apply(ctx, plan, func(f *state.File) error { pending = f; return nil })
 	if pending == nil {
+		return diags
+	}
+	if !diags.HasErrors() && bytes.Equal(before, recorded(pending, changing[0].Addr)) {
 		return diags
 	}
 	if err := w.writeState(pending); err != nil {
 		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot save state", Detail: err.Error()})
 	}
 	return diags
+}
+
+// recorded is what state records of one instance and of the outputs, as
+// compact JSON: the same bytes, the same record. The engine replaces an
+// instance's record, never edits it, so this can be taken before an apply
+// and compared after.
+func recorded(f *state.File, addr string) []byte {
+	_, inst := f.Lookup(addr)
+	b, err := json.Marshal(struct {
+		Instance *state.Instance
+		Outputs  map[string]state.Output
+	}{inst, f.Outputs})
+	if err != nil {
+		return nil // never equal: the state is written
+	}
+	return b
 }
