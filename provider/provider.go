@@ -6,7 +6,9 @@ package provider
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -15,9 +17,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
@@ -32,8 +36,39 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &spiceProvider{version: version} }
 }
 
+// NewServer is the provider as an in-process protocol 6 server, the
+// engine's way to run it. The server is an io.Closer: Close closes the
+// host connection Configure opened. Terraform ends a provider by ending
+// its process; a long-running engine (spice watch) that drops a
+// configured server closes it instead, or every host check would leave an
+// SSH connection behind.
+func NewServer(version string) tfprotov6.ProviderServer {
+	p := &spiceProvider{version: version}
+	return closingServer{providerserver.NewProtocol6(p)(), p}
+}
+
+type closingServer struct {
+	tfprotov6.ProviderServer
+	provider *spiceProvider
+}
+
+func (s closingServer) Close() error {
+	s.provider.mu.Lock()
+	defer s.provider.mu.Unlock()
+	var errs []error
+	for _, h := range s.provider.hosts {
+		if c, ok := h.(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	s.provider.hosts = nil
+	return errors.Join(errs...)
+}
+
 type spiceProvider struct {
 	version string
+	mu      sync.Mutex
+	hosts   []host.Host // configured, for closingServer
 }
 
 type providerModel struct {
@@ -156,6 +191,9 @@ func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 		h = remote
 	}
+	p.mu.Lock()
+	p.hosts = append(p.hosts, h)
+	p.mu.Unlock()
 	hc := newHostContext(h)
 	if cfg.TerminusDB != nil {
 		hc.terminusdb = *cfg.TerminusDB

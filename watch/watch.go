@@ -156,6 +156,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		return fmt.Errorf("start fsnotify: %w", err)
 	}
 	defer func() { _ = fsw.Close() }()
+	defer w.providers.Forget("") // closes the hosts' connections
 	w.fsw = fsw
 	dir, err := filepath.Abs(w.opt.Dir)
 	if err != nil {

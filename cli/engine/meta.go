@@ -14,7 +14,6 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/cli/command"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/term"
@@ -97,7 +96,7 @@ func (m *meta) colors() render.Colors {
 }
 
 func (m *meta) factory() core.Factory {
-	return func() tfprotov6.ProviderServer { return providerserver.NewProtocol6(provider.New(m.Version)())() }
+	return func() tfprotov6.ProviderServer { return provider.NewServer(m.Version) }
 }
 
 // diagnostics prints HCL diagnostics: severity and summary, where

@@ -2,6 +2,7 @@ package core
 
 import (
 	"crypto/sha256"
+	"io"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -22,16 +23,26 @@ type cachedServer struct {
 	server tfprotov6.ProviderServer
 }
 
-// Forget drops the server of a provider configuration ("" drops all): the
-// next engine configures a new one, with fresh connections and caches.
+// Forget drops the server of a provider configuration ("" drops all) and
+// closes it: the next engine configures a new one, with fresh connections
+// and caches.
 func (c *ProviderCache) Forget(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if key == "" {
-		c.servers = nil
-		return
+	for k, s := range c.servers {
+		if key == "" || k == key {
+			closeServer(s.server)
+			delete(c.servers, k)
+		}
 	}
-	delete(c.servers, key)
+}
+
+// closeServer closes a server that holds connections (see
+// provider.NewServer).
+func closeServer(s tfprotov6.ProviderServer) {
+	if c, ok := s.(io.Closer); ok {
+		_ = c.Close() // a connection that fails to close is gone either way
+	}
 }
 
 func (c *ProviderCache) get(key string, config cty.Value) tfprotov6.ProviderServer {
@@ -54,6 +65,9 @@ func (c *ProviderCache) put(key string, config cty.Value, server tfprotov6.Provi
 	defer c.mu.Unlock()
 	if c.servers == nil {
 		c.servers = map[string]cachedServer{}
+	}
+	if old, ok := c.servers[key]; ok && old.server != server {
+		closeServer(old.server) // its configuration changed
 	}
 	c.servers[key] = cachedServer{config: config, server: server}
 }
