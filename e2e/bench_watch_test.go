@@ -150,13 +150,24 @@ resource "spice_sysctl" "%[1]s" {
 		for i := range 4 {
 			logs.Wait(b, 0, "event stream", testsupport.Msg("event stream ready", "host", fmt.Sprintf("spice.h%d", i)))
 		}
-		before := cpuTime(b, pid)
+		before, fdsBefore := cpuTime(b, pid), openFiles(b, pid)
 		time.Sleep(idle) // the measurement itself: an idle period
 		used := cpuTime(b, pid) - before
 		b.ReportMetric(100*used.Seconds()/idle.Seconds(), "cpu-%")
 		b.ReportMetric(float64(rssKiB(b, pid))/1024, "rss-MB")
+		// Host checks reconnect; a connection not closed shows here.
+		b.ReportMetric(float64(openFiles(b, pid)-fdsBefore), "fds-grown")
 		stop()
 	}
+}
+
+// openFiles is the number of a process's open file descriptors.
+func openFiles(b *testing.B, pid int) int {
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return len(fds)
 }
 
 // rootOf is the root of the provider block convergedFiles wrote.
