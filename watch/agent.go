@@ -17,12 +17,13 @@ import (
 // opened on the host.
 
 // AgentEvent is one line of the stream: Ready once every directory is
-// watched (events from then on are seen), then one per change of a
-// watched path.
+// watched (events from then on are seen), with the paths whose directory
+// could not be, then one per change of a watched path.
 type AgentEvent struct {
-	Ready bool   `json:"ready,omitempty"`
-	Path  string `json:"path,omitempty"`
-	Op    string `json:"op,omitempty"`
+	Ready     bool     `json:"ready,omitempty"`
+	Unwatched []string `json:"unwatched,omitempty"`
+	Path      string   `json:"path,omitempty"`
+	Op        string   `json:"op,omitempty"`
 }
 
 // StreamEvents watches paths through their parent directories (editors
@@ -35,17 +36,18 @@ func StreamEvents(ctx context.Context, paths []string, out io.Writer) error {
 	}
 	defer func() { _ = fsw.Close() }()
 	watched := map[string]bool{}
+	var unwatched []string
 	for _, p := range paths {
 		p = filepath.Clean(p)
 		watched[p] = true
 		if err := fsw.Add(filepath.Dir(p)); err != nil {
 			// The directory is missing: the watcher's periodic check
 			// repairs it; the event stream cannot see into it.
-			continue
+			unwatched = append(unwatched, p)
 		}
 	}
 	enc := json.NewEncoder(out)
-	if err := enc.Encode(AgentEvent{Ready: true}); err != nil {
+	if err := enc.Encode(AgentEvent{Ready: true, Unwatched: unwatched}); err != nil {
 		return err
 	}
 	for {

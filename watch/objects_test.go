@@ -48,3 +48,35 @@ func TestContestedAfterTheAllowanceWithinTheWindow(t *testing.T) {
 		})
 	}
 }
+
+// Interval checks leave out the objects events cover: a file, env file
+// or directory whose directory fsnotify watches (locally) or the host's
+// ready event stream watches (remotely). A checkout changes below its
+// path, out of sight, and a file in a directory nothing watches is not
+// covered; neither is anything on a host whose stream is down.
+func TestCoveredByEvents(t *testing.T) {
+	objects := map[string]*object{
+		"spice_file.conf":         {typ: "spice_file"},
+		"spice_env_file.env":      {typ: "spice_env_file"},
+		"spice_directory.app":     {typ: "spice_directory"},
+		"spice_git_checkout.code": {typ: "spice_git_checkout"},
+		"spice_file.elsewhere":    {typ: "spice_file"},
+		"spice_sysctl.somaxconn":  {typ: "spice_sysctl"},
+	}
+	paths := map[string][]string{
+		"/etc/app/conf":  {"spice_file.conf"},
+		"/etc/app/.env":  {"spice_env_file.env"},
+		"/etc/app":       {"spice_directory.app"},
+		"/etc/app/code":  {"spice_git_checkout.code"},
+		"/missing/dir/f": {"spice_file.elsewhere"},
+	}
+	want := map[string]bool{"spice_file.conf": true, "spice_env_file.env": true, "spice_directory.app": true}
+	local := &Watcher{objects: objects, paths: paths, dirs: map[string]bool{"/etc/app": true, "/etc": true}}
+	assert.Equal(t, want, local.covered(&hostInfo{local: true}))
+
+	remote := &Watcher{objects: objects}
+	h := &hostInfo{remotePaths: paths, streaming: true, unwatched: map[string]bool{"/missing/dir/f": true}}
+	assert.Equal(t, want, remote.covered(h))
+	h.streaming = false
+	assert.Empty(t, remote.covered(h), "without a stream every object is checked")
+}

@@ -38,6 +38,9 @@ func (w *Watcher) startStreams(ctx context.Context) {
 		if h == nil || !slices.Equal(s.paths, sortedKeys(h.remotePaths)) {
 			s.cancel()
 			delete(w.streams, key)
+			if h != nil {
+				h.streaming = false
+			}
 		}
 	}
 	for _, key := range sortedKeys(w.hosts) {
@@ -104,13 +107,18 @@ func (w *Watcher) handleRemote(ctx context.Context, ev remoteEvent) {
 	case ev.err != nil:
 		w.log.Warn("event stream unavailable; the host is checked every interval", "host", ev.host, "error", oneLine(ev.err.Error()))
 		w.metrics.streaming.WithLabelValues(ev.host).Set(0)
+		h.streaming = false
 		if s := w.streams[ev.host]; s != nil {
 			s.cancel()
 			delete(w.streams, ev.host) // tried again at the next full check
 		}
 	case ev.event.Ready:
-		w.log.Info("event stream ready", "host", ev.host, "paths", len(h.remotePaths))
+		w.log.Info("event stream ready", "host", ev.host, "paths", len(h.remotePaths), "unwatched", len(ev.event.Unwatched))
 		w.metrics.streaming.WithLabelValues(ev.host).Set(1)
+		h.streaming, h.unwatched = true, map[string]bool{}
+		for _, p := range ev.event.Unwatched {
+			h.unwatched[p] = true
+		}
 	default:
 		if addrs := h.remotePaths[ev.event.Path]; len(addrs) > 0 {
 			w.repair(ctx, addrs, "event stream")

@@ -108,6 +108,45 @@ type hostInfo struct {
 	// watch installs it on demand before starting the stream.
 	agentDeclared bool
 	remotePaths   map[string][]string
+	// streaming: the host's event stream is ready; unwatched are the
+	// managed paths it cannot see (their directory is missing).
+	streaming bool
+	unwatched map[string]bool
+}
+
+// eventCovered are the types whose whole managed state is one path's
+// inode (content, mode, owner): any change to one is an event on that
+// path. While fsnotify (locally) or the host's event stream watches the
+// path's directory, interval checks leave these objects out: the events
+// repair them. A checkout or a venv changes below its path, out of
+// sight, and stays in the checks.
+var eventCovered = map[string]bool{"spice_file": true, "spice_env_file": true, "spice_directory": true}
+
+// covered is the set of h's objects that events watch.
+func (w *Watcher) covered(h *hostInfo) map[string]bool {
+	out := map[string]bool{}
+	add := func(addrs []string) {
+		for _, addr := range addrs {
+			if o := w.objects[addr]; o != nil && eventCovered[o.typ] {
+				out[addr] = true
+			}
+		}
+	}
+	switch {
+	case h.local:
+		for p, addrs := range w.paths {
+			if w.dirs[filepath.Dir(p)] {
+				add(addrs)
+			}
+		}
+	case h.streaming:
+		for p, addrs := range h.remotePaths {
+			if !h.unwatched[p] {
+				add(addrs)
+			}
+		}
+	}
+	return out
 }
 
 // New loads the configuration and the provider schemas.
@@ -196,6 +235,14 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.handleRemote(ctx, ev)
 		case err := <-fsw.Errors:
 			w.log.Warn("fsnotify error", "error", err.Error())
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				// Events were lost: check every local object now.
+				for _, key := range sortedKeys(w.hosts) {
+					if h := w.hosts[key]; h.local {
+						w.checkHost(ctx, h, true)
+					}
+				}
+			}
 		case ev := <-fsw.Events:
 			addrs, configChanged := w.classify(ev, dir)
 			// Take every event already queued: one repair for a burst.
@@ -258,7 +305,7 @@ func (w *Watcher) due(ctx context.Context) {
 			for !now.Before(h.next) {
 				h.next = h.next.Add(w.opt.Interval)
 			}
-			w.checkHost(ctx, h)
+			w.checkHost(ctx, h, false)
 		}
 	}
 	var retry []string
@@ -321,9 +368,23 @@ func (w *Watcher) fullCheck(ctx context.Context, trigger string) {
 	w.repair(ctx, w.differing(r, ""), trigger)
 }
 
-// checkHost refreshes and plans the objects of one host (every interval).
-func (w *Watcher) checkHost(ctx context.Context, h *hostInfo) {
-	if len(h.resources) == 0 {
+// checkHost refreshes and plans the objects of one host (every interval),
+// but for those events cover, unless all.
+func (w *Watcher) checkHost(ctx context.Context, h *hostInfo, all bool) {
+	targets := map[string]bool{}
+	if all {
+		for _, r := range h.resources {
+			targets[r] = true
+		}
+	} else {
+		covered := w.covered(h)
+		for addr, o := range w.objects {
+			if o.host == h.key && !covered[addr] {
+				targets[addr] = true
+			}
+		}
+	}
+	if len(targets) == 0 {
 		return
 	}
 	started := time.Now()
@@ -332,10 +393,6 @@ func (w *Watcher) checkHost(ctx context.Context, h *hostInfo) {
 	if err != nil {
 		w.fail("read state", err)
 		return
-	}
-	targets := map[string]bool{}
-	for _, r := range h.resources {
-		targets[r] = true
 	}
 	e := w.engine(st, targets)
 	plan, diags := e.Plan(ctx, core.NormalMode)
@@ -387,7 +444,9 @@ func (w *Watcher) index(e *core.Engine, plan *core.Plan, r *report.Report) {
 		h := &hostInfo{key: rh.Name, local: rh.Address == "local", next: now.Add(phase(rh.Name, w.opt.Interval)),
 			agent: defaultAgentPath, remotePaths: map[string][]string{}}
 		if prev, ok := w.hosts[rh.Name]; ok {
-			h.next = prev.next
+			// A stream that goes on keeps its state (startStreams stops
+			// one whose paths changed).
+			h.next, h.streaming, h.unwatched = prev.next, prev.streaming, prev.unwatched
 		}
 		if cfg := e.ProviderConfig(rh.Name); cfg != cty.NilVal {
 			h.root = ctyattr.String(cfg, "root")
