@@ -23,8 +23,9 @@ import (
 // Local manages the machine spice runs on. With a root other than "/" every
 // managed path lives below root ("image mode"): /etc/x is root/etc/x.
 type Local struct {
-	root   string
-	rootFd int // root, opened once: every path is resolved from it
+	root    string
+	rootFd  int // root, opened once: every path is resolved from it
+	cleanup runtime.Cleanup
 }
 
 // NewLocal returns the local host. root "" means "/"; any other root must be
@@ -49,8 +50,20 @@ func NewLocal(root string) (*Local, error) {
 		return nil, fmt.Errorf("root %q: %w", root, err)
 	}
 	l := &Local{root: abs, rootFd: fd}
-	runtime.AddCleanup(l, func(fd int) { _ = unix.Close(fd) }, fd)
+	l.cleanup = runtime.AddCleanup(l, func(fd int) { _ = unix.Close(fd) }, fd)
 	return l, nil
+}
+
+// Close closes the root directory now rather than when the collector
+// finds l unused; l must not be used after.
+func (l *Local) Close() error {
+	l.cleanup.Stop()
+	fd := l.rootFd
+	l.rootFd = -1
+	if err := unix.Close(fd); err != nil {
+		return fmt.Errorf("close root %s: %w", l.root, err)
+	}
+	return nil
 }
 
 // Name is "local", or "local:ROOT" in image mode.
