@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -46,13 +47,17 @@ type StateInstance struct {
 	Addr        string
 	Type        string
 	ProviderKey string
-	// Value is the stored object as of the last apply or refresh,
-	// cty.NilVal when it does not decode with the current schema.
+	// Value is the stored object as of the last apply or refresh, for
+	// the types asked for; cty.NilVal for the others and when it does not
+	// decode with the current schema.
 	Value cty.Value
 }
 
-// ManagedInstances lists the managed objects in state, sorted by address.
-func (e *Engine) ManagedInstances() []StateInstance {
+// ManagedInstances lists the managed objects in state, sorted by address,
+// with the values of those of the types valuesOf: decoding every object
+// of a large state would cost more than the listing (spice watch lists
+// at every check).
+func (e *Engine) ManagedInstances(valuesOf ...string) []StateInstance {
 	var out []StateInstance
 	for _, sr := range e.State.Resources {
 		mode := config.StateMode(sr.Mode)
@@ -66,7 +71,7 @@ func (e *Engine) ManagedInstances() []StateInstance {
 		schema := e.Schemas.For(mode, sr.Type)
 		for _, inst := range sr.Instances {
 			si := StateInstance{Addr: instanceAddr(sr.Module, mode, sr.Type, sr.Name, keyValue(inst.IndexKey)), Type: sr.Type, ProviderKey: key, Value: cty.NilVal}
-			if schema != nil {
+			if schema != nil && slices.Contains(valuesOf, sr.Type) {
 				if v, err := ctyjson.Unmarshal(inst.Attributes, schema.Type); err == nil {
 					si.Value = v
 				}

@@ -56,7 +56,7 @@ resource "spice_file" "b" {
 	_ = te.Apply(context.Background(), p, te.save)
 	te.reload(t)
 	var addrs []string
-	for _, inst := range te.ManagedInstances() {
+	for _, inst := range te.ManagedInstances("spice_file") {
 		addrs = append(addrs, inst.Addr+" "+inst.ProviderKey)
 		assert.Equal(t, "spice_file", inst.Type)
 		assert.Equal(t, cty.StringVal("a\n"), inst.Value.GetAttr("content"))
