@@ -194,7 +194,7 @@ func TestDecodeErrors(t *testing.T) {
 			summary: "Unsupported construct", detail: "output preconditions", at: "main.tf:3"},
 		"duplicate output":   {files: map[string]string{"main.tf": "output \"o\" { value = 1 }\noutput \"o\" { value = 2 }\n"}, summary: "Duplicate output", at: "main.tf:2"},
 		"foreign resource":   {files: map[string]string{"main.tf": "\nresource \"aws_instance\" \"x\" {}\n"}, summary: "Foreign provider", detail: `provider "aws"`, at: "main.tf:2"},
-		"count and for_each": {files: map[string]string{"main.tf": "resource \"spice_file\" \"x\" {\n  count    = 1\n  for_each = {}\n}\n"}, summary: "Invalid combination of count and for_each", at: "main.tf:3"},
+		"count and for_each": {files: map[string]string{"main.tf": "resource \"spice_file\" \"x\" {\n  count    = 1\n  for_each = {}\n}\n"}, summary: `Invalid combination of "count" and "for_each"`, at: "main.tf:3"},
 		"bad provider ref":   {files: map[string]string{"main.tf": "resource \"spice_file\" \"x\" {\n  provider = other.a\n}\n"}, summary: "Invalid provider reference", at: "main.tf:2"},
 		"provisioner":        {files: map[string]string{"main.tf": "resource \"spice_file\" \"x\" {\n  provisioner \"local-exec\" {}\n}\n"}, summary: "Unsupported construct", detail: "provisioner blocks", at: "main.tf:2"},
 		"replace_triggered_by": {files: map[string]string{"main.tf": "resource \"spice_file\" \"x\" {\n  lifecycle {\n    replace_triggered_by = []\n  }\n}\n"},
