@@ -126,7 +126,7 @@ func TestVerbsAsTerraform(t *testing.T) {
 
 	t.Run("console", func(t *testing.T) {
 		for _, tc := range []struct{ input, vars string }{
-			{"[spice_file.motd, spice_file.many, [for f in spice_file.counted : f.path], module.half.double]", "-var=required=r"},
+			{"[spice_file.motd, spice_file.many, [for f in spice_file.counted : f.path], module.half.double, module.half]", "-var=required=r"},
 			{"{ v = var.ports, t = var.token, l = local.files, s = toset([\"b\", \"a\"]), n = tostring(null) }", "-var=required=r"},
 			{"[spice_file.later.path, var.required]", "-var-file=vars.tfvars"},
 			{"var.required", ""},         // unset: unknown, not an error

@@ -81,6 +81,9 @@ func (c *Console) Eval(src string) (cty.Value, hcl.Diagnostics) {
 	sc := c.e.scope
 	refs := expr.Variables()
 	for _, tr := range refs {
+		if wholeModule(sc, tr) {
+			continue // module.NAME: the object of its outputs, in the context
+		}
 		if _, d := sc.refNode(tr, false); d != nil {
 			diags = append(diags, d)
 		}
@@ -90,4 +93,22 @@ func (c *Console) Eval(src string) (cty.Value, hcl.Diagnostics) {
 	}
 	v, d := expr.Value(sc.evalContext(refs, nil))
 	return v, append(diags, d...)
+}
+
+// wholeModule reports whether tr is module.NAME alone (or indexed), a
+// declared call: the console evaluates it to the object of its outputs,
+// as Terraform's does, where the graph only knows module.NAME.OUTPUT.
+func wholeModule(sc *scope, tr hcl.Traversal) bool {
+	if tr.RootName() != "module" {
+		return false
+	}
+	call, ok := attrStep(tr, 1)
+	if !ok {
+		return false
+	}
+	if _, declared := sc.module.Calls[call]; !declared {
+		return false
+	}
+	_, output := attrStep(tr, 2)
+	return !output
 }
