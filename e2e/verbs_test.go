@@ -233,7 +233,7 @@ func piped(t *testing.T, r *testsupport.Runner, input string, args ...string) (s
 var validateParity = []string{
 	"syntax: missing brace", "unknown block", "unknown attribute",
 	"missing required attribute", "wrong type", "read-only attribute", "unknown resource type",
-	"undeclared resource", "count and for_each",
+	"undeclared resource", "count and for_each", "duplicate resource",
 }
 
 func TestValidateJSONAsTerraform(t *testing.T) {

@@ -113,7 +113,7 @@ func (m *Module) decodeResource(block *hcl.Block) hcl.Diagnostics {
 	}
 	for _, other := range m.Resources {
 		if other.Address() == r.Address() {
-			return append(diags, duplicate(block.Type, r.Address(), block.DefRange))
+			return append(diags, duplicate(fmt.Sprintf("Duplicate %s %q configuration", block.Type, r.Type), block.Type, r.Address(), block.DefRange))
 		}
 	}
 	m.Resources = append(m.Resources, r)
