@@ -51,19 +51,13 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 			}
 		}
 	}
-	streams := command.Streams{Version: version, Stdin: stdin, Stdout: stdout, Stderr: stderr}
-	commands := engine.Commands(streams)
-	maps.Copy(commands, agent.Commands(streams))
-	commands["version"] = func() (cli.Command, error) {
-		return &versionCommand{ui: &cli.BasicUi{Writer: stdout, ErrorWriter: stderr}, version: version}, nil
-	}
 	c := &cli.CLI{
 		Name:        "spice",
 		Version:     version,
 		Args:        args,
 		HelpWriter:  stdout,
 		ErrorWriter: stderr,
-		Commands:    commands,
+		Commands:    commands(command.Streams{Version: version, Stdin: stdin, Stdout: stdout, Stderr: stderr}),
 	}
 	code, err := c.Run()
 	if err != nil {
@@ -71,6 +65,16 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 		return 1
 	}
 	return code
+}
+
+// commands are every subcommand of both faces, by name ("backup run").
+func commands(streams command.Streams) map[string]cli.CommandFactory {
+	all := engine.Commands(streams)
+	maps.Copy(all, agent.Commands(streams))
+	all["version"] = func() (cli.Command, error) {
+		return &versionCommand{ui: &cli.BasicUi{Writer: streams.Stdout, ErrorWriter: streams.Stderr}, version: streams.Version}, nil
+	}
+	return all
 }
 
 type versionCommand struct {

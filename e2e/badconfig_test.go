@@ -28,7 +28,7 @@ var badConfigs = []struct {
 	{"missing required attribute", "resource \"spice_file\" \"x\" {\n  content = \"a\"\n}\n", 4, "Missing required argument"},
 	{"wrong type", "resource \"spice_secret\" \"x\" {\n  length = \"many\"\n}\n", 5, "Incorrect attribute value type"},
 	{"wrong map type", "resource \"spice_env_file\" \"x\" {\n  path = \"/a\"\n  variables = \"A=1\"\n}\n", 6, "Incorrect attribute value type"},
-	{"read-only attribute", "resource \"spice_file\" \"x\" {\n  path = \"/a\"\n  content = \"\"\n  sha256 = \"00\"\n}\n", 7, "read-only attribute"},
+	{"read-only attribute", "resource \"spice_file\" \"x\" {\n  path = \"/a\"\n  content = \"\"\n  sha256 = \"00\"\n}\n", 7, "Invalid Configuration for Read-Only Attribute"},
 	{"unknown resource type", "resource \"spice_widget\" \"x\" {}\n", 4, "does not support resource type"},
 	{"foreign resource", "resource \"aws_instance\" \"x\" {}\n", 4, "belongs to provider \"aws\""},
 	{"foreign provider block", "provider \"aws\" {}\n", 4, "runs only the spice provider"},

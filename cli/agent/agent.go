@@ -13,7 +13,14 @@ import (
 // Commands are the agent's subcommands.
 func Commands(streams command.Streams) map[string]cli.CommandFactory {
 	factory := func(c cli.Command) cli.CommandFactory { return func() (cli.Command, error) { return c, nil } }
-	commands := map[string]cli.CommandFactory{"drill": factory(&drillCommand{streams}), "agent watch": factory(&watchCommand{streams})}
+	commands := map[string]cli.CommandFactory{
+		"drill":       factory(&drillCommand{streams}),
+		"agent watch": factory(&watchCommand{streams}),
+		"agent": factory(command.Parent{Summary: "Commands spice runs on a managed host itself",
+			Usage: "Usage: spice agent SUBCOMMAND\n\n  Run by spice over SSH on a managed host, not by hand."}),
+		"backup": factory(command.Parent{Summary: "Make, list, verify and restore backups on this host",
+			Usage: "Usage: spice backup SUBCOMMAND -policy FILE|NAME [options]\n\n  Run on the host that holds the backups (the spice_backup_policy timer\n  calls backup run)."}),
+	}
 	for verb := range backupVerbs {
 		commands["backup "+verb] = factory(&backupCommand{Streams: streams, verb: verb})
 	}

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/hashicorp/cli"
 )
 
 // Streams are the process's standard streams and the version being run.
@@ -38,3 +40,17 @@ func ParseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos, args = append(pos, args[0]), args[1:]
 	}
 }
+
+// Parent is a command that only groups subcommands (spice backup run,
+// spice providers schema): it gives spice -help a synopsis and prints its
+// help, which lists the subcommands.
+type Parent struct{ Summary, Usage string }
+
+// Synopsis is the one line spice -help shows.
+func (p Parent) Synopsis() string { return p.Summary }
+
+// Help is the usage text above the list of subcommands.
+func (p Parent) Help() string { return p.Usage }
+
+// Run prints the help: a parent does nothing by itself.
+func (p Parent) Run([]string) int { return cli.RunResultHelp }

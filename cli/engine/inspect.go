@@ -10,8 +10,11 @@ import (
 
 	"github.com/spice-harvester/terraform-provider-spice/cli/command"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/core"
@@ -24,11 +27,12 @@ type validateCommand struct{ meta }
 
 func (c *validateCommand) Synopsis() string { return "Check whether the configuration is valid" }
 func (c *validateCommand) Help() string {
-	return "Usage: spice [-chdir=DIR] validate [-no-color]\n\n  Checks syntax, references, types and the provider's validation rules.\n  Reads no state and touches no host."
+	return "Usage: spice [-chdir=DIR] validate [-json] [-no-color]\n\n  Checks syntax, references, types and the provider's validation rules.\n  Reads no state and touches no host. -json prints the result as\n  terraform validate -json does (format_version 1.0)."
 }
 
 func (c *validateCommand) Run(args []string) int {
 	fs := c.flagSet("validate", false)
+	asJSON := fs.Bool("json", false, "")
 	pos, err := command.ParseArgs(fs, args)
 	if err != nil {
 		return 1
@@ -37,25 +41,59 @@ func (c *validateCommand) Run(args []string) int {
 		return c.Errorf("validate takes no arguments, got %q", pos)
 	}
 	mod, diags := config.Load(c.dir)
-	if diags.HasErrors() {
-		c.diagnostics(mod, diags)
-		return 1
+	if !diags.HasErrors() {
+		schemas, err := core.LoadSchemas(context.Background(), c.factory()())
+		if err != nil {
+			return c.Errorf("%s", err)
+		}
+		vars := map[string]cty.Value{}
+		for name, v := range mod.Variables {
+			vars[name] = unknownOf(v)
+		}
+		e := &core.Engine{Module: mod, Vars: vars, State: state.New(), Factory: c.factory(), Schemas: schemas}
+		diags = append(diags, e.Validate(context.Background())...)
 	}
-	schemas, err := core.LoadSchemas(context.Background(), c.factory()())
-	if err != nil {
-		return c.Errorf("%s", err)
+	if *asJSON {
+		return c.validateJSON(mod, diags)
 	}
-	vars := map[string]cty.Value{}
-	for name, v := range mod.Variables {
-		vars[name] = unknownOf(v)
-	}
-	e := &core.Engine{Module: mod, Vars: vars, State: state.New(), Factory: c.factory(), Schemas: schemas}
-	diags = append(diags, e.Validate(context.Background())...)
 	c.diagnostics(mod, diags)
 	if diags.HasErrors() {
 		return 1
 	}
 	fmt.Fprintln(c.Stdout, "Success! The configuration is valid.")
+	return 0
+}
+
+// validateJSON prints the result as terraform validate -json does.
+func (c *validateCommand) validateJSON(mod *config.Module, diags hcl.Diagnostics) int {
+	files := map[string]*hcl.File{}
+	if mod != nil {
+		files = mod.Parser.Files()
+	}
+	out := struct {
+		FormatVersion string                  `json:"format_version"`
+		Valid         bool                    `json:"valid"`
+		ErrorCount    int                     `json:"error_count"`
+		WarningCount  int                     `json:"warning_count"`
+		Diagnostics   []render.DiagnosticJSON `json:"diagnostics"`
+	}{FormatVersion: "1.0", Valid: true, Diagnostics: []render.DiagnosticJSON{}}
+	for _, d := range core.RedactDiagnostics(diags, files) {
+		out.Diagnostics = append(out.Diagnostics, render.NewDiagnosticJSON(d, files))
+		if d.Severity == hcl.DiagError {
+			out.ErrorCount++
+			out.Valid = false
+		} else {
+			out.WarningCount++
+		}
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return c.Errorf("%s", err)
+	}
+	fmt.Fprintln(c.Stdout, string(b))
+	if !out.Valid {
+		return 1
+	}
 	return 0
 }
 
@@ -138,7 +176,13 @@ type outputCommand struct{ meta }
 
 func (c *outputCommand) Synopsis() string { return "Show output values from state" }
 func (c *outputCommand) Help() string {
-	return "Usage: spice [-chdir=DIR] output [-json] [-raw] [NAME]\n\n  Sensitive outputs print as <sensitive> unless named with -raw; -json\n  prints every value, sensitive ones included, as Terraform does."
+	return `Usage: spice [-chdir=DIR] output [-json | -raw] [-state=FILE] [NAME]
+
+  Sensitive outputs print as <sensitive> in the default form. As in
+  Terraform, -json prints every value, sensitive ones included: with no
+  NAME, an object of {"sensitive", "type", "value"} by output name. -raw
+  prints one string, number or bool output as it is, with no quotes and
+  no newline, for scripts.`
 }
 
 func (c *outputCommand) Run(args []string) int {
@@ -149,52 +193,140 @@ func (c *outputCommand) Run(args []string) int {
 	if err != nil {
 		return 1
 	}
+	switch {
+	case len(pos) > 1:
+		return c.Errorf("Unexpected argument\n\nThe output command expects exactly one argument with the name of an output variable or no arguments to show all outputs.")
+	case *raw && *asJSON:
+		return c.Errorf("Invalid output format\n\nThe -raw and -json options are mutually-exclusive.")
+	case *raw && len(pos) == 0:
+		return c.Errorf("Output name required\n\nYou must give the name of a single output value when using the -raw option.")
+	}
 	st, ok := c.readState()
 	if !ok {
 		return 1
 	}
-	if len(pos) == 1 {
-		o, ok := st.Outputs[pos[0]]
-		if !ok {
-			return c.Errorf("output %q not found", pos[0])
+	if *asJSON && len(pos) == 0 {
+		return c.allOutputsJSON(st.Outputs)
+	}
+	if len(st.Outputs) == 0 && !*asJSON {
+		fmt.Fprintf(c.Stderr, "\nWarning: No outputs found\n\nThe state file either has no outputs defined, or all the defined outputs are empty.\n")
+		return 0
+	}
+	if len(pos) == 0 {
+		names := make([]string, 0, len(st.Outputs))
+		for n := range st.Outputs {
+			names = append(names, n)
 		}
-		switch {
-		case *raw:
-			var s string
-			if json.Unmarshal(o.Value, &s) == nil {
-				fmt.Fprint(c.Stdout, s)
-				return 0
+		sort.Strings(names)
+		for _, n := range names {
+			text, err := outputText(st.Outputs[n])
+			if err != nil {
+				return c.Errorf("output %s: %s", n, err)
 			}
-			fmt.Fprintln(c.Stdout, string(o.Value))
-		case *asJSON:
-			fmt.Fprintln(c.Stdout, string(o.Value))
-		default:
-			fmt.Fprintln(c.Stdout, render.OutputText(o))
+			fmt.Fprintf(c.Stdout, "%s = %s\n", n, text)
 		}
 		return 0
 	}
-	if *asJSON {
-		// As terraform output -json: values in clear, sensitive ones too;
-		// the flag is what marks them for the reader.
-		type jsonOut struct {
-			Sensitive bool            `json:"sensitive"`
-			Type      json.RawMessage `json:"type"`
-			Value     json.RawMessage `json:"value"`
+	name := pos[0]
+	o, ok := st.Outputs[name]
+	if !ok {
+		return c.Errorf("Output %q not found\n\nThe output variable requested could not be found in the state file. If you recently added this to your configuration, be sure to run `spice apply`, since the state won't be updated with new output variables until that command is run.", name)
+	}
+	v, err := outputValue(o)
+	if err != nil {
+		return c.Errorf("output %s: %s", name, err)
+	}
+	switch {
+	case *raw:
+		return c.rawOutput(name, v)
+	case *asJSON:
+		b, err := ctyjson.Marshal(v, v.Type())
+		if err != nil {
+			return c.Errorf("output %s: %s", name, err)
 		}
-		out := map[string]jsonOut{}
-		for n, o := range st.Outputs {
-			out[n] = jsonOut{Sensitive: o.Sensitive, Type: o.Type, Value: o.Value}
+		fmt.Fprintln(c.Stdout, string(b))
+	default:
+		text, err := outputText(o)
+		if err != nil {
+			return c.Errorf("output %s: %s", name, err)
 		}
-		return c.printJSON(out)
+		fmt.Fprintln(c.Stdout, text)
 	}
-	names := make([]string, 0, len(st.Outputs))
-	for n := range st.Outputs {
-		names = append(names, n)
+	return 0
+}
+
+// outputText is an output as terraform output prints it, except that a
+// sensitive one stays <sensitive> even when named: -raw and -json show it.
+func outputText(o state.Output) (string, error) {
+	if o.Sensitive {
+		return "<sensitive>", nil
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(c.Stdout, "%s = %s\n", n, render.OutputText(st.Outputs[n]))
+	v, err := outputValue(o)
+	if err != nil {
+		return "", err
 	}
+	return render.ConsoleValue(v), nil
+}
+
+// outputValue decodes a stored output with its stored type.
+func outputValue(o state.Output) (cty.Value, error) {
+	ty, err := ctyjson.UnmarshalType(o.Type)
+	if err != nil {
+		return cty.NilVal, fmt.Errorf("stored type: %w", err)
+	}
+	v, err := ctyjson.Unmarshal(o.Value, ty)
+	if err != nil {
+		return cty.NilVal, fmt.Errorf("stored value: %w", err)
+	}
+	return v, nil
+}
+
+// rawOutput prints a primitive value as a string with no newline, and
+// refuses anything else as terraform output -raw does.
+func (c *outputCommand) rawOutput(name string, v cty.Value) int {
+	s, err := convert.Convert(v, cty.String)
+	switch {
+	case err != nil:
+		return c.Errorf("Unsupported value for raw output\n\nThe -raw option only supports strings, numbers, and boolean values, but output value %q is %s.\n\nUse the -json option for machine-readable representations of output values that have complex types.", name, v.Type().FriendlyName())
+	case s.IsNull():
+		return c.Errorf("Unsupported value for raw output\n\nThe value for output value %q is null, so -raw mode cannot print it.", name)
+	case !s.IsKnown():
+		return c.Errorf("Unsupported value for raw output\n\nThe value for output value %q won't be known until after a successful spice apply, so -raw mode cannot print it.", name)
+	}
+	fmt.Fprint(c.Stdout, s.AsString())
+	return 0
+}
+
+// allOutputsJSON prints every output as terraform output -json does:
+// values in clear, sensitive ones too (the flag is what marks them for
+// the reader), re-encoded from their types as Terraform encodes them.
+func (c *outputCommand) allOutputsJSON(outputs map[string]state.Output) int {
+	type jsonOut struct {
+		Sensitive bool            `json:"sensitive"`
+		Type      json.RawMessage `json:"type"`
+		Value     json.RawMessage `json:"value"`
+	}
+	out := map[string]jsonOut{}
+	for n, o := range outputs {
+		v, err := outputValue(o)
+		if err != nil {
+			return c.Errorf("output %s: %s", n, err)
+		}
+		value, err := ctyjson.Marshal(v, v.Type())
+		if err != nil {
+			return c.Errorf("output %s: %s", n, err)
+		}
+		ty, err := ctyjson.MarshalType(v.Type())
+		if err != nil {
+			return c.Errorf("output %s: %s", n, err)
+		}
+		out[n] = jsonOut{Sensitive: o.Sensitive, Type: ty, Value: value}
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return c.Errorf("%s", err)
+	}
+	fmt.Fprintln(c.Stdout, string(b))
 	return 0
 }
 

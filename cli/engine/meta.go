@@ -45,6 +45,9 @@ type meta struct {
 	lock        bool
 	// backendConfig holds -backend-config KEY=VALUE and FILE arguments.
 	backendConfig []string
+	// unsetVariablesUnknown makes a required variable given no value
+	// unknown instead of an error (console).
+	unsetVariablesUnknown bool
 }
 
 // varFlags collects -var and -var-file in command line order.
@@ -198,7 +201,11 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 		if m.vars.args != nil {
 			args = *m.vars.args
 		}
-		values, vd = mod.VariableValues(args)
+		if m.unsetVariablesUnknown {
+			values, vd = mod.VariableValuesUnsetUnknown(args)
+		} else {
+			values, vd = mod.VariableValues(args)
+		}
 	}
 	diags = append(diags, vd...)
 	if diags.HasErrors() {
@@ -282,5 +289,11 @@ func Commands(streams command.Streams) map[string]cli.CommandFactory {
 		"watch":     factory(&watchCommand{m}),
 		"workspace": factory(&workspaceCommand{m}),
 		"init":      factory(&initCommand{m}),
+		"console":   factory(&consoleCommand{m}),
+		"taint":     factory(&taintCommand{meta: m, taint: true}),
+		"untaint":   factory(&taintCommand{meta: m}),
+		"providers": factory(command.Parent{Summary: "Show the schema of the built-in spice provider",
+			Usage: "Usage: spice providers schema -json\n\n  spice carries one provider, " + provider.Address + ", built in."}),
+		"providers schema": factory(&providersSchemaCommand{m}),
 	}
 }

@@ -191,7 +191,9 @@ func unsupported(what string, rng hcl.Range) *hcl.Diagnostic {
 	}
 }
 
-func duplicate(kind, name string, rng hcl.Range) *hcl.Diagnostic {
-	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate " + kind,
+// duplicate reports a second declaration; summary is Terraform's for the
+// kind ("Duplicate output definition").
+func duplicate(summary, kind, name string, rng hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary,
 		Detail: fmt.Sprintf("%s %q is declared twice.", kind, name), Subject: rng.Ptr()}
 }

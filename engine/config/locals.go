@@ -14,7 +14,7 @@ func (m *Module) decodeLocals(block *hcl.Block) hcl.Diagnostics {
 	attrs, diags := block.Body.JustAttributes()
 	for name, attr := range attrs {
 		if _, dup := m.Locals[name]; dup {
-			diags = append(diags, duplicate("local value", name, attr.Range))
+			diags = append(diags, duplicate("Duplicate local value definition", "local value", name, attr.Range))
 			continue
 		}
 		m.Locals[name] = &Local{Name: name, Expr: attr.Expr}

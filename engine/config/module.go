@@ -56,7 +56,7 @@ func (m *Module) decodeModuleCall(block *hcl.Block) hcl.Diagnostics {
 		diags = append(diags, unsupported(fmt.Sprintf("module source %q (only local paths starting with ./ or ../)", call.Source), block.DefRange))
 	}
 	if _, dup := m.Calls[call.Name]; dup {
-		return append(diags, duplicate("module", call.Name, block.DefRange))
+		return append(diags, duplicate("Duplicate module call", "module", call.Name, block.DefRange))
 	}
 	if !diags.HasErrors() {
 		m.Calls[call.Name] = call

@@ -38,7 +38,7 @@ func (m *Module) decodeOutput(block *hcl.Block) hcl.Diagnostics {
 		diags = append(diags, unsupported("output preconditions", b.DefRange))
 	}
 	if _, dup := m.Outputs[o.Name]; dup {
-		return append(diags, duplicate("output", o.Name, block.DefRange))
+		return append(diags, duplicate("Duplicate output definition", "output", o.Name, block.DefRange))
 	}
 	m.Outputs[o.Name] = o
 	return diags

@@ -20,6 +20,9 @@ type Resource struct {
 	Config      hcl.Body
 	Lifecycle   Lifecycle
 	DeclRange   hcl.Range
+	// TypeRange is where the type label is, which an unsupported type's
+	// diagnostic points at (as Terraform's).
+	TypeRange hcl.Range
 	// ModulePath is the Path of the module that declares the resource.
 	ModulePath string
 	// Check names the check block a data source is scoped to: its read
@@ -57,7 +60,7 @@ var resourceMeta = &hcl.BodySchema{
 }
 
 func (m *Module) decodeResource(block *hcl.Block) hcl.Diagnostics {
-	r := &Resource{Mode: Managed, Type: block.Labels[0], Name: block.Labels[1], ProviderKey: "spice", DeclRange: block.DefRange}
+	r := &Resource{Mode: Managed, Type: block.Labels[0], Name: block.Labels[1], ProviderKey: "spice", DeclRange: block.DefRange, TypeRange: block.LabelRanges[0]}
 	if block.Type == "data" {
 		r.Mode = Data
 	}
@@ -80,8 +83,8 @@ func (m *Module) decodeResource(block *hcl.Block) hcl.Diagnostics {
 	if attr, ok := content.Attributes["for_each"]; ok {
 		r.ForEach = attr.Expr
 		if r.Count != nil {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid combination of count and for_each",
-				Detail: "a resource takes count or for_each, not both.", Subject: attr.Range.Ptr()})
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: `Invalid combination of "count" and "for_each"`,
+				Detail: "a resource takes count or for_each, not both.", Subject: attr.NameRange.Ptr()})
 		}
 	}
 	if attr, ok := content.Attributes["provider"]; ok {
@@ -110,7 +113,7 @@ func (m *Module) decodeResource(block *hcl.Block) hcl.Diagnostics {
 	}
 	for _, other := range m.Resources {
 		if other.Address() == r.Address() {
-			return append(diags, duplicate(block.Type, r.Address(), block.DefRange))
+			return append(diags, duplicate(fmt.Sprintf("Duplicate %s %q configuration", block.Type, r.Type), block.Type, r.Address(), block.DefRange))
 		}
 	}
 	m.Resources = append(m.Resources, r)

@@ -26,6 +26,17 @@ type VarArg struct {
 // in name order, then -var and -var-file in command line order; defaults
 // fill what is left. Types, nullability and validation rules apply.
 func (m *Module) VariableValues(args []VarArg) (map[string]cty.Value, hcl.Diagnostics) {
+	return m.variableValues(args, false)
+}
+
+// VariableValuesUnsetUnknown is VariableValues where a required variable
+// given no value is unknown instead of an error, as terraform console
+// evaluates it.
+func (m *Module) VariableValuesUnsetUnknown(args []VarArg) (map[string]cty.Value, hcl.Diagnostics) {
+	return m.variableValues(args, true)
+}
+
+func (m *Module) variableValues(args []VarArg, unsetUnknown bool) (map[string]cty.Value, hcl.Diagnostics) {
 	raw := map[string]cty.Value{}
 	var diags hcl.Diagnostics
 	for _, kv := range os.Environ() {
@@ -72,8 +83,13 @@ func (m *Module) VariableValues(args []VarArg) (map[string]cty.Value, hcl.Diagno
 		return nil, diags
 	}
 	for name, v := range m.Variables {
-		if _, given := raw[name]; !given && v.Default != cty.NilVal {
-			raw[name] = v.Default
+		if _, given := raw[name]; !given {
+			switch {
+			case v.Default != cty.NilVal:
+				raw[name] = v.Default
+			case unsetUnknown:
+				raw[name] = cty.UnknownVal(v.Type)
+			}
 		}
 	}
 	return m.resolve(raw, func(v *Variable) *hcl.Diagnostic {

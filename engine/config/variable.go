@@ -74,7 +74,7 @@ func (m *Module) decodeVariable(block *hcl.Block) hcl.Diagnostics {
 		v.Validations = append(v.Validations, &Validation{Condition: vc.Attributes["condition"].Expr, ErrorMessage: vc.Attributes["error_message"].Expr, DeclRange: vb.DefRange})
 	}
 	if _, dup := m.Variables[name]; dup {
-		return append(diags, duplicate("variable", name, block.DefRange))
+		return append(diags, duplicate("Duplicate variable declaration", "variable", name, block.DefRange))
 	}
 	m.Variables[name] = v
 	return diags

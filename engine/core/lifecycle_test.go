@@ -324,7 +324,7 @@ resource "spice_file" "readonly" {
 			lines = append(lines, d.Subject.Start.Line)
 		}
 	}
-	assert.Contains(t, summaries(diags), "Invalid configuration for read-only attribute")
+	assert.Contains(t, summaries(diags), "Invalid Configuration for Read-Only Attribute")
 	assert.Contains(t, lines, 17, "the read-only attribute's line")
 	assert.Len(t, diags.Errs(), 2, "one error for each invalid resource, none for the counted one")
 	_, err := os.Stat(filepath.Join(te.root, "ok0"))

@@ -118,7 +118,7 @@ func (e *Engine) prepareModule(g *graph, sc *scope, providerMap map[string]strin
 		if schema == nil {
 			kind := r.Mode.Noun()
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid " + kind,
-				Detail: fmt.Sprintf("The spice provider does not support %s %q.", kind, r.Type), Subject: r.DeclRange.Ptr()})
+				Detail: fmt.Sprintf("The spice provider does not support %s %q.", kind, r.Type), Subject: r.TypeRange.Ptr()})
 			continue
 		}
 		var trs []hcl.Traversal

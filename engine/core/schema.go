@@ -102,7 +102,7 @@ func (s *Schema) Decode(body hcl.Body, ctx *hcl.EvalContext) (cty.Value, hcl.Dia
 			rng := hcldec.SourceRange(body, s.Spec[name])
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
-				Summary:  "Invalid configuration for read-only attribute",
+				Summary:  "Invalid Configuration for Read-Only Attribute",
 				Detail:   fmt.Sprintf("%q is computed by the provider and cannot be set in configuration.", name),
 				Subject:  rng.Ptr(),
 			})

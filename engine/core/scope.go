@@ -198,9 +198,11 @@ func (s *scope) refNode(tr hcl.Traversal, inResource bool) (string, *hcl.Diagnos
 
 // refNodeSelf is refNode where self may be allowed (postconditions).
 func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, *hcl.Diagnostic) {
-	undeclared := func(what, name string) *hcl.Diagnostic {
+	// The subject is the reference itself (var.x, TYPE.NAME), not the
+	// attributes after it, as Terraform ranges it.
+	undeclared := func(what, name string, steps int) *hcl.Diagnostic {
 		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Reference to undeclared " + what,
-			Detail: fmt.Sprintf("%s %q is not declared in this module.", what, name), Subject: tr.SourceRange().Ptr()}
+			Detail: fmt.Sprintf("%s %q is not declared in this module.", what, name), Subject: tr[:min(steps, len(tr))].SourceRange().Ptr()}
 	}
 	switch root := tr.RootName(); root {
 	case "var":
@@ -209,7 +211,7 @@ func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, 
 			return "", &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid reference", Detail: "var must be followed by a variable name.", Subject: tr.SourceRange().Ptr()}
 		}
 		if _, ok := s.module.Variables[name]; !ok {
-			return "", undeclared("input variable", name)
+			return "", undeclared("input variable", name, 2)
 		}
 		return s.callNode, nil
 	case "local":
@@ -218,7 +220,7 @@ func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, 
 			return "", &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid reference", Detail: "local must be followed by a name.", Subject: tr.SourceRange().Ptr()}
 		}
 		if _, ok := s.module.Locals[name]; !ok {
-			return "", undeclared("local value", name)
+			return "", undeclared("local value", name, 2)
 		}
 		return s.prefix + "local." + name, nil
 	case "path", "terraform":
@@ -243,7 +245,7 @@ func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, 
 		}
 		addr := "data." + typ + "." + name
 		if s.resource(addr) == nil {
-			return "", undeclared("data source", addr)
+			return "", undeclared("data source", addr, 3)
 		}
 		return s.prefix + addr, nil
 	case "module":
@@ -254,10 +256,10 @@ func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, 
 		}
 		c, ok := s.module.Calls[call]
 		if !ok {
-			return "", undeclared("module call", call)
+			return "", undeclared("module call", call, 2)
 		}
 		if c.Module == nil || c.Module.Outputs[out] == nil {
-			return "", undeclared("output of module."+call, out)
+			return "", undeclared("output of module."+call, out, 3)
 		}
 		return c.Module.Path + ".output." + out, nil
 	default:
@@ -268,7 +270,7 @@ func (s *scope) refNodeSelf(tr hcl.Traversal, inResource, selfOK bool) (string, 
 		}
 		addr := root + "." + name
 		if s.resource(addr) == nil {
-			return "", undeclared("resource", addr)
+			return "", undeclared("resource", addr, 2)
 		}
 		return s.prefix + addr, nil
 	}

@@ -17,13 +17,16 @@ import (
 // Validate checks the configuration statically and with the provider's
 // validators, without configuring providers or touching any host.
 func (e *Engine) Validate(ctx context.Context) hcl.Diagnostics {
+	// Resources are checked even when other parts of the configuration
+	// failed, as Terraform does, all but those whose own references
+	// failed: their errors are already reported.
 	diags := e.prepare()
-	if diags.HasErrors() {
-		return diags
-	}
 	server := e.Factory()
 	for _, r := range e.Module.Resources {
 		schema := e.Schemas.For(r.Mode, r.Type)
+		if schema == nil || (diags.HasErrors() && !e.referencesResolve(r, schema)) {
+			continue
+		}
 		evalCtx := e.scopeFor(r).evalContext(nil, unknownInstanceVars(r))
 		e.unknownReferences(evalCtx)
 		body := dynblock.Expand(r.Config, evalCtx)
@@ -35,6 +38,18 @@ func (e *Engine) Validate(ctx context.Context) hcl.Diagnostics {
 		diags = append(diags, e.validateResource(ctx, server, r, schema, body, val)...)
 	}
 	return diags
+}
+
+// referencesResolve reports whether every reference of a resource's
+// configuration names something declared.
+func (e *Engine) referencesResolve(r *config.Resource, schema *Schema) bool {
+	sc := e.scopeFor(r)
+	for _, tr := range dynblock.VariablesHCLDec(r.Config, schema.Spec) {
+		if _, d := sc.refNode(tr, true); d != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // unknownReferences fills the validation context with unknown values for
