@@ -2,6 +2,7 @@ package engine
 
 import (
 	"os"
+	"path/filepath"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -13,11 +14,17 @@ import (
 // no values.
 func unknownOf(v *config.Variable) cty.Value { return cty.UnknownVal(v.Type) }
 
-// writeFileKeepMode replaces a file atomically, keeping its mode.
+// writeFileKeepMode replaces a file atomically, keeping its mode. A
+// symbolic link is written through, as terraform fmt does: modules share
+// files by links, which must stay links.
 func writeFileKeepMode(p string, b []byte) error {
-	info, err := os.Stat(p)
+	target, err := filepath.EvalSymlinks(p)
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(p, b, info.Mode().Perm())
+	info, err := os.Stat(target)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(target, b, info.Mode().Perm())
 }

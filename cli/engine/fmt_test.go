@@ -38,9 +38,16 @@ func fmtTree(t *testing.T, dir string, broken bool) map[string]string {
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 	}
-	return files
+	// A module sharing a file by a link (met before the file itself with
+	// -recursive): fmt writes through it.
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "zshared"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "zshared", "versions.tf"), []byte("s=1\n"), 0o644))
+	require.NoError(t, os.Symlink("../zshared/versions.tf", filepath.Join(dir, "sub", "linked.tf")))
+	return readTree(t, dir)
 }
 
+// readTree maps each file below dir to its content, or a link to its
+// target.
 func readTree(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -48,8 +55,13 @@ func readTree(t *testing.T, dir string) map[string]string {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := os.ReadFile(p)
 		rel, _ := filepath.Rel(dir, p)
+		if d.Type() == os.ModeSymlink {
+			target, err := os.Readlink(p)
+			out[rel] = "link to " + target
+			return err
+		}
+		b, err := os.ReadFile(p)
 		out[rel] = string(b)
 		return err
 	}))
@@ -77,13 +89,15 @@ func TestFmtExitCodesAndRefusedFile(t *testing.T) {
 	assert.Empty(t, out)
 	code, out, _ = spiceRun(t, "fmt", "-check", "-recursive")
 	assert.Equal(t, 3, code)
-	assert.Equal(t, "sub/deep/x.tf\nsub/dev.tfvars\nsub/net.tf\n", out)
+	assert.Equal(t, "sub/deep/x.tf\nsub/dev.tfvars\nsub/linked.tf\nsub/net.tf\nzshared/versions.tf\n", out)
 	assert.Equal(t, before, readTree(t, "."), "-check writes nothing")
 
 	code, _, _ = spiceRun(t, "fmt", "-recursive")
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "variable \"b\" { type = list(string) }\nlocals {\n  x         = var.b\n  long_name = 1\n}\n", readTree(t, ".")["sub/net.tf"])
 	assert.Equal(t, "a=1\n", readTree(t, ".")["sub/.hidden.tf"], "hidden files are not formatted")
+	assert.Equal(t, "s = 1\n", readTree(t, ".")["zshared/versions.tf"], "written through the link")
+	assert.Equal(t, "link to ../zshared/versions.tf", readTree(t, ".")["sub/linked.tf"], "the link stays a link")
 	code, _, _ = spiceRun(t, "fmt", "-check", "-recursive")
 	assert.Equal(t, 0, code)
 
