@@ -11,6 +11,7 @@ import (
 
 	"github.com/spice-harvester/terraform-provider-spice/cli/command"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/fmtcorpus"
 )
 
 // fmtTree is a configuration with a formatted file at the top, an
@@ -164,5 +165,44 @@ func TestFmtAsTerraform(t *testing.T) {
 		assert.Equal(t, tfCode, code, "fmt %q (broken file: %v): exit code", args, broken)
 		assert.Equal(t, tfOut.String(), out, "fmt %q (broken file: %v): output", args, broken)
 		assert.Equal(t, readTree(t, tfDir), readTree(t, spiceDir), "fmt %q (broken file: %v): files", args, broken)
+	}
+}
+
+// The recorded expectations are what the real terraform fmt writes
+// today: one terraform fmt -recursive over a copy of the inputs it
+// formats must succeed and leave each file equal to its .golden, and one
+// over a copy of the refused inputs must fail (exit code 2) and change
+// none of them.
+func TestTerraformFormatsTheCorpusAsRecorded(t *testing.T) {
+	testsupport.TerraformBinary(t)
+	formatted, refused, corpus := t.TempDir(), t.TempDir(), fmtcorpus.Dir(t)
+	inputs := fmtcorpus.Read(t)
+	for _, in := range inputs {
+		dir := formatted
+		if in.Want == nil {
+			dir = refused
+		}
+		src, err := os.ReadFile(filepath.Join(corpus, in.Path))
+		require.NoError(t, err)
+		dst := filepath.Join(dir, in.Path)
+		require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
+		require.NoError(t, os.WriteFile(dst, src, 0o644))
+	}
+
+	_, code := testsupport.NewTerraformOffline(t, formatted).Output("fmt", "-recursive", "-list=false")
+	require.Equal(t, 0, code, "terraform fmt formats every input not in refused.txt")
+	_, code = testsupport.NewTerraformOffline(t, refused).Output("fmt", "-recursive", "-list=false")
+	require.Equal(t, 2, code, "terraform fmt refuses the inputs in refused.txt")
+
+	for _, in := range inputs {
+		got, err := os.ReadFile(filepath.Join(formatted, in.Path))
+		want := in.Want
+		if in.Want == nil {
+			got, err = os.ReadFile(filepath.Join(refused, in.Path))
+			require.NoError(t, err)
+			want, err = os.ReadFile(filepath.Join(corpus, in.Path))
+		}
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "%s: terraform fmt's output is the one recorded (run generate.sh)", in.Path)
 	}
 }

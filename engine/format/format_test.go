@@ -2,7 +2,6 @@ package format
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,87 +9,38 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/fmtcorpus"
 )
 
 const corpusDir = "testdata/corpus"
-
-// corpusInput is one input of the corpus: its path, and terraform fmt's
-// output for it (nil when Terraform refuses it).
-type corpusInput struct {
-	path string
-	want []byte
-}
-
-// readCorpus lists the corpus inputs with their expected output, from
-// the files generate.sh wrote with the real terraform fmt.
-func readCorpus(t testing.TB) []corpusInput {
-	t.Helper()
-	listed, err := os.ReadFile(filepath.Join(corpusDir, "refused.txt"))
-	require.NoError(t, err)
-	refused := map[string]bool{}
-	for _, p := range strings.Fields(string(listed)) {
-		refused[p] = true
-	}
-	var inputs []corpusInput
-	err = filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !hasFormattedExtension(p) {
-			return err
-		}
-		rel, err := filepath.Rel(corpusDir, p)
-		if err != nil {
-			return err
-		}
-		in := corpusInput{path: rel}
-		if !refused[filepath.ToSlash(rel)] {
-			if in.want, err = os.ReadFile(p + ".golden"); err != nil {
-				return err
-			}
-		}
-		delete(refused, filepath.ToSlash(rel))
-		inputs = append(inputs, in)
-		return nil
-	})
-	require.NoError(t, err)
-	require.Empty(t, refused, "refused.txt names inputs that are not in the corpus")
-	require.Greater(t, len(inputs), 1000, "the corpus is there")
-	return inputs
-}
-
-func hasFormattedExtension(name string) bool {
-	for _, ext := range Extensions {
-		if strings.HasSuffix(name, ext) {
-			return true
-		}
-	}
-	return false
-}
 
 // Every corpus input comes out as terraform fmt wrote it, byte for byte,
 // and formatting that again changes nothing; what Terraform refuses,
 // Format refuses with an error naming the file and line.
 func TestFormatCorpusAsTerraform(t *testing.T) {
-	for _, in := range readCorpus(t) {
-		src, err := os.ReadFile(filepath.Join(corpusDir, in.path))
+	for _, in := range fmtcorpus.Read(t) {
+		src, err := os.ReadFile(filepath.Join(corpusDir, in.Path))
 		require.NoError(t, err)
-		got, diags := Format(src, in.path)
-		if in.want == nil {
-			if assert.True(t, diags.HasErrors(), "%s: Terraform refuses it", in.path) {
-				assert.Equal(t, in.path, diags[0].Subject.Filename, "the diagnostic names the file")
+		got, diags := Format(src, in.Path)
+		if in.Want == nil {
+			if assert.True(t, diags.HasErrors(), "%s: Terraform refuses it", in.Path) {
+				assert.Equal(t, in.Path, diags[0].Subject.Filename, "the diagnostic names the file")
 				assert.Positive(t, diags[0].Subject.Start.Line, "the diagnostic names the line")
 			}
-			assert.Nil(t, got, in.path)
+			assert.Nil(t, got, in.Path)
 			continue
 		}
-		if !assert.False(t, diags.HasErrors(), "%s: %s", in.path, diags) {
+		if !assert.False(t, diags.HasErrors(), "%s: %s", in.Path, diags) {
 			continue
 		}
-		if !bytes.Equal(in.want, got) {
-			assert.Equal(t, string(in.want), string(got), "%s formats as terraform fmt", in.path)
+		if !bytes.Equal(in.Want, got) {
+			assert.Equal(t, string(in.Want), string(got), "%s formats as terraform fmt", in.Path)
 			continue
 		}
-		again, diags := Format(got, in.path)
-		assert.False(t, diags.HasErrors(), "%s formatted: %s", in.path, diags)
-		assert.Equal(t, string(got), string(again), "%s: formatting is idempotent", in.path)
+		again, diags := Format(got, in.Path)
+		assert.False(t, diags.HasErrors(), "%s formatted: %s", in.Path, diags)
+		assert.Equal(t, string(got), string(again), "%s: formatting is idempotent", in.Path)
 	}
 }
 
@@ -126,7 +76,7 @@ func FuzzFormat(f *testing.F) {
 	golden, err := filepath.Glob("testdata/golden/*/*_*.*")
 	require.NoError(f, err)
 	for _, p := range append(append(seeds, refused...), golden...) {
-		if !hasFormattedExtension(p) {
+		if !fmtcorpus.Formattable(p) {
 			continue
 		}
 		src, err := os.ReadFile(p)
@@ -142,4 +92,9 @@ func FuzzFormat(f *testing.F) {
 		require.False(t, diags.HasErrors(), "formatted output parses: %s\n%s", diags, out)
 		require.Equal(t, string(out), string(again), "formatting is idempotent")
 	})
+}
+
+// The corpus reader picks the files this package formats.
+func TestCorpusReaderKnowsTheExtensions(t *testing.T) {
+	assert.Equal(t, Extensions, fmtcorpus.Extensions)
 }
