@@ -79,6 +79,7 @@ func (c *fmtCommand) Run(args []string) int {
 		diags = c.file("<stdin>", src)
 	} else {
 		for _, target := range targets {
+			target = relativeToWorkingDir(target)
 			if _, err := os.Stat(target); err != nil {
 				c.printDiagnostics(c.files, diags)
 				return c.fail(fmt.Errorf("no file or directory at %s", target))
@@ -188,6 +189,24 @@ func (c *fmtCommand) file(name string, src []byte) hcl.Diagnostics {
 		_, _ = c.out.Write(out)
 	}
 	return nil
+}
+
+// relativeToWorkingDir is how terraform fmt names a target, in what it
+// lists and writes: relative to the working directory where possible
+// ("./sub" is "sub", an absolute path below it is relative too).
+func relativeToWorkingDir(target string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return filepath.Clean(target)
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(wd, target)
+	}
+	rel, err := filepath.Rel(wd, target)
+	if err != nil {
+		return filepath.Clean(target)
+	}
+	return rel
 }
 
 func formattable(name string) bool {

@@ -142,6 +142,7 @@ func TestFmtAsTerraform(t *testing.T) {
 		{false, []string{"-check", "-"}},
 		{false, []string{"sub/notes.txt", "sub/net.tf"}},
 		{false, []string{"sub/net.tf", "missing", "sub/dev.tfvars"}},
+		{false, []string{"./sub/net.tf", "./sub/deep/", "sub/../sub/dev.tfvars"}},
 	}
 	for _, tc := range cases {
 		broken, args := tc.broken, tc.args
