@@ -72,6 +72,17 @@ func NewTerraform(t testing.TB, dir, bin string) *Runner {
 	return newTerraformRunner(t, dir, rc)
 }
 
+// NewTerraformOffline prepares dir for Terraform commands that load no
+// provider, such as fmt: an empty CLI configuration.
+func NewTerraformOffline(t testing.TB, dir string) *Runner {
+	t.Helper()
+	rc := filepath.Join(t.TempDir(), "terraform.rc")
+	if err := os.WriteFile(rc, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return newTerraformRunner(t, dir, rc)
+}
+
 // newTerraformRunner runs Terraform in dir with the CLI configuration rc,
 // non-interactive, plus extra environment.
 func newTerraformRunner(t testing.TB, dir, rc string, env ...string) *Runner {

@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -16,31 +14,17 @@ import (
 // no values.
 func unknownOf(v *config.Variable) cty.Value { return cty.UnknownVal(v.Type) }
 
-func tfFiles(dir string, recursive bool) ([]string, error) {
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != dir && (!recursive || strings.HasPrefix(d.Name(), ".")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfvars") {
-			out = append(out, p)
-		}
-		return nil
-	})
-	return out, err
-}
-
-// writeFileKeepMode replaces a file atomically, keeping its mode.
+// writeFileKeepMode replaces a file atomically, keeping its mode. A
+// symbolic link is written through, as terraform fmt does: modules share
+// files by links, which must stay links.
 func writeFileKeepMode(p string, b []byte) error {
-	info, err := os.Stat(p)
+	target, err := filepath.EvalSymlinks(p)
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(p, b, info.Mode().Perm())
+	info, err := os.Stat(target)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(target, b, info.Mode().Perm())
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/cli/command"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -508,54 +507,6 @@ func (c *stateCommand) push(file string, force bool) int {
 	defer a.close()
 	if err := state.Push(ctx, a.store, pushed, force); err != nil {
 		return c.Errorf("%s", err)
-	}
-	return 0
-}
-
-// fmtCommand rewrites .tf files in the canonical format.
-type fmtCommand struct{ meta }
-
-func (c *fmtCommand) Synopsis() string { return "Rewrite configuration files in the canonical format" }
-func (c *fmtCommand) Help() string {
-	return "Usage: spice [-chdir=DIR] fmt [-check] [-recursive] [DIR]\n\n  -check exits 3 when a file is not formatted, changing nothing."
-}
-
-func (c *fmtCommand) Run(args []string) int {
-	fs := c.flagSet("fmt", false)
-	check := fs.Bool("check", false, "")
-	recursive := fs.Bool("recursive", false, "")
-	pos, err := command.ParseArgs(fs, args)
-	if err != nil {
-		return 1
-	}
-	dir := c.dir
-	if len(pos) == 1 {
-		dir = pos[0]
-	}
-	files, err := tfFiles(dir, *recursive)
-	if err != nil {
-		return c.Errorf("%s", err)
-	}
-	unformatted := 0
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			return c.Errorf("%s", err)
-		}
-		out := hclwrite.Format(src)
-		if string(out) == string(src) {
-			continue
-		}
-		unformatted++
-		fmt.Fprintln(c.Stdout, f)
-		if !*check {
-			if err := writeFileKeepMode(f, out); err != nil {
-				return c.Errorf("%s", err)
-			}
-		}
-	}
-	if *check && unformatted > 0 {
-		return 3
 	}
 	return 0
 }

@@ -111,6 +111,11 @@ func (m *meta) diagnostics(mod *config.Module, diags hcl.Diagnostics) {
 	if mod != nil {
 		files = mod.Parser.Files()
 	}
+	m.printDiagnostics(files, diags)
+}
+
+// printDiagnostics is diagnostics with the source lines taken from files.
+func (m *meta) printDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
 	col := m.colors()
 	for _, d := range core.RedactDiagnostics(diags, files) {
 		label, color := "Error", col.Red
@@ -282,7 +287,7 @@ func Commands(streams command.Streams) map[string]cli.CommandFactory {
 		"show":      factory(&showCommand{m}),
 		"output":    factory(&outputCommand{m}),
 		"state":     factory(&stateCommand{m}),
-		"fmt":       factory(&fmtCommand{m}),
+		"fmt":       factory(&fmtCommand{meta: m}),
 		"import":    factory(&importCommand{m}),
 		"graph":     factory(&graphCommand{m}),
 		"drift":     factory(&driftCommand{m}),

@@ -66,7 +66,7 @@ func (e *Engine) consoleResource(ctx context.Context, r *config.Resource, server
 	sort.SliceStable(sorted, func(i, j int) bool { return keyLess(sorted[i].key, sorted[j].key) })
 	keys, values := make([]cty.Value, len(sorted)), make([]cty.Value, len(sorted))
 	for i, p := range sorted {
-		keys[i], values[i] = p.key, p.value.MarkWithPaths(markPaths(sensitive[keyString(p.key)]))
+		keys[i], values[i] = p.key, markSensitive(p.value, sensitive[keyString(p.key)])
 	}
 	e.scopeFor(r).setResource(r.LocalAddress(), aggregatePrior(r, keys, values, schema))
 	return nil

@@ -1,0 +1,11 @@
+terraform {
+  required_providers {
+    test = {
+      source = "test"
+    }
+  }
+}
+
+provider "test" {
+
+}

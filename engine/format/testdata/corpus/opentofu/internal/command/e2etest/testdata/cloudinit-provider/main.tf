@@ -1,0 +1,9 @@
+provider "cloudinit" {
+
+}
+
+data "cloudinit_config" "test" {
+  part {
+    content = "Hello World"
+  }
+}

@@ -1,0 +1,8 @@
+module "call" {
+  source = "./mod"
+  input = "test"
+}
+
+locals {
+  _ = module.call.output
+}

@@ -1,0 +1,8 @@
+terraform {
+	required_providers {
+		tfcoremock = {
+			source = "tfcoremock"
+			version = "0.1.1"
+		}
+	}
+}

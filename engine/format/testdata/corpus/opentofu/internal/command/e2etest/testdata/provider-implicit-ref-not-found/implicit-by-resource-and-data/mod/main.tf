@@ -1,0 +1,2 @@
+resource "nonexistingProv_res" "test2" {
+}

@@ -1,0 +1,8 @@
+terraform {
+  required_providers {
+    test = {
+      source  = "example.com/test/test"
+      version = "0.0.1"
+    }
+  }
+}

@@ -1,0 +1,10 @@
+locals {
+  items = toset(["a", "b"])
+}
+
+module "child" {
+  source   = "./child"
+  for_each = local.items
+
+  id = each.key
+}

@@ -1,0 +1,6 @@
+variable "id" {
+  type = string
+}
+
+resource "test_instance" "this" {
+}

@@ -1,0 +1,7 @@
+locals {
+  items = toset(["a", "b"])
+}
+
+resource "test_instance" "this" {
+  for_each = local.items
+}

@@ -1,0 +1,3 @@
+resource "bar_instance" "test" {
+
+}

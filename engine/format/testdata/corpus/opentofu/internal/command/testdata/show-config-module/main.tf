@@ -1,0 +1,7 @@
+resource "test_instance" "foo" {
+  foo = "bar"
+}
+
+module "child" {
+  source = "./child"
+} 

@@ -1,0 +1,1 @@
+# Empty config - resource in state will be destroyed

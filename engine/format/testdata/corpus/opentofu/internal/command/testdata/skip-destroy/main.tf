@@ -1,0 +1,7 @@
+resource "test_instance" "foo" {
+  id = "baz"
+
+  lifecycle {
+    destroy = false
+  }
+}

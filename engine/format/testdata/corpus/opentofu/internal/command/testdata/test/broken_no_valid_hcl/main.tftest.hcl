@@ -1,0 +1,2 @@
+This is not valid HCL
+run "test" {}

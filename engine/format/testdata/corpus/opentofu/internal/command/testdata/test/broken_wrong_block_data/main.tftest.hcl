@@ -1,0 +1,4 @@
+data "test_resource" "i_cant_write_that_here" {
+}
+
+run "test" {}

@@ -1,0 +1,5 @@
+output "abc" {
+  value = "1"
+}
+
+run "test" {}

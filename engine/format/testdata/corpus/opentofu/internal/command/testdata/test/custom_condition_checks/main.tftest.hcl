@@ -1,0 +1,5 @@
+variables {
+  input = "some value"
+}
+
+run "test" {}

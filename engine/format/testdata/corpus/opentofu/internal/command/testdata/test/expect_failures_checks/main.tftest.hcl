@@ -1,0 +1,9 @@
+variables {
+  input = "some value"
+}
+
+run "test" {
+  expect_failures = [
+    check.expected_to_fail
+  ]
+}

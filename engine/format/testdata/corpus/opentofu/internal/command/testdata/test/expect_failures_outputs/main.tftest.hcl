@@ -1,0 +1,12 @@
+variables {
+  input = "some value"
+}
+
+run "test" {
+
+  command = plan
+
+  expect_failures = [
+    output.output
+  ]
+}

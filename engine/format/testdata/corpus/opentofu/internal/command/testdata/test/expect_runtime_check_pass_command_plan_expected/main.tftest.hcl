@@ -1,0 +1,6 @@
+run "test" {
+  command         = plan
+  expect_failures = [
+    check.check
+  ]
+}

@@ -1,0 +1,5 @@
+run "test" {
+  expect_failures = [
+    check.check
+  ]
+}

@@ -1,0 +1,8 @@
+
+run "invalid" {
+    module {
+        source = "./setup"
+    }
+}
+
+run "test" {}

@@ -1,0 +1,4 @@
+
+resource "test_resource" "setup" {
+    value = var.not_real // Oh no!
+}

@@ -1,0 +1,8 @@
+
+run "invalid" {
+
+    expect_failures = [
+        local.my_value,
+    ]
+
+}

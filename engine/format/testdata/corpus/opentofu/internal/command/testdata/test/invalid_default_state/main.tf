@@ -1,0 +1,8 @@
+
+variable "input" {
+  type = string
+}
+
+resource "test_resource" "resource" {
+    value = var.input
+}

@@ -1,0 +1,5 @@
+run "sample run" {
+  module {
+    source = "./.."
+  }
+}

@@ -1,0 +1,10 @@
+run "invalid_object" {
+    variables {
+        variable1 = "lalalala"
+        variable2 = "lalalala"
+    }
+
+    expect_failures = [
+        var.variable1,
+    ]
+}

@@ -1,0 +1,6 @@
+run "a" {
+    assert {
+        condition = test_resource.resource.value == null
+        error_message = "should pass"
+    }
+}

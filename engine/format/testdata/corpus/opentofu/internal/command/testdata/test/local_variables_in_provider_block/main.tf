@@ -1,0 +1,8 @@
+variable "input" {
+  type    = string
+  default = "bar"
+}
+
+resource "test_resource" "foo" {
+  value = var.input
+}

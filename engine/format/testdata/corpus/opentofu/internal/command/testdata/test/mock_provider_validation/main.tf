@@ -1,0 +1,5 @@
+provider "test" {}
+
+resource "test_resource" "primary" {
+  value = "foo"
+}

@@ -1,0 +1,7 @@
+variable "testVar" {
+  type = string
+}
+
+resource "test_resource" "testRes" {
+  value = var.testVar
+}

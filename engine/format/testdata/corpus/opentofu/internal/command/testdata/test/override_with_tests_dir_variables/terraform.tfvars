@@ -1,0 +1,1 @@
+testVar = "ValueFROM./tfvars"

@@ -1,0 +1,10 @@
+
+run "first" {
+  plan_options {
+    target = [
+      test_resource.resource,
+    ]
+  }
+}
+
+run "second" {}

@@ -1,0 +1,7 @@
+module "second" {
+  source = "../second"
+}
+
+output "id" {
+  value = module.second.id
+}

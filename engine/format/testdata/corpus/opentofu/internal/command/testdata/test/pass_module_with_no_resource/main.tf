@@ -1,0 +1,5 @@
+module "first" {
+  source = "./first"
+}
+
+resource "test_resource" "resource" {}

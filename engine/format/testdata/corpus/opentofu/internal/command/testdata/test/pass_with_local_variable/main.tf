@@ -1,0 +1,4 @@
+output "foo" {
+  description = "Output"
+  value = "bar"
+}

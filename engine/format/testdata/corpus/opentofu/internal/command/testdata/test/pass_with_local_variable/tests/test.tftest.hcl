@@ -1,0 +1,15 @@
+run "first" {
+  command = apply
+}
+
+run "second" {
+  command = plan
+
+  module {
+    source = "./tests/testmodule"
+  }
+
+  variables {
+    foo = run.first.foo
+  }
+}

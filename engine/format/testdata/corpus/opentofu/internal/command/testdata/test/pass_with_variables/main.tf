@@ -1,0 +1,7 @@
+variable "input" {
+  type = string
+}
+
+resource "test_resource" "foo" {
+  value = var.input
+}

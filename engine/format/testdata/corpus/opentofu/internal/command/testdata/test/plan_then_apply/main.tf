@@ -1,0 +1,4 @@
+resource "test_resource" "foo" {
+  id    = "constant_value"
+  value = "bar"
+}

@@ -1,0 +1,6 @@
+run "apply" {
+  plan_options {
+    mode=refresh-only
+    refresh=false
+  }
+}

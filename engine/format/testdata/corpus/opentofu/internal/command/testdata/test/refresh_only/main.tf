@@ -1,0 +1,5 @@
+variable "input" {}
+
+resource "test_resource" "foo" {
+  value = var.input
+}

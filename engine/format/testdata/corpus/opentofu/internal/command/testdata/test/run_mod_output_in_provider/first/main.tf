@@ -1,0 +1,3 @@
+output "password" {
+  value = "p"
+}

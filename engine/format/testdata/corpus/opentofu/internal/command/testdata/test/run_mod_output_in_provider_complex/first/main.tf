@@ -1,0 +1,7 @@
+output "password" {
+  value = "password"
+}
+
+output "domain" {
+  value = "d"
+}

@@ -1,0 +1,7 @@
+output "password" {
+  value = "p"
+}
+
+output "region" {
+  value = "r"
+}

@@ -1,0 +1,5 @@
+
+variable "input" {
+  type    = string
+  default = "Hello, world!"
+}

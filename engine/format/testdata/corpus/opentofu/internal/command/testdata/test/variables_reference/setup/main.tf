@@ -1,0 +1,7 @@
+variable "content" {
+  type = string
+}
+
+output "file_name" {
+  value = "output_value"
+}

@@ -1,0 +1,4 @@
+import {
+  to = test_instance.web
+  id = "test2"
+}

@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    dummy = {
+      source = "my/dummy"
+    }
+  }
+}

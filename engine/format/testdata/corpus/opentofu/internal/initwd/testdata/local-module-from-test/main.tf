@@ -1,0 +1,2 @@
+# Keep this empty, we just want to make sure the test file loads the setup
+# module.

@@ -1,0 +1,4 @@
+variable "v" {
+  description = "in setup module"
+  default = ""
+}

@@ -1,0 +1,2 @@
+# Deliberately empty, we just want to make sure the module is loaded from the
+# tests.

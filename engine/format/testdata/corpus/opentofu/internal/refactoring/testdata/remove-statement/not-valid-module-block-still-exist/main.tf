@@ -1,0 +1,7 @@
+module "child" {
+  source = "./child"
+}
+
+removed {
+  from = module.child
+}

@@ -1,0 +1,7 @@
+removed {
+  from = module.child.foo.basic_resource
+}
+
+module "child" {
+  source = "./child"
+}

@@ -1,0 +1,6 @@
+resource "foo" "basic_resource" {
+}
+
+removed {
+  from = foo.basic_resource
+}

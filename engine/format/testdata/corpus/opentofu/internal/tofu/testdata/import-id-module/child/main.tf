@@ -1,0 +1,3 @@
+output "lb_id" {
+  value = 1
+}

@@ -1,0 +1,11 @@
+terraform {
+    required_providers {
+        test = {
+            source = "registry.opentofu.org/hashicorp/test"
+	    }
+    }
+}
+
+module "nested" {
+  source = "./nested"
+}

@@ -1,0 +1,6 @@
+resource "test_resource" "example" {
+}
+
+module "checker" {
+  source = "../checker"
+}

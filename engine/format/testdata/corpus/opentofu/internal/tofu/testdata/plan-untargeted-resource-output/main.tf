@@ -1,0 +1,8 @@
+module "mod" {
+  source = "./mod"
+}
+
+
+resource "aws_instance" "c" {
+  foo = "${module.mod.output}"
+}

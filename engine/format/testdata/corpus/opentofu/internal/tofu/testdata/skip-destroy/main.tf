@@ -1,0 +1,5 @@
+resource "aws_instance" "foo" {
+  lifecycle {
+    destroy = false
+  }
+}

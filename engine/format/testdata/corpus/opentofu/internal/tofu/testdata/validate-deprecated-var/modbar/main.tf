@@ -1,0 +1,5 @@
+variable "bar" {
+  type       = string
+  default    = "bar default value"
+  deprecated = "bar deprecated note"
+}

@@ -1,0 +1,4 @@
+module "greet" {
+  source = "./module"
+  name   = "greet"
+}

@@ -1,0 +1,5 @@
+variable "name" {}
+
+output "greeting" {
+  value = "Hello ${var.name}!"
+}

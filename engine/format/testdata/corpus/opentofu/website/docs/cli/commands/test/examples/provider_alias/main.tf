@@ -1,0 +1,15 @@
+terraform {
+  required_providers {
+    docker = {
+      source  = "kreuzwerker/docker"
+      version = "3.0.2"
+    }
+  }
+}
+
+resource "docker_image" "build" {
+  name = "myapp"
+  build {
+    context = "."
+  }
+}

@@ -1,0 +1,3 @@
+output "filename" {
+  value = "some_file.txt"
+}

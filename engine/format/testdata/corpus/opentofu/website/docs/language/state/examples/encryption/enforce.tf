@@ -1,0 +1,10 @@
+terraform {
+    encryption {
+        state {
+            enforced = true
+        }
+        plan {
+            enforced = true
+        }
+    }
+}

@@ -1,0 +1,3 @@
+conjunct_क्ष = "x" # comment
+ab = "👩‍👩‍👧" # family
+abc = "é" # combining

@@ -1,0 +1,5 @@
+variable "foo" {}
+variable "bar" {}
+
+output "foo" { value = "${var.foo}" }
+output "bar" { value = "${var.bar}" }

@@ -1,0 +1,3 @@
+variable "foo" {}
+
+resource "test_instance" "foo" {}

@@ -1,0 +1,1 @@
+output "output" { value = "${terraform.env}" }

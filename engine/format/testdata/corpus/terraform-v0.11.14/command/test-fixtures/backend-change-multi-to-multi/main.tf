@@ -1,0 +1,5 @@
+terraform {
+    backend "local" {
+        environment_dir = "envdir-new"
+    }
+}

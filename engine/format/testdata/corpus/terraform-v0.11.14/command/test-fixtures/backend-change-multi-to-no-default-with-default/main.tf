@@ -1,0 +1,5 @@
+terraform {
+    backend "local-no-default" {
+        environment_dir = "envdir-new"
+    }
+}

@@ -1,0 +1,9 @@
+terraform {
+    backend "http" {
+        test = true
+    }
+}
+
+resource "test_instance" "foo" {
+    ami = "bar"
+}

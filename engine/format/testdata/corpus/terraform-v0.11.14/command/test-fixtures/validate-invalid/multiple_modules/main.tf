@@ -1,0 +1,5 @@
+module "multi_module" {
+}
+
+module "multi_module" {
+}

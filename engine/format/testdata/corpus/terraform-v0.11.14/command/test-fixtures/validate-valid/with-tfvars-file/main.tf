@@ -1,0 +1,4 @@
+variable "var_without_default" {
+  type = "string"
+}
+

@@ -1,0 +1,5 @@
+# Hello
+
+module "foo" {
+    source = "./foo"
+}

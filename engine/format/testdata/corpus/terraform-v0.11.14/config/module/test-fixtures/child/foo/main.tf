@@ -1,0 +1,5 @@
+# Hello
+
+module "bar" {
+    source = "./bar"
+}

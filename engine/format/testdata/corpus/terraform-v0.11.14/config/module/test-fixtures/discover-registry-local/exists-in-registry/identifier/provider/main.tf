@@ -1,0 +1,3 @@
+output "local" {
+	value = "test"
+}

@@ -1,0 +1,3 @@
+module "provider" {
+	source = "exists-in-registry/identifier/provider"
+}

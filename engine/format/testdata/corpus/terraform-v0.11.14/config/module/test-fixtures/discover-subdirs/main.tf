@@ -1,0 +1,3 @@
+module "provider" {
+	source = "namespace/identifier/provider"
+}

@@ -1,0 +1,7 @@
+module "foo" {
+    source = "./foo"
+}
+
+module "foo" {
+    source = "./foo"
+}

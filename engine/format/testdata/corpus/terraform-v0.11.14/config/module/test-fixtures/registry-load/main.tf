@@ -1,0 +1,3 @@
+module "vault" {
+    source = "hashicorp/vault/aws"
+}

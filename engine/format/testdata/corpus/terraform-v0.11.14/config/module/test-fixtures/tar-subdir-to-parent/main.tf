@@ -1,0 +1,4 @@
+module "foo" {
+	// the module in sub references sibling module baz via "../baz"
+    source = "./foo.tgz//sub"
+}

@@ -1,0 +1,1 @@
+variable "memory" { default = "foo" }

@@ -1,0 +1,3 @@
+# Duplicate resources
+resource "aws_instance" "foo" {}
+resource "aws_instance" "foo" {}

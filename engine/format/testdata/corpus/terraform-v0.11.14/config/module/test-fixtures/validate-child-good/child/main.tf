@@ -1,0 +1,3 @@
+variable "memory" {}
+
+output "result" { value = "foo" }

@@ -1,0 +1,3 @@
+module "root" {
+    source = "./child"
+}

@@ -1,0 +1,3 @@
+resource "null_resource" "var" {
+    key = "${module.unknown.value}"
+}

@@ -1,0 +1,7 @@
+terraform {
+    backend "foo" {
+        foo = "bar"
+        bar = ["baz"]
+        map = { a = "b" }
+    }
+}

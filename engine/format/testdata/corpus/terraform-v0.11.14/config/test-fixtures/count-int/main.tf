@@ -1,0 +1,3 @@
+resource "foo" "bar" {
+    count = 5
+}

@@ -1,0 +1,3 @@
+data "foo" "bar" {
+    count = 5
+}

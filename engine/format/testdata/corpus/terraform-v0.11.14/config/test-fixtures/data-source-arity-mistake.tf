@@ -1,0 +1,3 @@
+# I forgot the data source name!
+data "null" {
+}

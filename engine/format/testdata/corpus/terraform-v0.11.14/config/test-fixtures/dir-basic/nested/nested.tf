@@ -1,0 +1,3 @@
+output "i-am-nested" {
+    value = "what"
+}

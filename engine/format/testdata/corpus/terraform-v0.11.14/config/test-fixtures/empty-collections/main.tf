@@ -1,0 +1,11 @@
+variable "empty_string" {
+  default = ""
+}
+
+variable "empty_list" {
+  default = []
+}
+
+variable "empty_map" {
+  default = {}
+}

@@ -1,0 +1,5 @@
+resource "foo" "bar" {
+    lifecycle {
+        create_before_destroyy = false
+    }
+}

@@ -1,0 +1,7 @@
+module "child" {
+  source = "./child"
+  version = "0.1.2"
+  providers = {
+    "aws" = "aws.foo"
+  }
+}

@@ -1,0 +1,7 @@
+module "okay" {
+  source = "./okay"
+}
+
+module {
+  source = "./not-okay"
+}

@@ -1,0 +1,4 @@
+module "bar" {
+    memory = "1G"
+    source = "baz"
+}

@@ -1,0 +1,4 @@
+output "value" {
+    value = "foo"
+    depends_on = ["foo"]
+}

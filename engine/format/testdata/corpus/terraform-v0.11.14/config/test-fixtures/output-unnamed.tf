@@ -1,0 +1,7 @@
+output "okay" {
+  value = "bar"
+}
+
+output {
+  value = "foo"
+}

@@ -1,0 +1,5 @@
+provider "aws" {
+  version = "bananas"
+  a       = "a"
+  b       = "b"
+}

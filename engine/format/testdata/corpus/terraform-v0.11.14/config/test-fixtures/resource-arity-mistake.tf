@@ -1,0 +1,5 @@
+# I forgot the resource name!
+resource "aws_instance" {
+  ami = "ami-abc123"
+  instance_type = "t2.micro"
+}

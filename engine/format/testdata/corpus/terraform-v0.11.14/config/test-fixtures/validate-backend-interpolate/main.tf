@@ -1,0 +1,5 @@
+terraform {
+  backend "foo" {
+    key = "${var.var}"
+  }
+}

@@ -1,0 +1,3 @@
+resource "aws_instance" "web" {
+    depends_on = ["aws_instance.db"]
+}

@@ -1,0 +1,7 @@
+module "foo" {
+    source = "./bar"
+}
+
+resource "aws_instance" "web" {
+    count = "${module.foo.bar}"
+}

@@ -1,0 +1,5 @@
+variable "foo" {}
+
+resource "aws_instance" "web" {
+    count = "nope${var.foo}"
+}

@@ -1,0 +1,3 @@
+data "foo" "bar" {
+  provisioner "local-exec" {}
+}

@@ -1,0 +1,7 @@
+variable "foo" {
+    description = "bar"
+}
+
+resource aws_instance "web" {
+    depends_on = ["${var.foo}"]
+}

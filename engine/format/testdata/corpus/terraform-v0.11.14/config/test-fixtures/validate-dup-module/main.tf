@@ -1,0 +1,7 @@
+module "aws_instance" "web" {
+  source = "foo"
+}
+
+module "aws_instance" "web" {
+  source = "bar"
+}

@@ -1,0 +1,7 @@
+variable "foo" {}
+
+resource aws_instance "web" {
+  lifecycle {
+    ignore_changes = ["${var.foo}"]
+  }
+}

@@ -1,0 +1,4 @@
+
+locals {
+  test = "${upper("hello, world")}"
+}

@@ -1,0 +1,8 @@
+
+resource "test_resource" "foo" {
+  value = "${local.test}"
+}
+
+output "test" {
+  value = "${local.test}"
+}

@@ -1,0 +1,10 @@
+provider "test" {
+    alias = "bar"
+}
+
+module "mod" {
+    source = "./mod"
+    providers = {
+        "test" = "test.foo"
+    }
+}

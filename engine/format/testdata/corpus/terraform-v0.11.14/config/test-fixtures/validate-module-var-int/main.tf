@@ -1,0 +1,4 @@
+module "foo" {
+    source = "./foo"
+    nodes = 3
+}

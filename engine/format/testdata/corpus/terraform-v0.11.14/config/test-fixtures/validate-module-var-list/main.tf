@@ -1,0 +1,4 @@
+module "foo" {
+    source = "./foo"
+    nodes = [1,2,3]
+}

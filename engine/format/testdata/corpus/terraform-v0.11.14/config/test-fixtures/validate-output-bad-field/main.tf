@@ -1,0 +1,7 @@
+resource "aws_instance" "web" {
+}
+
+output "ip" {
+  value = "foo"
+  another = "nope"
+}

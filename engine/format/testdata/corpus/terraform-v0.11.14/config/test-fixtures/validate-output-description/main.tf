@@ -1,0 +1,4 @@
+output "foo" {
+  value       = "5"
+  description = "Number 5"
+}

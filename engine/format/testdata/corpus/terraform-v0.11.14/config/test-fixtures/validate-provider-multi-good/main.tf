@@ -1,0 +1,7 @@
+provider "aws" {
+    alias = "bar"
+}
+
+provider "aws" {
+    alias = "foo"
+}

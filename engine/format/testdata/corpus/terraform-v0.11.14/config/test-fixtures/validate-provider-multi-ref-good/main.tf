@@ -1,0 +1,7 @@
+provider "aws" {
+    alias = "bar"
+}
+
+resource "aws_instance" "foo" {
+    provider = "aws.bar"
+}

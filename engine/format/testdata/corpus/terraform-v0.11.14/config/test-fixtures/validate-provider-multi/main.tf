@@ -1,0 +1,7 @@
+provider "aws" {
+    alias = "foo"
+}
+
+provider "aws" {
+    alias = "foo"
+}

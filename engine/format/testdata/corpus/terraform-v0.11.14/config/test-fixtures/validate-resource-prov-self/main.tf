@@ -1,0 +1,11 @@
+resource "aws_instance" "foo" {
+    foo = "bar"
+
+    connection {
+        host = "${self.foo}"
+    }
+
+    provisioner "shell" {
+        value = "${self.foo}"
+    }
+}

@@ -1,0 +1,5 @@
+resource "foo" "bar" {
+    default = "bar"
+    description = "bar"
+    count = "${var.bar}"
+}

@@ -1,0 +1,3 @@
+variable "foo" {
+  default = "${aws_instance.foo.bar}"
+}

@@ -1,0 +1,9 @@
+variable "foo" {
+  default = "bar"
+}
+
+variable "foo2" {
+  default = {
+    foo = "bar"
+  }
+}

@@ -1,0 +1,5 @@
+module "foo" {}
+
+resource "aws_instance" "foo" {
+    foo = "${module.foo.bar}"
+}

@@ -1,0 +1,6 @@
+variable "foo" {
+  default = [["foo", "bar"]]
+}
+variable "bar" {
+  default = [{foo = "bar"}]
+}

@@ -1,0 +1,1 @@
+variable 1x1 {}

@@ -1,0 +1,8 @@
+variable "okay" {
+}
+
+variable {
+  name    = "test"
+  default = "test_value"
+  type    = "string"
+}

@@ -1,0 +1,7 @@
+variable "foo" {}
+variable "bar" {
+    default = ""
+}
+variable "baz" {
+    default = "foo"
+}

@@ -1,0 +1,4 @@
+
+module "child_c" {
+  source = "child_c"
+}

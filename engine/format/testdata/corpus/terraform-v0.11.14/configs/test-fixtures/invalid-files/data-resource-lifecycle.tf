@@ -1,0 +1,5 @@
+data "example" "example" {
+  lifecycle {
+    # This block intentionally left blank
+  }
+}

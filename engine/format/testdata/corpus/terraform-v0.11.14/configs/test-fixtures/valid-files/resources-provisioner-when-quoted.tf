@@ -1,0 +1,6 @@
+resource "aws_security_group" "firewall" {
+  provisioner "local-exec" {
+    command = "echo hello"
+    when    = "destroy"
+  }
+}

@@ -1,0 +1,5 @@
+
+module "example" {
+  new   = "b_override new"
+  newer = "b_override newer"
+}

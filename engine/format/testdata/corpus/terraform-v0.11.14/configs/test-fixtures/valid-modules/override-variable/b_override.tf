@@ -1,0 +1,9 @@
+variable "fully_overridden" {
+  default = "b_override"
+  description = "b_override description"
+  type = string
+}
+
+variable "partially_overridden" {
+  default = "b_override partial"
+}

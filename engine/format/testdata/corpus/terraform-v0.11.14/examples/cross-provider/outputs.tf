@@ -1,0 +1,3 @@
+output "address" {
+  value = "${dnsimple_record.web.hostname}"
+}

@@ -1,0 +1,3 @@
+resource "aws_instance" "bar" {
+    lifecycle { create_before_destroy = true }
+}

@@ -1,0 +1,8 @@
+provider "aws" {
+    root = "1"
+}
+
+provider "aws" {
+    child = "eu"
+    alias = "eu"
+}

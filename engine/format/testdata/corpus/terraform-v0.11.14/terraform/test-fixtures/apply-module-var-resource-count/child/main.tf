@@ -1,0 +1,5 @@
+variable "count" {}
+
+resource "aws_instance" "foo" {
+  count = "${var.count}"
+}

@@ -1,0 +1,6 @@
+variable "count" {}
+
+module "child" {
+    source = "./child"
+    count = "${var.count}"
+}

@@ -1,0 +1,7 @@
+resource "aws_instance" "foo" {}
+
+output "value" {
+    value = "result"
+
+    depends_on = ["aws_instance.foo"]
+}

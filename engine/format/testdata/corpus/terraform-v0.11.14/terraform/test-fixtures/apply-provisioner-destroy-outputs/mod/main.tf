@@ -1,0 +1,5 @@
+output "value" {
+  value = "${aws_instance.baz.id}"
+}
+
+resource "aws_instance" "baz" {}

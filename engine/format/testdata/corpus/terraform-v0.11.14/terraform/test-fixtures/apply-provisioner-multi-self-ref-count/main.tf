@@ -1,0 +1,7 @@
+resource "aws_instance" "foo" {
+    count = 3
+
+    provisioner "shell" {
+        command = "${self.count}"
+    }
+}

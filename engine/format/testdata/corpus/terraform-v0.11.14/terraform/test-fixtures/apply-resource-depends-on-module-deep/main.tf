@@ -1,0 +1,7 @@
+module "child" {
+    source = "./child"
+}
+
+resource "aws_instance" "a" {
+    depends_on = ["module.child"]
+}

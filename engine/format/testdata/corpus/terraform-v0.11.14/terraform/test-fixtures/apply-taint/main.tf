@@ -1,0 +1,4 @@
+resource "aws_instance" "bar" {
+    id = "foo"
+    num = "2"
+}

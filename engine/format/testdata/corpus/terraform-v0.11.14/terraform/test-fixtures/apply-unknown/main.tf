@@ -1,0 +1,4 @@
+resource "aws_instance" "foo" {
+    num = "2"
+    compute = "foo"
+}

@@ -1,0 +1,7 @@
+resource "aws_instance" "create" {
+    provisioner "exec" {}
+}
+
+resource "aws_instance" "other" {
+    value = "${aws_instance.create.id}"
+}

@@ -1,0 +1,7 @@
+variable "input" {}
+
+resource "null_resource" "foo" {
+    triggers { input = "${var.input}" }
+}
+
+output "output" { value = "${null_resource.foo.id}" }

@@ -1,0 +1,5 @@
+provider "aws" {}
+resource "aws_instance" "db" {}
+resource "aws_instance" "web" {
+    foo = "${aws_instance.db.id}"
+}

@@ -1,0 +1,2 @@
+variable "bar" {}
+output "value" { value = "${var.bar}" }

@@ -1,0 +1,6 @@
+module "bar" {
+    source = "./bar"
+    bar = "${var.foo}"
+}
+
+variable "foo" {}

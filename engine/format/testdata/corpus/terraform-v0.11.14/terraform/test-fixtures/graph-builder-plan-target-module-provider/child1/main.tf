@@ -1,0 +1,4 @@
+variable "key" {}
+provider "null" { key = "${var.key}" }
+
+resource "null_resource" "foo" {}

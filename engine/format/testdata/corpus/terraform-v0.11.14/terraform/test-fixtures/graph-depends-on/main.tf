@@ -1,0 +1,5 @@
+resource "aws_instance" "web" {}
+
+resource "aws_instance" "db" {
+	depends_on = ["aws_instance.web"]
+}

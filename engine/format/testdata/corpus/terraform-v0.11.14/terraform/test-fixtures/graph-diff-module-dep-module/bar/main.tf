@@ -1,0 +1,3 @@
+variable "in" {}
+
+aws_instance "foo" {}

@@ -1,0 +1,5 @@
+output "data" {
+    value = "foo"
+}
+
+aws_instance "foo" {}

@@ -1,0 +1,5 @@
+resource "aws_instance" "foo" {}
+
+output "bar" {
+    value = "baz"
+}

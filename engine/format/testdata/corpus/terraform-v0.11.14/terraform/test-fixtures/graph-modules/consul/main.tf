@@ -1,0 +1,3 @@
+resource "aws_instance" "server" {}
+
+output "security_group" { value = "" }

@@ -1,0 +1,5 @@
+resource "aws_instance" "foo" {}
+
+output "foo" {
+    value = "${aws_instance.foo.value}"
+}

@@ -1,0 +1,10 @@
+provider "aws" {
+}
+
+provider "aws" {
+    alias = "foo"
+}
+
+provider "aws" {
+    alias = "bar"
+}

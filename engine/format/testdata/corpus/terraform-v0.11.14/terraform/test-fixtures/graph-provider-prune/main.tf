@@ -1,0 +1,5 @@
+provider "aws" {}
+provider "digitalocean" {}
+provider "openstack" {}
+
+resource "aws_load_balancer" "weblb" {}

@@ -1,0 +1,10 @@
+provider "aws" {
+  foo = "bar"
+}
+
+module "child" {
+    source = "./child"
+    providers {
+        "aws" = "aws"
+    }
+}

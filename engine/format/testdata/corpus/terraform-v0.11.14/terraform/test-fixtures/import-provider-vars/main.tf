@@ -1,0 +1,5 @@
+variable "foo" {}
+
+provider "aws" {
+  foo = "${var.foo}"
+}

@@ -1,0 +1,5 @@
+variable "test" {
+    default {
+        l = [1, 2, 3]
+    }
+}

@@ -1,0 +1,7 @@
+module "source" {
+  source = "./source"
+}
+module "child" {
+  source  = "./child"
+  list = "${module.source.list}"
+}

@@ -1,0 +1,1 @@
+output "list" { value = "foo,bar,baz" }

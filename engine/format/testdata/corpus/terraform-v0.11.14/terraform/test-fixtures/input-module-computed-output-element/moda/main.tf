@@ -1,0 +1,3 @@
+variable "single_element" {
+  type = "string"
+}

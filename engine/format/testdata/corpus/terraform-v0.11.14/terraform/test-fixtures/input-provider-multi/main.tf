@@ -1,0 +1,9 @@
+provider "aws" {
+    alias = "east"
+}
+
+resource "aws_instance" "foo" {
+    alias = "east"
+}
+
+resource "aws_instance" "bar" {}

@@ -1,0 +1,7 @@
+variable "list" {
+  type = "list"
+}
+
+resource "aws_instance" "bar" {
+	count = "${var.list[0]}"
+}

@@ -1,0 +1,7 @@
+variable "foo" {
+  default = 123
+}
+
+resource "aws_instance" "foo" {
+  foo = "${var.foo}"
+}

@@ -1,0 +1,5 @@
+variable "in" {}
+
+resource "aws_instance" "mod" {
+  value = "${var.in}"
+}

@@ -1,0 +1,7 @@
+variable "foo" {}
+variable "bar" {}
+
+resource "aws_instance" "foo" {
+    foo = "${var.foo}"
+    bar = "${var.bar}"
+}

@@ -1,0 +1,6 @@
+variable "test" {
+  type = "map"
+  default = {
+    "test" = "1"
+  }
+}

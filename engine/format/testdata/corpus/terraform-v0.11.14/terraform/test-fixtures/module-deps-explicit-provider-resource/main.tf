@@ -1,0 +1,7 @@
+provider "foo" {
+  version = ">=1.0.0"
+}
+
+resource "foo_bar" "test1" {
+
+}

@@ -1,0 +1,11 @@
+
+provider "foo" {
+}
+
+provider "bar" {
+
+}
+
+module "child" {
+    source = "./child"
+}

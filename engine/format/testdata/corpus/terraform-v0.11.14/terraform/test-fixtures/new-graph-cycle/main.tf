@@ -1,0 +1,7 @@
+resource "aws_instance" "foo" {
+  ami = "${aws_instance.bar.id}"
+}
+
+resource "aws_instance" "bar" {
+  ami = "${aws_instance.foo.id}"
+}

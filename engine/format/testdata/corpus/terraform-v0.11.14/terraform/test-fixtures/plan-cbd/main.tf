@@ -1,0 +1,3 @@
+resource "aws_instance" "foo" {
+    lifecycle { create_before_destroy = true }
+}

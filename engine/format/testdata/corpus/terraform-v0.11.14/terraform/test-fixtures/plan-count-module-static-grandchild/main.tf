@@ -1,0 +1,6 @@
+variable "foo" { default = "3" }
+
+module "child" {
+    source = "./child"
+    value = "${var.foo}"
+}

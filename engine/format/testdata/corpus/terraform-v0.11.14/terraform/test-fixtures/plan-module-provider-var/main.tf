@@ -1,0 +1,6 @@
+variable "foo" { default = "bar" }
+
+module "child" {
+    source = "./child"
+    foo    = "${var.foo}"
+}

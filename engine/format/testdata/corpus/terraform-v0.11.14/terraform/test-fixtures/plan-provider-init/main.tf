@@ -1,0 +1,9 @@
+provider "do" {
+  foo = "${aws_instance.foo.num}"
+}
+
+resource "aws_instance" "foo" {
+    num = "2"
+}
+
+resource "do_droplet" "bar" {}

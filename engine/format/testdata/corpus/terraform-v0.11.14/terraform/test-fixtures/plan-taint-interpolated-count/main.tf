@@ -1,0 +1,7 @@
+variable "count" {
+  default = 3
+}
+
+resource "aws_instance" "foo" {
+  count = "${var.count}"
+}

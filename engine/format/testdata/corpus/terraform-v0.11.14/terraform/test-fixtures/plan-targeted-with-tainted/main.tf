@@ -1,0 +1,5 @@
+resource "aws_instance" "ifailedprovisioners" {
+}
+
+resource "aws_instance" "iambeingadded" {
+}

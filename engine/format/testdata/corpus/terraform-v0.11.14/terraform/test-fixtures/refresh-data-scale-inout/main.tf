@@ -1,0 +1,3 @@
+data "aws_instance" "foo" {
+  count = 3
+}

@@ -1,0 +1,15 @@
+# Required
+variable "foo" {
+}
+
+# Optional
+variable "bar" {
+    default = "baz"
+}
+
+# Mapping
+variable "map" {
+    default = {
+        foo = "bar"
+    }
+}

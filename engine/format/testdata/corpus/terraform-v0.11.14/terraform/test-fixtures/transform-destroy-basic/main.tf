@@ -1,0 +1,5 @@
+resource "aws_instance" "foo" {}
+
+resource "aws_instance" "bar" {
+    value = "${aws_instance.foo.value}"
+}

@@ -1,0 +1,2 @@
+resource "test" "A" {}
+resource "test" "B" { value = "${test.A.value}" }

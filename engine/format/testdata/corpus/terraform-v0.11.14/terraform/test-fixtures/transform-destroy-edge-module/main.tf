@@ -1,0 +1,7 @@
+resource "aws_instance" "a" {
+    value = "${module.child.output}"
+}
+
+module "child" {
+    source = "./child"
+}

@@ -1,0 +1,3 @@
+resource "test" "A" {}
+resource "test" "B" { value = "${test.A.value}" }
+resource "test" "C" { value = "${test.B.value}" }

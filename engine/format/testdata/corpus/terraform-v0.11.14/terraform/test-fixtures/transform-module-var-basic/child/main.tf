@@ -1,0 +1,3 @@
+variable "value" {}
+
+output "result" { value = "${var.value}" }

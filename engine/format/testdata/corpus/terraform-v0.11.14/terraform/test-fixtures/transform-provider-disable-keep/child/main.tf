@@ -1,0 +1,7 @@
+variable "value" {}
+
+provider "aws" {
+    value = "${var.value}"
+}
+
+resource "aws_instance" "foo" {}

@@ -1,0 +1,7 @@
+variable "foo" {}
+
+module "child" {
+    source = "./child"
+
+    value = "${var.foo}"
+}

@@ -1,0 +1,10 @@
+provider "aws" {
+  alias = "foo"
+}
+
+module "mod" {
+  source = "./mod"
+  providers = {
+    "aws" = "aws.foo"
+  }
+}

@@ -1,0 +1,9 @@
+provider "aws" {
+  foo = "bar"
+}
+
+resource "aws_instance" "test" {
+    provisioner "shell" {
+        command = "foo"
+    }
+}

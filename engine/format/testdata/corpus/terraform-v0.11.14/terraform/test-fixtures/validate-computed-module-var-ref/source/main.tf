@@ -1,0 +1,3 @@
+resource "aws_instance" "source" { }
+
+output "sourceout" { value = "${aws_instance.source.id}" }

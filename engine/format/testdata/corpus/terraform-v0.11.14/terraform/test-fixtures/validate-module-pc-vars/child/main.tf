@@ -1,0 +1,7 @@
+variable "value" {}
+
+provider "aws" {
+    foo = "${var.value}"
+}
+
+resource "aws_instance" "foo" {}

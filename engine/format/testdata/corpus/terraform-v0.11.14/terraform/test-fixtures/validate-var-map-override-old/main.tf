@@ -1,0 +1,1 @@
+variable "foo" { default = { foo = "bar" } }

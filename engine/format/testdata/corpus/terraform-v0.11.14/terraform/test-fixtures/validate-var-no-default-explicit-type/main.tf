@@ -1,0 +1,5 @@
+variable "maybe_a_map" {
+    type = "map"
+
+    // No default
+}

@@ -1,0 +1,5 @@
+resource "null_resource" "foo" {
+  triggers = {
+    random = "${guid()}"
+  }
+}

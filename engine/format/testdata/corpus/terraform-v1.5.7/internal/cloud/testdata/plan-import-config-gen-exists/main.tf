@@ -1,0 +1,4 @@
+import {
+  id = "bar"
+  to = terraform_data.foo
+}

@@ -1,0 +1,5 @@
+variable "foo" {}
+
+output "result" {
+  value = var.foo
+}

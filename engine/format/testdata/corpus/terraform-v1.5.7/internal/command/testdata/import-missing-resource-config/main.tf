@@ -1,0 +1,5 @@
+provider "test" {
+
+}
+
+# No resource block present, so import fails

@@ -1,0 +1,3 @@
+provider "test" {
+	version = "1.2.3"
+}

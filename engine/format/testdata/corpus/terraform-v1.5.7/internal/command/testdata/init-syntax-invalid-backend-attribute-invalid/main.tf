@@ -1,0 +1,10 @@
+
+terraform {
+  backend "local" {
+    path = $invalid
+  }
+}
+
+variable "input" {
+  type = string
+}

@@ -1,0 +1,7 @@
+terraform {
+  backend "nonexistent" {}
+}
+
+bad_block {
+}
+

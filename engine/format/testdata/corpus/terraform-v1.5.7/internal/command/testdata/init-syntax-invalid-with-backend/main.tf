@@ -1,0 +1,7 @@
+terraform {
+  backend "local" {}
+}
+
+bad_block {
+}
+

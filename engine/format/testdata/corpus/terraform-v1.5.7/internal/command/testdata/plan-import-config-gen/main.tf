@@ -1,0 +1,4 @@
+import {
+  id = "bar"
+  to = test_instance.foo
+}

@@ -1,0 +1,3 @@
+output "myvalue" {
+  values = "Some value"
+}

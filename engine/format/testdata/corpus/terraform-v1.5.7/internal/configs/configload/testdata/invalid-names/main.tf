@@ -1,0 +1,3 @@
+provider "42_bad!" {
+  invalid_provider_name = "yes"
+}

@@ -1,0 +1,3 @@
+module "child2" {
+  source = "../child2"
+}

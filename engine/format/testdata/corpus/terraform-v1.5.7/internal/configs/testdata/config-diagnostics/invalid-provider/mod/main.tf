@@ -1,0 +1,2 @@
+provider "crash_es" {
+}

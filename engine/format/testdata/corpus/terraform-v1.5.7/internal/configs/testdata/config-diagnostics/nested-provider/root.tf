@@ -1,0 +1,4 @@
+module "child" {
+  count = 1
+  source = "./child"
+}

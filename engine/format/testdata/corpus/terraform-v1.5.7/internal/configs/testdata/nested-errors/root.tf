@@ -1,0 +1,3 @@
+module "child_a" {
+  source = "./child_a"
+}

@@ -1,0 +1,3 @@
+resource "aws_instance" "foo" {
+    num = "2"
+}

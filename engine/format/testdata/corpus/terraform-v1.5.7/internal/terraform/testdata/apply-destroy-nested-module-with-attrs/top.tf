@@ -1,0 +1,4 @@
+module "middle" {
+  source = "./middle"
+  param  = "foo"
+}

@@ -1,0 +1,2 @@
+resource "aws_instance" "foo" {}
+resource "test_instance" "foo" {}

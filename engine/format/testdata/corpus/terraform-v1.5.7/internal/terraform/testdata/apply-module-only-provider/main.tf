@@ -1,0 +1,5 @@
+provider "aws" {}
+
+module "child" {
+    source = "./child"
+}

@@ -1,0 +1,1 @@
+# Empty, use this for any test that requires a module but no config.

@@ -1,0 +1,3 @@
+resource "test_object" "b" {
+  test_string = "changed"
+}

@@ -1,0 +1,3 @@
+resource "test_object" "foo" {
+  provisioner "test" {}
+}

@@ -1,0 +1,3 @@
+output "length" {
+  value = 3
+}

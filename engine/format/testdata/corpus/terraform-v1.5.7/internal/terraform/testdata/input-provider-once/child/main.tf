@@ -1,0 +1,2 @@
+provider "aws" {}
+resource "aws_instance" "bar" {}

@@ -1,0 +1,4 @@
+module "mod" {
+  source         = "./mod"
+  instance_count = 2
+}

@@ -1,0 +1,4 @@
+module "child" {
+  source = "./child"
+  instance_count = "2"
+}

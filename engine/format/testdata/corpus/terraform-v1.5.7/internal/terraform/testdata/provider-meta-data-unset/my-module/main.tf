@@ -1,0 +1,3 @@
+data "test_file" "foo" {
+  id = "bar"
+}

@@ -1,0 +1,5 @@
+variable "value" {}
+
+output "value" {
+    value = "${var.value}"
+}

@@ -1,0 +1,3 @@
+variable "value" {}
+
+resource "aws_instance" "bar" {}

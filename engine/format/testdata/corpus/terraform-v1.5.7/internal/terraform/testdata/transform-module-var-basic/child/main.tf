@@ -1,0 +1,5 @@
+variable "value" {}
+
+output "result" {
+  value = "${var.value}"
+}

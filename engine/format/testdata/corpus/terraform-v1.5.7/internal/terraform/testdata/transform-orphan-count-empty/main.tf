@@ -1,0 +1,1 @@
+# Purposefully empty

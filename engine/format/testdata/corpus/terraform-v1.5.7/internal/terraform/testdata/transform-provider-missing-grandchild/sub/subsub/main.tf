@@ -1,0 +1,2 @@
+resource "foo_instance" "one" {}
+resource "bar_instance" "two" {}

@@ -1,0 +1,3 @@
+provider "aws" {}
+
+resource "aws_instance" "foo" {}
