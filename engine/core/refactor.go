@@ -171,14 +171,17 @@ func orderMoves(stmts []moveStmt) ([]moveStmt, hcl.Diagnostics) {
 // applyMoves moves the objects in state that moved blocks name and
 // returns the moves made: new instance address to the address the object
 // had before (a chain of moves is one entry).
-func (e *Engine) applyMoves(stmts []moveStmt) (map[string]string, hcl.Diagnostics) {
-	moved := map[string]string{}
+func (e *Engine) applyMoves(stmts []moveStmt) (moved map[string]string, blocked []string, diags hcl.Diagnostics) {
+	moved = map[string]string{}
 	if len(stmts) == 0 {
-		return moved, nil
+		return moved, nil, nil
 	}
 	ordered, diags := orderMoves(stmts)
 	if diags.HasErrors() {
-		return moved, diags
+		return moved, nil, diags
+	}
+	block := func(from, to string) {
+		blocked = append(blocked, fmt.Sprintf("\n  - %s could not move to %s", from, to))
 	}
 	record := func(from, to string) {
 		if prev, ok := moved[from]; ok {
@@ -191,7 +194,11 @@ func (e *Engine) applyMoves(stmts []moveStmt) (map[string]string, hcl.Diagnostic
 	for _, s := range ordered {
 		switch s.kind() {
 		case 0:
+			if !anyInModule(st, s.from.Module) {
+				continue
+			}
 			if anyInModule(st, s.to.Module) {
+				block(s.from.Module, s.to.Module)
 				continue
 			}
 			for i := range st.Resources {
@@ -207,7 +214,11 @@ func (e *Engine) applyMoves(stmts []moveStmt) (map[string]string, hcl.Diagnostic
 			}
 		case 1:
 			sr := st.FindIn(s.from.Module, "managed", s.from.Type, s.from.Name)
-			if sr == nil || st.FindIn(s.to.Module, "managed", s.to.Type, s.to.Name) != nil {
+			if sr == nil {
+				continue
+			}
+			if st.FindIn(s.to.Module, "managed", s.to.Type, s.to.Name) != nil {
+				block(s.from.String(), s.to.String())
 				continue
 			}
 			if s.from.Type != s.to.Type {
@@ -228,6 +239,7 @@ func (e *Engine) applyMoves(stmts []moveStmt) (map[string]string, hcl.Diagnostic
 				continue
 			}
 			if dst := st.FindIn(s.to.Module, "managed", s.to.Type, s.to.Name); dst != nil && findInstance(dst, s.to.Key) != nil {
+				block(s.from.String(), s.to.String())
 				continue
 			}
 			if s.from.Type != s.to.Type {
@@ -255,7 +267,7 @@ func (e *Engine) applyMoves(stmts []moveStmt) (map[string]string, hcl.Diagnostic
 			record(s.from.String(), s.to.String())
 		}
 	}
-	return moved, diags
+	return moved, blocked, diags
 }
 
 func crossTypeMove(s moveStmt) *hcl.Diagnostic {
@@ -495,8 +507,9 @@ func forgotten(removed []config.Removed, module, resAddr string) bool {
 
 // refactoring is what moved and removed blocks did to one plan.
 type refactoring struct {
-	stmts []moveStmt
-	moved map[string]string // new instance address: the previous one
+	stmts   []moveStmt
+	moved   map[string]string // new instance address: the previous one
+	blocked []string          // moves an object at the destination prevented
 }
 
 // prepareRefactoring runs before the plan walk: it resolves -target,
@@ -509,8 +522,8 @@ func (e *Engine) prepareRefactoring(mode Mode) (*refactoring, hcl.Diagnostics) {
 	e.removed = removed
 	diags = append(diags, e.resolveTargets(mode)...)
 	rf := &refactoring{stmts: e.moveStatements()}
-	moved, d := e.applyMoves(rf.stmts)
-	rf.moved = moved
+	moved, blocked, d := e.applyMoves(rf.stmts)
+	rf.moved, rf.blocked = moved, blocked
 	diags = append(diags, d...)
 	return rf, append(diags, e.verifyTargetedMoves(moved)...)
 }
@@ -536,6 +549,11 @@ func (rf *refactoring) finish(e *Engine, plan *Plan) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if plan.Mode == NormalMode {
 		diags = e.validateMoves(rf.stmts, declared)
+	}
+	if len(rf.blocked) > 0 && !diags.HasErrors() {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Unresolved resource instance address changes",
+			Detail: "spice tried to adjust resource instance addresses in the prior state based on change information recorded in the configuration, but some adjustments did not succeed due to existing objects already at the intended addresses:" +
+				strings.Join(rf.blocked, "") + "\n\nspice has planned to destroy these objects. If spice's proposed changes aren't appropriate, you must first resolve the conflicts using the \"spice state\" subcommands and then create a new plan."})
 	}
 	if len(forgotten) > 0 {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Some objects will no longer be managed by spice",

@@ -210,3 +210,68 @@ func errorSummary(diags hcl.Diagnostics) string {
 	}
 	return ""
 }
+
+// An object already at a move's destination blocks the move: the moved
+// object stays where it was, planned for deletion, with Terraform's
+// warning.
+func TestBlockedMove(t *testing.T) {
+	te := newTestEngine(t, map[string]string{"main.tf": `
+provider "spice" {
+  root = "ROOT"
+}
+resource "spice_file" "a" {
+  path    = "/a"
+  content = "a"
+}
+resource "spice_file" "b" {
+  path    = "/b"
+  content = "b"
+}
+`})
+	te.apply(t, te.plan(t, NormalMode))
+	te.write(t, map[string]string{"main.tf": `
+provider "spice" {
+  root = "ROOT"
+}
+resource "spice_file" "b" {
+  path    = "/b"
+  content = "b"
+}
+moved {
+  from = spice_file.a
+  to   = spice_file.b
+}
+`})
+	te.reload(t)
+	p, diags := te.Plan(context.Background(), NormalMode)
+	require.False(t, diags.HasErrors(), diags.Error())
+	require.Len(t, diags, 1)
+	assert.Equal(t, "Unresolved resource instance address changes", diags[0].Summary)
+	assert.Contains(t, diags[0].Detail, "spice_file.a could not move to spice_file.b")
+	assert.Equal(t, map[string]Action{"spice_file.a": Delete, "spice_file.b": NoOp}, actionsOf(p))
+}
+
+// -target reaches objects only state knows: a targeted one is planned for
+// deletion, the others are left as they are.
+func TestTargetedOrphan(t *testing.T) {
+	te := newTestEngine(t, map[string]string{"main.tf": `
+provider "spice" {
+  root = "ROOT"
+}
+resource "spice_file" "a" {
+  path    = "/a"
+  content = "a"
+}
+resource "spice_file" "b" {
+  path    = "/b"
+  content = "b"
+}
+`})
+	te.apply(t, te.plan(t, NormalMode))
+	te.write(t, map[string]string{"main.tf": "provider \"spice\" {\n  root = \"ROOT\"\n}\n"})
+	te.reload(t)
+	a, err := config.ParseAddress("spice_file.a")
+	require.NoError(t, err)
+	te.TargetAddrs = []config.Address{a}
+	assert.Equal(t, map[string]Action{"spice_file.a": Delete}, actionsOf(te.plan(t, NormalMode)))
+}
