@@ -85,7 +85,7 @@ func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 		sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
 		return plan, diags
 	}
-	if e.Targets == nil { // an orphan is never targeted
+	if e.Targets == nil || len(e.TargetAddrs) > 0 { // watch never targets an orphan; -target may
 		cs, ds, d := e.planOrphans(ctx, mode)
 		addChanges(cs, ds)
 		diags = append(diags, d...)
@@ -764,6 +764,10 @@ func (e *Engine) planOrphans(ctx context.Context, planMode Mode) ([]*Change, []*
 		if sc := e.scopes[sr.Module]; sc != nil && sc.resource(mode.LocalAddress(sr.Type, sr.Name)) != nil {
 			continue
 		}
+		resAddr := joinPath(sr.Module, mode.LocalAddress(sr.Type, sr.Name))
+		if !e.targetsResource(resAddr) {
+			continue
+		}
 		schema := e.Schemas.For(mode, sr.Type)
 		if schema == nil {
 			diags = append(diags, sourceless("Unknown resource type in state", fmt.Sprintf("%s.%s: the spice provider has no type %q", sr.Type, sr.Name, sr.Type)))
@@ -781,6 +785,9 @@ func (e *Engine) planOrphans(ctx context.Context, planMode Mode) ([]*Change, []*
 			continue // data sources are simply forgotten
 		}
 		for _, p := range sortedPriors(priors) {
+			if !e.targetsInstance(resAddr, instanceAddr(sr.Module, mode, sr.Type, sr.Name, p.key)) {
+				continue // stays in state as it is
+			}
 			c := e.priorChange(sr.Module, mode, sr.Type, sr.Name, key, p, schema, planMode)
 			if planMode == NormalMode {
 				c.Reason = orphanReason(e.scopes[sr.Module] == nil)

@@ -34,6 +34,15 @@ func (e *Engine) resolveTargets(mode Mode) hcl.Diagnostics {
 	}
 	e.Targets = targetClosure(e.graph, e.nodes, e.stateDependents(), e.TargetAddrs, mode == DestroyMode)
 	e.prepareTargets()
+	// A targeted object that only state knows is deleted with the
+	// provider configuration state names.
+	for _, sr := range e.State.Resources {
+		if e.targetedResources[joinPath(sr.Module, config.StateMode(sr.Mode).LocalAddress(sr.Type, sr.Name))] {
+			if key, err := providerKeyFromAddress(sr.Provider); err == nil {
+				e.targetedProviders[key] = true
+			}
+		}
+	}
 	return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Resource targeting is in effect", Detail: targetingWarning}}
 }
 
