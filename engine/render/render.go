@@ -105,7 +105,9 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 			resourceBody(w, ch, c, "+/-", c.Yellow)
 		case core.Forget:
 			fmt.Fprintf(w, " # %s will no longer be managed by spice, but will not be destroyed\n # (destroy = false is set in the configuration)\n", ch.Addr)
-			resourceBody(w, ch, c, ".", c.Red)
+			kept := *ch // shown as it stays: unchanged, as Terraform does
+			kept.After = ch.Before
+			resourceBody(w, &kept, c, ".", "")
 		}
 	}
 	importing := ""
@@ -212,7 +214,11 @@ func resourceBody(w io.Writer, ch *core.Change, c Colors, sym, color string) {
 	}
 	// The symbol is right-aligned in three columns, as Terraform's:
 	// "  + resource", "-/+ resource".
-	fmt.Fprintf(w, "%s%s%s%s resource %q %q {\n", strings.Repeat(" ", 3-len(sym)), color, sym, c.Reset, ch.Type, label)
+	pad := 3 - len(sym)
+	if sym == "." {
+		pad = 1 // Terraform's forget symbol is two columns wide
+	}
+	fmt.Fprintf(w, "%s%s%s%s resource %q %q {\n", strings.Repeat(" ", pad), color, sym, c.Reset, ch.Type, label)
 	// Terraform's block renderer: attributes null on both sides are left
 	// out, id, name and tags always shown, other unchanged ones counted.
 	d := differ{c}
