@@ -275,3 +275,44 @@ resource "spice_file" "b" {
 	te.TargetAddrs = []config.Address{a}
 	assert.Equal(t, map[string]Action{"spice_file.a": Delete}, actionsOf(te.plan(t, NormalMode)))
 }
+
+// A moved block renames a module call: every object in it moves, and the
+// apply writes them at their new addresses.
+func TestMoveModuleCall(t *testing.T) {
+	const module = `
+resource "spice_file" "a" {
+  path    = "/a"
+  content = "a"
+}
+`
+	te := newTestEngine(t, map[string]string{"m/main.tf": module, "main.tf": `
+provider "spice" {
+  root = "ROOT"
+}
+module "old" {
+  source = "./m"
+}
+`})
+	te.apply(t, te.plan(t, NormalMode))
+	te.write(t, map[string]string{"main.tf": `
+provider "spice" {
+  root = "ROOT"
+}
+module "new" {
+  source = "./m"
+}
+moved {
+  from = module.old
+  to   = module.new
+}
+`})
+	te.reload(t)
+	p := te.plan(t, NormalMode)
+	require.Len(t, p.Changes, 1)
+	assert.Equal(t, "module.new.spice_file.a", p.Changes[0].Addr)
+	assert.Equal(t, "module.old.spice_file.a", p.Changes[0].PrevAddr)
+	assert.Equal(t, NoOp, p.Changes[0].Action)
+	te.apply(t, p)
+	te.reload(t)
+	assert.False(t, te.plan(t, NormalMode).HasChanges(), "applied: the state has the new address")
+}
