@@ -205,6 +205,12 @@ resource "spice_file" "x" {
 resource "spice_file" "other" {
   path    = "/other"
   content = "o"
+}
+output "x" {
+  value = spice_file.x.path
+}
+output "other" {
+  value = spice_file.other.path
 }`,
 		args:     []string{"-target=spice_file.x"},
 		planArgs: []string{"-target=spice_file.x"},

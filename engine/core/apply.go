@@ -77,6 +77,9 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	outputs := &rootOutputs{values: map[string]OutputValue{}}
 	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
 		n := e.nodes[id]
+		if e.skipsNode(id) {
+			return nil
+		}
 		switch n.kind {
 		case kindProvider:
 			if e.server(n.name) != nil || !e.targetsProvider(n.name) {
@@ -91,6 +94,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	if diags.HasErrors() {
 		return diags
 	}
+	e.keepStoredOutputs(outputs.values)
 	diags = append(diags, e.setOutputs(outputs.values)...)
 	return append(diags, w.flush()...)
 }

@@ -54,6 +54,9 @@ func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 	}
 	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
 		n := e.nodes[id]
+		if e.skipsNode(id) {
+			return nil
+		}
 		switch n.kind {
 		case kindProvider:
 			if !e.targetsProvider(n.name) {

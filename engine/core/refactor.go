@@ -550,6 +550,7 @@ func (rf *refactoring) finish(e *Engine, plan *Plan) hcl.Diagnostics {
 	if plan.Mode == NormalMode {
 		diags = e.validateMoves(rf.stmts, declared)
 	}
+	e.keepStoredOutputs(plan.Outputs)
 	if len(rf.blocked) > 0 && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Unresolved resource instance address changes",
 			Detail: "spice tried to adjust resource instance addresses in the prior state based on change information recorded in the configuration, but some adjustments did not succeed due to existing objects already at the intended addresses:" +

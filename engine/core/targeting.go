@@ -43,6 +43,10 @@ func (e *Engine) resolveTargets(mode Mode) hcl.Diagnostics {
 			}
 		}
 	}
+	e.needed = nil
+	if mode == NormalMode {
+		e.markNeeded()
+	}
 	return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Resource targeting is in effect", Detail: targetingWarning}}
 }
 
@@ -159,4 +163,78 @@ func (e *Engine) replaceRequested(addr string) bool {
 		}
 	}
 	return false
+}
+
+// markNeeded chooses the locals, module calls, outputs and checks a
+// targeted plan evaluates: what the targeted resources need, and the
+// outputs and checks whose resources are all targeted. Terraform leaves
+// the others out; evaluated, they would read resources that are neither
+// planned nor (yet) in state.
+func (e *Engine) markNeeded() {
+	needed := map[string]bool{}
+	var visit func(id string)
+	visit = func(id string) {
+		if needed[id] {
+			return
+		}
+		needed[id] = true
+		for _, d := range e.graph.deps[id] {
+			visit(d)
+		}
+	}
+	for id, n := range e.nodes {
+		if n.kind == kindResource && e.targetedResources[id] {
+			visit(id)
+		}
+	}
+	for id, n := range e.nodes {
+		if (n.kind == kindOutput || n.kind == kindCheck) && e.onlyTargetedResources(id, map[string]bool{}) {
+			visit(id)
+		}
+	}
+	e.needed = needed
+}
+
+// onlyTargetedResources reports whether every resource a node depends on,
+// directly or not, is targeted.
+func (e *Engine) onlyTargetedResources(id string, seen map[string]bool) bool {
+	for _, d := range e.graph.deps[id] {
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		if n := e.nodes[d]; n != nil && n.kind == kindResource && !e.targetedResources[d] {
+			return false
+		}
+		if !e.onlyTargetedResources(d, seen) {
+			return false
+		}
+	}
+	return true
+}
+
+// skipsNode reports a node a targeted plan leaves out (see markNeeded);
+// resources and providers follow Targets themselves.
+func (e *Engine) skipsNode(id string) bool {
+	if e.needed == nil || e.needed[id] {
+		return false
+	}
+	n := e.nodes[id]
+	return n != nil && n.kind != kindResource && n.kind != kindProvider
+}
+
+// keepStoredOutputs gives the root outputs a targeted plan left out their
+// values in state: they stay as they are.
+func (e *Engine) keepStoredOutputs(values map[string]OutputValue) {
+	if e.needed == nil {
+		return
+	}
+	for name := range e.State.Outputs {
+		if _, planned := values[name]; planned || e.Module.Outputs[name] == nil || e.needed["output."+name] {
+			continue
+		}
+		if v, sensitive, ok := storedOutput(e.State.Outputs, name); ok {
+			values[name] = OutputValue{Value: v, Sensitive: sensitive}
+		}
+	}
 }

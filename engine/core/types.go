@@ -234,6 +234,9 @@ type Engine struct {
 	targetedProviders map[string]bool
 	// removed are the removed blocks, with absolute addresses.
 	removed []config.Removed
+	// needed, in a plan with -target, are the nodes it evaluates (see
+	// markNeeded); nil evaluates every node.
+	needed map[string]bool
 }
 
 func (e *Engine) recordCheck(r CheckResult) {
