@@ -316,3 +316,45 @@ moved {
 	te.reload(t)
 	assert.False(t, te.plan(t, NormalMode).HasChanges(), "applied: the state has the new address")
 }
+
+// A targeted plan evaluates the outputs and locals its targets need, and
+// leaves out those that read a resource neither targeted nor in state.
+func TestTargetedPlanLeavesOutUntargetedValues(t *testing.T) {
+	te := newTestEngine(t, map[string]string{"main.tf": `
+provider "spice" {
+  root = "ROOT"
+}
+resource "spice_file" "x" {
+  path    = "/x"
+  content = "x"
+}
+resource "spice_file" "z" {
+  path    = "/z"
+  content = "z"
+}
+locals {
+  z = upper(spice_file.z.path)
+}
+output "x" {
+  value = spice_file.x.path
+}
+output "z" {
+  value = local.z
+}
+`})
+	x, err := config.ParseAddress("spice_file.x")
+	require.NoError(t, err)
+	te.TargetAddrs = []config.Address{x}
+	p := te.plan(t, NormalMode)
+	assert.Equal(t, map[string]Action{"spice_file.x": Create}, actionsOf(p))
+	assert.Equal(t, []string{"x"}, keysOf(p.Outputs))
+}
+
+func keysOf[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
