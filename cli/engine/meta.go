@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -48,6 +47,8 @@ type meta struct {
 	// unsetVariablesUnknown makes a required variable given no value
 	// unknown instead of an error (console).
 	unsetVariablesUnknown bool
+	// targets and replace hold -target and -replace addresses.
+	targets, replace []config.Address
 }
 
 // varFlags collects -var and -var-file in command line order.
@@ -83,11 +84,22 @@ func (m *meta) flagSet(name string, planning bool) *flag.FlagSet {
 		fs.DurationVar(&m.lockTimeout, "lock-timeout", 0, "retry a held state lock this long")
 		fs.BoolVar(&m.input, "input", true, "ask for input (spice never prompts for variables)")
 		fs.BoolVar(&m.lock, "lock", true, "lock the state")
-		fs.Func("target", "not supported yet", func(string) error {
-			return errors.New("-target is not supported by the spice engine yet")
-		})
+		fs.Func("target", "limit planning to ADDR and what it depends on (repeatable)", addressFlag(&m.targets))
+		fs.Func("replace", "replace the object at ADDR (repeatable)", addressFlag(&m.replace))
 	}
 	return fs
+}
+
+// addressFlag collects the addresses of a repeatable flag.
+func addressFlag(into *[]config.Address) func(string) error {
+	return func(v string) error {
+		a, err := config.ParseAddress(v)
+		if err != nil {
+			return err
+		}
+		*into = append(*into, a)
+		return nil
+	}
 }
 
 func (m *meta) colors() render.Colors {
@@ -241,6 +253,7 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 	s.engine = &core.Engine{
 		Module: mod, Vars: values, State: st, Factory: m.factory(), Schemas: schemas,
 		Parallelism: m.parallelism, Refresh: m.refresh, PlanTime: m.plannedAt, Workspace: access.workspace,
+		TargetAddrs: m.targets, ReplaceAddrs: m.replace,
 		Progress: func(line string) { fmt.Fprintln(m.Stdout, line) },
 	}
 	m.diagnostics(mod, diags) // warnings

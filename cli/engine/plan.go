@@ -34,6 +34,11 @@ Options:
   -json                 print the plan as Terraform's JSON plan
   -var 'NAME=VALUE'     set a variable (repeatable)
   -var-file=FILE        read variables from a file (repeatable)
+  -target=ADDR          plan only ADDR (a resource, an instance or a module)
+                        and what it depends on (repeatable; with -destroy,
+                        ADDR and what depends on it)
+  -replace=ADDR         replace the object at ADDR even if unchanged
+                        (repeatable)
   -refresh=false        plan against the stored state without reading hosts
   -parallelism=N        concurrent operations (default 10)
   -state=FILE           state file (default terraform.tfstate)
@@ -91,7 +96,7 @@ func (c *planCommand) Run(args []string) int {
 	// Terraform prints them.
 	c.diagnostics(s.module, diags)
 	if *out != "" {
-		if err := writePlanFile(*out, s.module, plan, s.engine.Vars, c.refresh); err != nil {
+		if err := writePlanFile(*out, s.module, plan, s.engine.Vars, c.refresh, c.targets, c.replace); err != nil {
 			return c.Errorf("%s", err)
 		}
 		if !*asJSON {
@@ -133,8 +138,8 @@ Options:
   -auto-approve         do not ask for confirmation
   -refresh-only         change no host, only record in state what changed
                         outside spice
-  -var, -var-file, -refresh, -parallelism, -state, -lock-timeout,
-  -backend-config, -no-color
+  -var, -var-file, -target, -replace, -refresh, -parallelism, -state,
+  -lock-timeout, -backend-config, -no-color
                         as for plan`
 }
 

@@ -39,6 +39,9 @@ type planFile struct {
 	// refreshed state and changes no host.
 	RefreshOnly bool `json:"refresh_only,omitempty"`
 	Refresh     bool `json:"refresh"`
+	// Targets and Replace are the plan's -target and -replace addresses.
+	Targets []string `json:"targets,omitempty"`
+	Replace []string `json:"replace,omitempty"`
 	// Variables are typed JSON values (ctyjson with the dynamic type:
 	// {"value": ..., "type": ...}), read back as values, never parsed as
 	// expressions.
@@ -56,7 +59,7 @@ type plannedChange struct {
 	Values string `json:"values_sha256,omitempty"`
 }
 
-func writePlanFile(path string, mod *config.Module, p *core.Plan, vars map[string]cty.Value, refresh bool) error {
+func writePlanFile(path string, mod *config.Module, p *core.Plan, vars map[string]cty.Value, refresh bool, targets, replace []config.Address) error {
 	hash, err := configHash(mod)
 	if err != nil {
 		return err
@@ -64,6 +67,12 @@ func writePlanFile(path string, mod *config.Module, p *core.Plan, vars map[strin
 	pf := planFile{Format: planFormat, Lineage: p.Lineage, Serial: p.Serial, ConfigHash: hash, Destroy: p.Mode == core.DestroyMode,
 		RefreshOnly: p.Mode == core.RefreshOnlyMode, Refresh: refresh, PlannedAt: p.Timestamp,
 		Variables: map[string]json.RawMessage{}, Changes: map[string]plannedChange{}}
+	for _, a := range targets {
+		pf.Targets = append(pf.Targets, a.String())
+	}
+	for _, a := range replace {
+		pf.Replace = append(pf.Replace, a.String())
+	}
 	for name, v := range vars {
 		v, _ = v.UnmarkDeep()
 		b, err := ctyjson.Marshal(v, cty.DynamicPseudoType)
@@ -116,6 +125,17 @@ func (pf *planFile) use(m *meta) error {
 		vars[name] = v
 	}
 	m.saved, m.refresh, m.plannedAt = vars, pf.Refresh, pf.PlannedAt
+	m.targets, m.replace = nil, nil
+	for _, list := range []struct {
+		saved []string
+		into  *[]config.Address
+	}{{pf.Targets, &m.targets}, {pf.Replace, &m.replace}} {
+		for _, s := range list.saved {
+			if err := addressFlag(list.into)(s); err != nil {
+				return fmt.Errorf("read plan: %w", err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -208,8 +208,12 @@ func TestDecodeErrors(t *testing.T) {
 		"module not found":        {files: map[string]string{"main.tf": "module \"m\" {\n  source = \"./missing\"\n}\n"}, summary: "Module not found", at: "main.tf:1"},
 		"provider in module": {files: map[string]string{"main.tf": "module \"m\" {\n  source = \"./m\"\n}\n", "m/main.tf": "\nprovider \"spice\" {}\n"},
 			summary: "Unsupported construct", detail: "provider blocks inside modules", at: filepath.Join("m", "main.tf") + ":2"},
-		"moved block":  {files: map[string]string{"main.tf": "moved {\n  from = a.b\n  to   = a.c\n}\n"}, summary: "Unsupported construct", detail: "moved blocks", at: "main.tf:1"},
-		"syntax error": {files: map[string]string{"main.tf": "resource \"spice_file\" \"x\" {\n  path = \n}\n"}, summary: "Invalid expression", at: "main.tf:2"},
+		"moved resource to module": {files: map[string]string{"main.tf": "moved {\n  from = a.b\n  to   = module.c\n}\n"}, summary: "Invalid \"moved\" addresses", detail: "both refer to resources or both refer to modules", at: "main.tf:1"},
+		"moved data source":        {files: map[string]string{"main.tf": "moved {\n  from = data.a.b\n  to   = data.a.c\n}\n"}, summary: "Invalid address", detail: "not to data sources", at: "main.tf:2"},
+		"moved module instance":    {files: map[string]string{"main.tf": "moved {\n  from = module.a[0]\n  to   = module.b\n}\n"}, summary: "Invalid address", detail: "module instance keys", at: "main.tf:2"},
+		"removed instance":         {files: map[string]string{"main.tf": "removed {\n  from = a.b[0]\n}\n"}, summary: "Resource instance keys not allowed", at: "main.tf:2"},
+		"removed provisioner":      {files: map[string]string{"main.tf": "removed {\n  from = a.b\n  provisioner \"local-exec\" {}\n}\n"}, summary: "Unsupported construct", detail: "provisioner blocks", at: "main.tf:3"},
+		"syntax error":             {files: map[string]string{"main.tf": "resource \"spice_file\" \"x\" {\n  path = \n}\n"}, summary: "Invalid expression", at: "main.tf:2"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, diags := load(t, tc.files)

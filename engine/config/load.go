@@ -29,6 +29,8 @@ type Module struct {
 	Outputs   map[string]*Output
 	Imports   []*Import
 	Checks    []*Check
+	Moved     []*Moved
+	Removed   []*Removed
 	// BuiltinProviders are the local names under which the module requires
 	// Terraform's own provider, for its provider::NAME:: functions.
 	BuiltinProviders []string
@@ -45,19 +47,12 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "output", LabelNames: []string{"name"}},
 	{Type: "resource", LabelNames: []string{"type", "name"}},
 	{Type: "data", LabelNames: []string{"type", "name"}},
-	// Recognised so that using them is a clear "not supported" error
-	// rather than hcl's generic unknown block.
 	{Type: "module", LabelNames: []string{"name"}},
 	{Type: "check", LabelNames: []string{"name"}},
 	{Type: "import"},
 	{Type: "moved"},
 	{Type: "removed"},
 }}
-
-var unsupportedBlocks = map[string]string{
-	"moved":   "moved blocks",
-	"removed": "removed blocks",
-}
 
 // Load reads every *.tf file of dir (not subdirectories), in name order,
 // and the local modules it calls.
@@ -170,13 +165,10 @@ func (m *Module) decodeFile(f *hcl.File) hcl.Diagnostics {
 			diags = append(diags, m.decodeCheck(block)...)
 		case "module":
 			diags = append(diags, m.decodeModuleCall(block)...)
-		default:
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Unsupported construct",
-				Detail:   fmt.Sprintf("%s are not supported by the spice engine yet; use Terraform for this configuration.", unsupportedBlocks[block.Type]),
-				Subject:  block.DefRange.Ptr(),
-			})
+		case "moved":
+			diags = append(diags, m.decodeMoved(block)...)
+		case "removed":
+			diags = append(diags, m.decodeRemoved(block)...)
 		}
 	}
 	return diags

@@ -29,6 +29,14 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 		return e.applyRefresh(plan, w)
 	}
 	var diags hcl.Diagnostics
+	if len(e.TargetAddrs) > 0 {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Applied changes may be incomplete", Detail: targetedApplyWarning})
+	}
+	for _, c := range plan.Changes {
+		if c.Action == Forget { // left on the host, dropped from state
+			w.remove(c)
+		}
+	}
 
 	// Deletions: a dependent goes before what it depends on.
 	deletes := newGraph()
@@ -51,7 +59,9 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	})...)
 	if diags.HasErrors() || plan.Mode == DestroyMode {
 		if plan.Mode == DestroyMode && !diags.HasErrors() {
-			e.State.Outputs = map[string]state.Output{}
+			if e.Targets == nil { // a targeted destroy leaves the rest, and the outputs
+				e.State.Outputs = map[string]state.Output{}
+			}
 			diags = append(diags, w.flush()...)
 		}
 		return diags
@@ -67,6 +77,9 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	outputs := &rootOutputs{values: map[string]OutputValue{}}
 	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
 		n := e.nodes[id]
+		if e.skipsNode(id) {
+			return nil
+		}
 		switch n.kind {
 		case kindProvider:
 			if e.server(n.name) != nil || !e.targetsProvider(n.name) {
@@ -81,6 +94,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	if diags.HasErrors() {
 		return diags
 	}
+	e.keepStoredOutputs(outputs.values)
 	diags = append(diags, e.setOutputs(outputs.values)...)
 	return append(diags, w.flush()...)
 }

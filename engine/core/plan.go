@@ -29,6 +29,10 @@ func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	rf, d := e.prepareRefactoring(mode)
+	if diags = append(diags, d...); diags.HasErrors() {
+		return nil, diags
+	}
 	destroy := mode == DestroyMode
 	plan := &Plan{Outputs: map[string]OutputValue{}, HostErrors: map[string]string{}, Mode: mode, Lineage: e.State.Lineage, Serial: e.State.Serial, Timestamp: e.PlanTime}
 	e.checks = nil
@@ -50,6 +54,9 @@ func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 	}
 	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
 		n := e.nodes[id]
+		if e.skipsNode(id) {
+			return nil
+		}
 		switch n.kind {
 		case kindProvider:
 			if !e.targetsProvider(n.name) {
@@ -81,11 +88,12 @@ func (e *Engine) Plan(ctx context.Context, mode Mode) (*Plan, hcl.Diagnostics) {
 		sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
 		return plan, diags
 	}
-	if e.Targets == nil { // an orphan is never targeted
+	if e.Targets == nil || len(e.TargetAddrs) > 0 { // watch never targets an orphan; -target may
 		cs, ds, d := e.planOrphans(ctx, mode)
 		addChanges(cs, ds)
 		diags = append(diags, d...)
 	}
+	diags = append(diags, rf.finish(e, plan)...)
 	plan.OutputChanges = outputChanges(plan.Outputs, e.State.Outputs)
 	plan.Checks = e.checks
 	sort.Slice(plan.Checks, func(i, j int) bool { return plan.Checks[i].Instance < plan.Checks[j].Instance })
@@ -356,7 +364,11 @@ func (e *Engine) planResource(ctx context.Context, r *config.Resource, mode Mode
 		sort.SliceStable(sorted, func(i, j int) bool { return keyLess(sorted[i].key, sorted[j].key) }) // count: by index
 		keys, values := make([]cty.Value, len(sorted)), make([]cty.Value, len(sorted))
 		for i, p := range sorted {
-			changes = append(changes, e.priorChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, keepMode))
+			instMode := keepMode
+			if !e.targetsInstance(r.Address(), instanceAddr(r.ModulePath, r.Mode, r.Type, r.Name, p.key)) {
+				instMode = RefreshOnlyMode // -target of other instances
+			}
+			changes = append(changes, e.priorChange(r.ModulePath, r.Mode, r.Type, r.Name, r.ProviderKey, p, schema, instMode))
 			keys[i], values[i] = p.key, markSensitive(p.value, schema.Sensitive)
 		}
 		// Expressions see what is in state (locals, the configuration of
@@ -644,7 +656,8 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	}
 	// A tainted object is planned as Terraform plans it: a create, from
 	// nothing, that replaces it.
-	if prior != nil && !prior.tainted {
+	replace := prior != nil && e.replaceRequested(addr)
+	if prior != nil && !prior.tainted && !replace {
 		priorVal, priorPrivate = prior.value, prior.private
 		cfg = ignoreChanges(r, cfg, priorVal)
 	}
@@ -657,8 +670,9 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	switch {
 	case prior == nil:
 		c.Action = Create
-	case prior.tainted:
+	case prior.tainted || replace:
 		c.Action = replaceAction(r)
+		c.ReplaceRequested = !prior.tainted
 	case len(requiresReplace) > 0:
 		c.Action = replaceAction(r)
 		c.ReplacePaths = requiresReplace
@@ -760,6 +774,10 @@ func (e *Engine) planOrphans(ctx context.Context, planMode Mode) ([]*Change, []*
 		if sc := e.scopes[sr.Module]; sc != nil && sc.resource(mode.LocalAddress(sr.Type, sr.Name)) != nil {
 			continue
 		}
+		resAddr := joinPath(sr.Module, mode.LocalAddress(sr.Type, sr.Name))
+		if !e.targetsResource(resAddr) {
+			continue
+		}
 		schema := e.Schemas.For(mode, sr.Type)
 		if schema == nil {
 			diags = append(diags, sourceless("Unknown resource type in state", fmt.Sprintf("%s.%s: the spice provider has no type %q", sr.Type, sr.Name, sr.Type)))
@@ -777,7 +795,17 @@ func (e *Engine) planOrphans(ctx context.Context, planMode Mode) ([]*Change, []*
 			continue // data sources are simply forgotten
 		}
 		for _, p := range sortedPriors(priors) {
-			changes = append(changes, e.priorChange(sr.Module, mode, sr.Type, sr.Name, key, p, schema, planMode))
+			if !e.targetsInstance(resAddr, instanceAddr(sr.Module, mode, sr.Type, sr.Name, p.key)) {
+				continue // stays in state as it is
+			}
+			c := e.priorChange(sr.Module, mode, sr.Type, sr.Name, key, p, schema, planMode)
+			if planMode == NormalMode {
+				c.Reason = orphanReason(e.scopes[sr.Module] == nil)
+				if forgotten(e.removed, sr.Module, c.ResourceAddr) {
+					c.Action = Forget // a removed block with destroy = false
+				}
+			}
+			changes = append(changes, c)
 		}
 	}
 	return changes, drift, diags

@@ -83,6 +83,9 @@ const (
 	Delete           Action = "delete"
 	DeleteThenCreate Action = "delete-create"
 	CreateThenDelete Action = "create-delete"
+	// Forget drops an object from state and leaves it on the host (a
+	// removed block with destroy = false).
+	Forget Action = "forget"
 )
 
 // IsReplace reports a replacement in either order.
@@ -113,6 +116,14 @@ type Change struct {
 	// ImportID is set when the plan adopts an existing object (import
 	// block): it enters state on apply.
 	ImportID string
+	// PrevAddr is the address the object had in state before moved
+	// blocks moved it; empty when it did not move.
+	PrevAddr string
+	// ReplaceRequested is set when -replace asked for the replacement.
+	ReplaceRequested bool
+	// Reason says why an object not in the configuration is deleted or
+	// forgotten, as Terraform's JSON action_reason.
+	Reason string
 }
 
 // Drift is an object that changed outside spice, found by refresh.
@@ -163,7 +174,7 @@ func (p *Plan) HasChanges() bool {
 		return len(p.Drift) > 0 || p.OutputsChanged()
 	}
 	for _, c := range p.Changes {
-		if (c.Action != NoOp && c.Action != Read) || c.ImportID != "" {
+		if (c.Action != NoOp && c.Action != Read) || c.ImportID != "" || c.PrevAddr != "" {
 			return true
 		}
 	}
@@ -193,6 +204,12 @@ type Engine struct {
 	// Targets, when not nil, limits planning and applying to these
 	// resource and resource instance addresses (see targets.go).
 	Targets map[string]bool
+	// TargetAddrs are -target addresses: Plan resolves them, with
+	// Terraform's dependency closure, into Targets (see targeting.go).
+	TargetAddrs []config.Address
+	// ReplaceAddrs are -replace addresses: their objects are replaced
+	// even when the configuration did not change.
+	ReplaceAddrs []config.Address
 	// Providers, when set, reuses configured provider servers across
 	// engines (see ProviderCache).
 	Providers *ProviderCache
@@ -218,6 +235,11 @@ type Engine struct {
 	// referenced holds the nodes some expression or depends_on refers to,
 	// in a targeted plan.
 	referenced map[string]bool
+	// removed are the removed blocks, with absolute addresses.
+	removed []config.Removed
+	// needed, in a plan with -target, are the nodes it evaluates (see
+	// markNeeded); nil evaluates every node.
+	needed map[string]bool
 }
 
 func (e *Engine) recordCheck(r CheckResult) {

@@ -62,6 +62,7 @@ type jsonChange struct {
 	ProviderName  string           `json:"provider_name"`
 	Change        jsonChangeValues `json:"change"`
 	ActionReason  string           `json:"action_reason,omitempty"`
+	PrevAddress   string           `json:"previous_address,omitempty"`
 	ref           instanceRef
 }
 
@@ -114,20 +115,26 @@ func JSON(w io.Writer, in PlanInput) error {
 		if p.Mode == core.RefreshOnlyMode {
 			continue // Terraform's refresh-only plan has no resource changes, planned values included
 		}
-		if c.Action != core.Delete {
+		if c.Action != core.Delete && c.Action != core.Forget {
 			planned = append(planned, newResource(c.Addr, ref, c.Schema, c.After, c.Sensitive, nil))
 		}
 		if !readNow {
 			jc := changeOf(c.Addr, ref, c.Action, c.Before, c.After, c.Sensitive, c.ReplacePaths)
-			if c.Tainted && c.Action.IsReplace() {
+			jc.PrevAddress = c.PrevAddr
+			switch {
+			case c.Tainted && c.Action.IsReplace():
 				jc.ActionReason = "replace_because_tainted"
+			case c.ReplaceRequested && c.Action.IsReplace():
+				jc.ActionReason = "replace_by_request"
+			case c.Reason != "":
+				jc.ActionReason = c.Reason
 			}
 			if c.ImportID != "" {
 				jc.Change.Importing = &jsonImporting{ID: c.ImportID}
 			}
 			out.ResourceChanges = append(out.ResourceChanges, jc)
 		}
-		if c.Action != core.NoOp || c.ImportID != "" {
+		if c.Action != core.NoOp || c.ImportID != "" || c.PrevAddr != "" {
 			out.Applyable = true
 		}
 	}

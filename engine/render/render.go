@@ -47,7 +47,7 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 	imports, add, change, destroy := Counts(p)
 	var shown []*core.Change
 	for _, ch := range p.Changes {
-		if ch.Action == core.NoOp && ch.ImportID == "" {
+		if ch.Action == core.NoOp && ch.ImportID == "" && ch.PrevAddr == "" {
 			continue
 		}
 		shown = append(shown, ch)
@@ -66,6 +66,15 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 				continue
 			}
 		}
+		if ch.Action == core.NoOp && ch.PrevAddr != "" {
+			fmt.Fprintf(w, "  # %s has moved to %s\n", ch.PrevAddr, ch.Addr)
+			resourceBody(w, ch, c, " ", "")
+			continue
+		}
+		movedFrom := ""
+		if ch.PrevAddr != "" {
+			movedFrom = fmt.Sprintf("  # (moved from %s)\n", ch.PrevAddr)
+		}
 		switch ch.Action {
 		case core.Read:
 			fmt.Fprintf(w, "  # %s will be read during apply\n", ch.Addr)
@@ -74,17 +83,31 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 			fmt.Fprintf(w, "  # %s will be created\n", ch.Addr)
 			resourceBody(w, ch, c, "+", c.Green)
 		case core.Update:
-			fmt.Fprintf(w, "  # %s will be updated in-place\n", ch.Addr)
+			fmt.Fprintf(w, "  # %s will be updated in-place\n%s", ch.Addr, movedFrom)
 			resourceBody(w, ch, c, "~", c.Yellow)
 		case core.Delete:
 			fmt.Fprintf(w, "  # %s will be destroyed\n", ch.Addr)
+			switch ch.Reason {
+			case core.ReasonNoResourceConfig:
+				fmt.Fprintf(w, "  # (because %s.%s is not in configuration)\n", ch.Type, ch.Name)
+			case core.ReasonNoModule:
+				fmt.Fprintf(w, "  # (because %s is not in configuration)\n", ch.Module)
+			case core.ReasonNoMoveTarget:
+				fmt.Fprintf(w, "  # (because %s was moved to %s, which is not in configuration)\n", ch.PrevAddr, ch.Addr)
+			}
+			fmt.Fprint(w, movedFrom)
 			resourceBody(w, ch, c, "-", c.Red)
 		case core.DeleteThenCreate:
-			fmt.Fprintf(w, "  # %s %s\n", ch.Addr, replaceReason(ch))
+			fmt.Fprintf(w, "  # %s %s\n%s", ch.Addr, replaceReason(ch), movedFrom)
 			resourceBody(w, ch, c, "-/+", c.Yellow)
 		case core.CreateThenDelete:
-			fmt.Fprintf(w, "  # %s %s\n", ch.Addr, replaceReason(ch))
+			fmt.Fprintf(w, "  # %s %s\n%s", ch.Addr, replaceReason(ch), movedFrom)
 			resourceBody(w, ch, c, "+/-", c.Yellow)
+		case core.Forget:
+			fmt.Fprintf(w, " # %s will no longer be managed by spice, but will not be destroyed\n # (destroy = false is set in the configuration)\n", ch.Addr)
+			kept := *ch // shown as it stays: unchanged, as Terraform does
+			kept.After = ch.Before
+			resourceBody(w, &kept, c, ".", "")
 		}
 	}
 	importing := ""
@@ -99,6 +122,9 @@ func Plan(w io.Writer, p *core.Plan, c Colors) {
 func replaceReason(ch *core.Change) string {
 	if ch.Tainted {
 		return "is tainted, so must be replaced"
+	}
+	if ch.ReplaceRequested {
+		return "will be replaced, as requested"
 	}
 	return "must be replaced"
 }
@@ -188,7 +214,11 @@ func resourceBody(w io.Writer, ch *core.Change, c Colors, sym, color string) {
 	}
 	// The symbol is right-aligned in three columns, as Terraform's:
 	// "  + resource", "-/+ resource".
-	fmt.Fprintf(w, "%s%s%s%s resource %q %q {\n", strings.Repeat(" ", 3-len(sym)), color, sym, c.Reset, ch.Type, label)
+	pad := 3 - len(sym)
+	if sym == "." {
+		pad = 1 // Terraform's forget symbol is two columns wide
+	}
+	fmt.Fprintf(w, "%s%s%s%s resource %q %q {\n", strings.Repeat(" ", pad), color, sym, c.Reset, ch.Type, label)
 	// Terraform's block renderer: attributes null on both sides are left
 	// out, id, name and tags always shown, other unchanged ones counted.
 	d := differ{c}
