@@ -36,6 +36,28 @@ var functionDifferences = map[string]string{
 const formatNull = "Terraform 1.11 (go-cty 1.16) makes format() of an untyped null an unknown value and " +
 	"stores it in state as a null of type dynamic; spice formats it as go-cty 1.20 does (\"null\" for %v, an error otherwise)"
 
+// openTofuDifferences are the expressions where OpenTofu 1.12 does not do
+// what Terraform 1.11 does, and spice does what Terraform does. Under
+// OpenTofu they replace functionDifferences, which OpenTofu's newer go-cty
+// agrees with spice on, and the corpus's must-fail marks, Terraform's, are
+// not checked for the expressions of either table.
+var openTofuDifferences = map[string]string{
+	`[for t in ["$${a + b}"] : templatestring(t, {a = 1, b = 2})]`: loneInterpolation,
+	`[for t in ["$${x}"] : templatestring(t, {x = true})]`:         loneInterpolation,
+	`[for t in ["$${x}"] : templatestring(t, {x = [1, 2]})]`:       loneInterpolation,
+	`[for t in [1] : templatestring(t, {})]`:                       templateLiteral,
+	`templatestring("plain", {})`:                                  templateLiteral,
+	`templatestring("$${x}", {x = 1})`:                             templateLiteral,
+	`templatefile("fixtures/tpl/value.tftpl", {v = null})`:         loneInterpolation,
+}
+
+const (
+	loneInterpolation = "OpenTofu 1.12 returns a template that is one interpolation as that value, unconverted " +
+		"(a number, a tuple, null); Terraform 1.11 and spice make it a string or refuse what has none"
+	templateLiteral = "OpenTofu 1.12's templatestring takes any string expression; Terraform 1.11 and spice " +
+		"require a reference to a template string"
+)
+
 const builtinProvider = `terraform {
   required_providers {
     terraform = {
@@ -90,10 +112,18 @@ func TestFunctionsParity(t *testing.T) {
 	tfOut, tfPrinted := evaluateCorpus(t, tf, corpus, terraformErrorPlaces, "-json")
 	spiceOut, spicePrinted := evaluateCorpus(t, spice, corpus, spiceErrorPlaces)
 
+	onOpenTofu := testsupport.ProviderHost() == testsupport.OpenTofuRegistryHost
+	differences := functionDifferences
+	if onOpenTofu {
+		differences = openTofuDifferences
+	}
 	agree, bothAccept, acceptAgree := 0, 0, 0
 	for i, e := range corpus {
 		want, got := tfOut[i], spiceOut[i]
-		if e.mustFail != want.refused {
+		_, terraformQuirk := functionDifferences[e.expr]
+		_, openTofuQuirk := openTofuDifferences[e.expr]
+		departsFromMarks := onOpenTofu && (terraformQuirk || openTofuQuirk)
+		if !departsFromMarks && e.mustFail != want.refused {
 			t.Errorf("corpus line %d: %s: marked must-fail=%t but Terraform: %s", e.line, e.expr, e.mustFail, want)
 		}
 		same := want == got
@@ -106,7 +136,7 @@ func TestFunctionsParity(t *testing.T) {
 		if same {
 			agree++
 		}
-		reason, deliberate := functionDifferences[e.expr]
+		reason, deliberate := differences[e.expr]
 		switch {
 		case same && deliberate:
 			t.Errorf("corpus line %d: %s: listed as a deliberate difference (%s) but spice now agrees", e.line, e.expr, reason)
@@ -339,7 +369,9 @@ func evaluateCorpus(t *testing.T, r *testsupport.Runner, corpus []corpusExpr, fi
 			break
 		}
 		places, ok := find(out)
-		if !ok || len(places) == 0 || round > 6 {
+		// OpenTofu reports an apply's errors in more, smaller batches
+		// than Terraform: it needs more rounds.
+		if !ok || len(places) == 0 || round > 12 {
 			t.Fatalf("round %d: cannot attribute every error to an output:\n%s", round, out)
 		}
 		for _, p := range places {

@@ -12,18 +12,20 @@ import (
 )
 
 // TestRelease_installFromMirror installs the snapshot's linux_amd64 archive
-// the way users install a release: Terraform (and OpenTofu when present)
-// from a packed filesystem mirror, with no network and no dev_overrides,
-// then plans a file with the installed provider.
+// the way users install a release: Terraform (and OpenTofu when on PATH or
+// built by scripts/ensure-tofu.sh) from a packed filesystem mirror, with
+// no network and no dev_overrides, then plans a file with the installed
+// provider.
 func TestRelease_installFromMirror(t *testing.T) {
 	dist, version := testsupport.ReleaseSnapshot(t)
-	rc := testsupport.PackedProviderMirror(t, dist, version, "linux_amd64")
-	tools := map[string]string{"terraform": testsupport.TerraformBinary(t)}
-	if tofu, err := exec.LookPath("tofu"); err == nil {
-		tools["tofu"] = tofu
+	type engine struct{ binary, registryHost string }
+	engines := map[string]engine{"terraform": {testsupport.TerraformBinary(t), testsupport.ProviderHost()}}
+	if tofu := testsupport.OpenTofuBinary(t); tofu != "" {
+		engines["tofu"] = engine{tofu, testsupport.OpenTofuRegistryHost}
 	}
-	for name, bin := range tools {
+	for name, e := range engines {
 		t.Run(name, func(t *testing.T) {
+			rc := testsupport.PackedProviderMirror(t, dist, version, "linux_amd64", e.registryHost)
 			dir, root := t.TempDir(), t.TempDir()
 			config := `terraform {
   required_providers {
@@ -47,7 +49,7 @@ resource "spice_file" "motd" {
 				t.Fatal(err)
 			}
 			run := func(args ...string) int {
-				cmd := exec.Command(bin, args...)
+				cmd := exec.Command(e.binary, args...)
 				cmd.Dir = dir
 				// No proxy and no registry: only the mirror can answer.
 				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
@@ -63,7 +65,7 @@ resource "spice_file" "motd" {
 			if code := run("init", "-input=false"); code != 0 {
 				t.Fatalf("%s init from the mirror exited %d", name, code)
 			}
-			installed := filepath.Join(dir, ".terraform", "providers", "registry.terraform.io", "spice-harvester", "spice", version, "linux_amd64")
+			installed := filepath.Join(dir, ".terraform", "providers", e.registryHost, "spice-harvester", "spice", version, "linux_amd64")
 			for _, f := range []string{"terraform-provider-spice_v" + version, "agents/linux_amd64/spice", "agents/linux_arm64/spice"} {
 				if _, err := os.Stat(filepath.Join(installed, f)); err != nil {
 					t.Errorf("the installed provider lacks %s: %v", f, err)

@@ -10,20 +10,9 @@ cached="$repo/.cache/tools/bin/terraform"
 minimum=1.5.0
 pinned=v1.5.7
 
-new_enough() {
-	local v
-	v=$("$1" version 2>/dev/null | sed -n '1s/^Terraform v\([0-9.]*\).*/\1/p')
-	[[ -n "$v" ]] && [[ "$(printf '%s\n%s\n' "$minimum" "$v" | sort -V | head -n1)" == "$minimum" ]]
-}
+. "$repo/scripts/ensure-tool.sh"
+print_if_found terraform "$minimum" "$cached"
 
-if found=$(command -v terraform) && new_enough "$found"; then
-	readlink -f "$found"
-	exit 0
-fi
-if [[ -x "$cached" ]] && new_enough "$cached"; then
-	echo "$cached"
-	exit 0
-fi
 echo "ensure-terraform: no Terraform >= $minimum on PATH; building $pinned into $(dirname "$cached") (a few minutes, once)" >&2
 GOBIN="$(dirname "$cached")" CGO_ENABLED=0 go install "github.com/hashicorp/terraform@$pinned" >&2
 echo "$cached"

@@ -14,14 +14,15 @@ import (
 const MirrorProviderVersion = "1.0.0"
 
 // UnpackedProviderMirror lays the built provider out as an unpacked
-// filesystem mirror (registry.terraform.io/spice-harvester/spice/VERSION/
-// OS_ARCH/terraform-provider-spice_vVERSION) and returns a Terraform CLI
-// configuration that installs from it alone: terraform init works with no
+// filesystem mirror (HOST/spice-harvester/spice/VERSION/OS_ARCH/
+// terraform-provider-spice_vVERSION, HOST being ProviderHost) and returns
+// a CLI configuration that installs from it alone: init works with no
 // network, as it must for a backend, which dev_overrides cannot skip.
 func UnpackedProviderMirror(t testing.TB, bin string) string {
 	t.Helper()
 	mirror := t.TempDir()
-	dir := filepath.Join(mirror, "registry.terraform.io/spice-harvester/spice", MirrorProviderVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	source := ProviderHost() + "/spice-harvester/spice"
+	dir := filepath.Join(mirror, source, MirrorProviderVersion, runtime.GOOS+"_"+runtime.GOARCH)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -29,8 +30,15 @@ func UnpackedProviderMirror(t testing.TB, bin string) string {
 	if err := linkOrCopy(filepath.Join(bin, "terraform-provider-spice"), dst); err != nil {
 		t.Fatal(err)
 	}
-	rc := filepath.Join(t.TempDir(), "terraform.rc")
-	config := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/spice-harvester/spice\"]\n  }\n}\n", mirror)
+	return mirrorConfig(t, mirror, source)
+}
+
+// mirrorConfig writes a CLI configuration that installs source from the
+// filesystem mirror and nothing else, and returns its path.
+func mirrorConfig(t testing.TB, mirror, source string) string {
+	t.Helper()
+	rc := filepath.Join(t.TempDir(), "mirror.tfrc")
+	config := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [%q]\n  }\n}\n", mirror, source)
 	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -74,10 +74,11 @@ func ReleaseSnapshot(t testing.TB) (dist, version string) {
 
 // PackedProviderMirror lays the release archive of version for target
 // (such as "linux_amd64") out as a packed filesystem mirror, the layout
-// HOSTNAME/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_TARGET.zip, and
+// HOST/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_TARGET.zip, and
 // returns a CLI configuration file that installs spice from it and
-// nothing from the network.
-func PackedProviderMirror(t testing.TB, dist, version, target string) string {
+// nothing from the network. host is the engine's registry host
+// (TerraformRegistryHost or OpenTofuRegistryHost).
+func PackedProviderMirror(t testing.TB, dist, version, target, host string) string {
 	t.Helper()
 	zip := fmt.Sprintf("terraform-provider-spice_%s_%s.zip", version, target)
 	content, err := os.ReadFile(filepath.Join(dist, zip))
@@ -85,17 +86,29 @@ func PackedProviderMirror(t testing.TB, dist, version, target string) string {
 		t.Fatal(err)
 	}
 	mirror := t.TempDir()
-	dir := filepath.Join(mirror, "registry.terraform.io", "spice-harvester", "spice")
+	source := host + "/spice-harvester/spice"
+	dir := filepath.Join(mirror, source)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, zip), content, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rc := filepath.Join(t.TempDir(), "mirror.tfrc")
-	config := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/spice-harvester/spice\"]\n  }\n}\n", mirror)
-	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
+	return mirrorConfig(t, mirror, source)
+}
+
+// OpenTofuBinary is the tofu on PATH or, failing that, the one
+// scripts/ensure-tofu.sh built into .cache/tools/bin; "" when there is
+// neither. Tests that run OpenTofu beside Terraform use it; make
+// testacc-tofu runs every Terraform test with tofu instead.
+func OpenTofuBinary(t testing.TB) string {
+	t.Helper()
+	// LookPath checks a path with a slash in place: there, whether it is
+	// an executable file.
+	for _, tofu := range []string{"tofu", filepath.Join(RepoDir(t), ".cache", "tools", "bin", "tofu")} {
+		if found, err := exec.LookPath(tofu); err == nil {
+			return found
+		}
 	}
-	return rc
+	return ""
 }

@@ -71,12 +71,32 @@ func RepoDir(t testing.TB) string {
 }
 
 // TerraformBinary is the Terraform that acceptance tests run
-// (TF_ACC_TERRAFORM_PATH, set by make testacc).
+// (TF_ACC_TERRAFORM_PATH, set by make testacc; OpenTofu's tofu under make
+// testacc-tofu).
 func TerraformBinary(t testing.TB) string {
 	t.Helper()
 	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	Require(t, tf != "" && os.Getenv("TF_ACC") != "", "TF_ACC and TF_ACC_TERRAFORM_PATH (run make testacc)")
 	return tf
+}
+
+// The registry hosts under which Terraform and OpenTofu look up a provider
+// source without one, such as "spice-harvester/spice".
+const (
+	TerraformRegistryHost = "registry.terraform.io"
+	OpenTofuRegistryHost  = "registry.opentofu.org"
+)
+
+// ProviderHost is the registry host of the engine TerraformBinary names:
+// TF_ACC_PROVIDER_HOST, the setting terraform-plugin-testing reads for the
+// same purpose, so that one setting (make testacc-tofu sets it) moves both
+// its in-process provider and these helpers' CLI configurations and
+// mirrors to OpenTofu's host.
+func ProviderHost() string {
+	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" {
+		return host
+	}
+	return TerraformRegistryHost
 }
 
 // CheckFile verifies a managed file below root: its mode and, when content

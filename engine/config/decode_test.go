@@ -229,6 +229,14 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
+// spice's source in every form Terraform or OpenTofu users write it.
+func TestSpiceSourceAddresses(t *testing.T) {
+	for _, source := range []string{"spice-harvester/spice", config.SpiceSource, config.OpenTofuSpiceSource} {
+		_, diags := load(t, map[string]string{"main.tf": fmt.Sprintf("terraform {\n  required_providers {\n    spice = { source = %q }\n  }\n}\n", source)})
+		assert.False(t, diags.HasErrors(), "%s: %s", source, diags.Error())
+	}
+}
+
 func TestLoadWithoutConfiguration(t *testing.T) {
 	_, diags := config.Load(t.TempDir())
 	assert.Contains(t, diags.Error(), "No configuration files")

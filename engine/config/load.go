@@ -11,8 +11,15 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 )
 
-// SpiceSource is the provider source address spice runs.
+// SpiceSource is the provider source address spice runs, and the one it
+// writes into state.
 const SpiceSource = "registry.terraform.io/spice-harvester/spice"
+
+// OpenTofuSpiceSource is the same provider as OpenTofu names it: OpenTofu
+// resolves "spice-harvester/spice" under its own registry host and writes
+// that into state. It reads SpiceSource in state as its own, so spice
+// accepts both and writes SpiceSource, which both engines read.
+const OpenTofuSpiceSource = "registry.opentofu.org/spice-harvester/spice"
 
 // Module is a directory of configuration files.
 type Module struct {

@@ -65,7 +65,7 @@ func (m *Module) checkRequiredProvider(name string, attr *hcl.Attribute) hcl.Dia
 		m.BuiltinProviders = append(m.BuiltinProviders, name)
 		return nil
 	}
-	if name != "spice" || (source != "spice-harvester/spice" && source != SpiceSource) {
+	if name != "spice" || (source != "spice-harvester/spice" && source != SpiceSource && source != OpenTofuSpiceSource) {
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Foreign provider",

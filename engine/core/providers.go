@@ -118,15 +118,13 @@ func providerAddress(key string) string {
 	return addr
 }
 
-// providerKeyFromAddress reverses providerAddress.
+// providerKeyFromAddress reverses providerAddress, and reads OpenTofu's
+// name for spice too: state that tofu wrote.
 func providerKeyFromAddress(addr string) (string, error) {
-	prefix := fmt.Sprintf("provider[%q]", config.SpiceSource)
-	if !strings.HasPrefix(addr, prefix) {
-		return "", fmt.Errorf("state names provider %s; the spice engine runs only %s", addr, config.SpiceSource)
+	for _, source := range []string{config.SpiceSource, config.OpenTofuSpiceSource} {
+		if rest, ok := strings.CutPrefix(addr, fmt.Sprintf("provider[%q]", source)); ok {
+			return "spice" + rest, nil
+		}
 	}
-	rest := strings.TrimPrefix(addr, prefix)
-	if rest == "" {
-		return "spice", nil
-	}
-	return "spice" + rest, nil
+	return "", fmt.Errorf("state names provider %s; the spice engine runs only %s", addr, config.SpiceSource)
 }
