@@ -111,7 +111,11 @@ output "readme_sha" {
 func TestJSONPlanMatchesTerraform(t *testing.T) {
 	bin := testsupport.BuildBinary(t)
 	root, work := t.TempDir(), t.TempDir()
-	cfg := fmt.Sprintf("terraform {\n  required_providers {\n    spice = { source = \"spice-harvester/spice\" }\n  }\n}\nprovider \"spice\" {\n  root = %q\n}\n", root) + jsonPlanConfig
+	// The source names the engine's registry host, as an OpenTofu user
+	// mixing spice and tofu writes it: spice then records it in state,
+	// and tofu show reads the state spice wrote.
+	cfg := fmt.Sprintf("terraform {\n  required_providers {\n    spice = { source = %q }\n  }\n}\nprovider \"spice\" {\n  root = %q\n}\n",
+		testsupport.ProviderHost()+"/spice-harvester/spice", root) + jsonPlanConfig
 	require.NoError(t, os.WriteFile(filepath.Join(work, "main.tf"), []byte(cfg), 0o644))
 	require.NoError(t, os.MkdirAll(filepath.Join(work, "modules", "app"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(work, "modules", "app", "main.tf"), []byte(jsonPlanModule), 0o644))

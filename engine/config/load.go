@@ -41,6 +41,10 @@ type Module struct {
 	// BuiltinProviders are the local names under which the module requires
 	// Terraform's own provider, for its provider::NAME:: functions.
 	BuiltinProviders []string
+	// SpiceSource is spice's source address as state names it: OpenTofu's
+	// when required_providers says registry.opentofu.org explicitly
+	// (tofu show does not read Terraform's name), else SpiceSource.
+	SpiceSource string
 	// PGBackend is the root module's backend "pg" block; nil for the
 	// local backend.
 	PGBackend *PGBackend

@@ -73,6 +73,9 @@ func (m *Module) checkRequiredProvider(name string, attr *hcl.Attribute) hcl.Dia
 			Subject:  attr.Range.Ptr(),
 		}}
 	}
+	if source == OpenTofuSpiceSource {
+		m.SpiceSource = OpenTofuSpiceSource
+	}
 	return nil
 }
 

@@ -24,7 +24,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 			return diags
 		}
 	}
-	w := &stateWriter{file: e.State, save: save}
+	w := &stateWriter{file: e.State, save: save, source: e.Module.SpiceSource}
 	if plan.Mode == RefreshOnlyMode {
 		return e.applyRefresh(plan, w)
 	}

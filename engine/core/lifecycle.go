@@ -175,7 +175,7 @@ func (e *Engine) Import(ctx context.Context, addr, id string, save func(*state.F
 	if err != nil {
 		return hcl.Diagnostics{sourceless("Cannot import", err.Error())}
 	}
-	w := &stateWriter{file: e.State, save: save}
+	w := &stateWriter{file: e.State, save: save, source: e.Module.SpiceSource}
 	c := &Change{Addr: addr, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key, ProviderKey: r.ProviderKey, Schema: schema}
 	w.set(c, p.value, p.private, schema.Sensitive)
 	e.progress("%s: Import prepared!", addr)

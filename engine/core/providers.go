@@ -109,9 +109,13 @@ func decode(dv *tfprotov6.DynamicValue, ty cty.Type) (cty.Value, error) {
 	return cty.NullVal(ty), nil
 }
 
-// providerAddress is how state names a provider configuration.
-func providerAddress(key string) string {
-	addr := fmt.Sprintf("provider[%q]", config.SpiceSource)
+// providerAddress is how state names a provider configuration, spice's
+// source address being source ("" for config.SpiceSource).
+func providerAddress(source, key string) string {
+	if source == "" {
+		source = config.SpiceSource
+	}
+	addr := fmt.Sprintf("provider[%q]", source)
 	if _, alias, ok := strings.Cut(key, "."); ok {
 		addr += "." + alias
 	}

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 )
 
 // State names spice under Terraform's registry host or, written by
@@ -28,5 +30,7 @@ func TestProviderKeyFromAddress(t *testing.T) {
 		assert.NoError(t, err, tc.addr)
 		assert.Equal(t, tc.want, key, tc.addr)
 	}
-	assert.Equal(t, `provider["registry.terraform.io/spice-harvester/spice"].web`, providerAddress("spice.web"), "spice writes Terraform's host")
+	assert.Equal(t, `provider["registry.terraform.io/spice-harvester/spice"].web`, providerAddress("", "spice.web"), "spice writes Terraform's host")
+	assert.Equal(t, `provider["registry.opentofu.org/spice-harvester/spice"]`, providerAddress(config.OpenTofuSpiceSource, "spice"),
+		"or OpenTofu's, when the configuration names it")
 }

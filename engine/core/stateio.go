@@ -159,9 +159,10 @@ func statePaths(schema *Schema, raw json.RawMessage) []cty.Path {
 
 // stateWriter applies instance results to the state file and saves it.
 type stateWriter struct {
-	mu   sync.Mutex
-	file *state.File
-	save func(*state.File) error
+	mu     sync.Mutex
+	file   *state.File
+	save   func(*state.File) error
+	source string // spice's source address in state (see config.Module)
 }
 
 // set records the object v as the instance of c.
@@ -184,10 +185,10 @@ func (w *stateWriter) write(c *Change, v cty.Value, private []byte, sensitive []
 	defer w.mu.Unlock()
 	r := w.file.FindIn(c.Module, c.Mode.String(), c.Type, c.Name)
 	if r == nil {
-		w.file.Resources = append(w.file.Resources, state.Resource{Module: c.Module, Mode: c.Mode.String(), Type: c.Type, Name: c.Name, Provider: providerAddress(c.ProviderKey)})
+		w.file.Resources = append(w.file.Resources, state.Resource{Module: c.Module, Mode: c.Mode.String(), Type: c.Type, Name: c.Name, Provider: providerAddress(w.source, c.ProviderKey)})
 		r = &w.file.Resources[len(w.file.Resources)-1]
 	}
-	r.Provider = providerAddress(c.ProviderKey)
+	r.Provider = providerAddress(w.source, c.ProviderKey)
 	inst := state.Instance{
 		IndexKey: keyJSON(c.Key), Status: status, SchemaVersion: c.Schema.Proto.Version, Attributes: attrs,
 		SensitiveAttributes: marshalPaths(sensitive), Private: private, Dependencies: dependencyList(c.Deps),
