@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 
 	"github.com/spice-harvester/terraform-provider-spice/host"
@@ -119,6 +120,9 @@ func (w *Watcher) handleRemote(ctx context.Context, ev remoteEvent) {
 		for _, p := range ev.event.Unwatched {
 			h.unwatched[p] = true
 		}
+		// Installing the agent read the whole binary: give that back now
+		// rather than keep it resident while idle (streams start rarely).
+		debug.FreeOSMemory()
 	default:
 		if addrs := h.remotePaths[ev.event.Path]; len(addrs) > 0 {
 			w.repair(ctx, addrs, "event stream")
