@@ -46,7 +46,14 @@ func (s testService) execStart() string {
 }
 
 // block declares the service; healthPort is where its health check looks.
+// A check that can pass returns as soon as it does, so it gets a long
+// start_period (a loaded machine starts python slowly); one that cannot
+// waits its whole start_period before failing, so it gets a short one.
 func (s testService) block(healthPort int) string {
+	startPeriod := "60s"
+	if healthPort != s.port {
+		startPeriod = "3s"
+	}
 	return fmt.Sprintf(`
 resource "spice_service" %[1]q {
   name              = %[2]q
@@ -62,13 +69,13 @@ resource "spice_service" %[1]q {
   health_check {
     url          = "http://127.0.0.1:%[6]d/health"
     interval     = "200ms"
-    start_period = "3s"
+    start_period = %[7]q
     # Refresh probes once within this bound: generous, so that a loaded
     # test machine never reads as a hung service.
     timeout      = "20s"
   }
 }
-`, s.key, s.name, s.execStart(), serviceWWW, s.trigger, healthPort)
+`, s.key, s.name, s.execStart(), serviceWWW, s.trigger, healthPort, startPeriod)
 }
 
 // unit is the unit file block renders, byte for byte.

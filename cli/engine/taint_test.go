@@ -21,6 +21,15 @@ func TestFailedCreateTaints(t *testing.T) {
 	const www, port = "/srv/spice-taint", 8005
 	h.Exec(t, "sh", "-c", "mkdir -p "+www+" && echo ok > "+www+"/health")
 	t.Chdir(t.TempDir())
+	// A check that can pass returns as soon as it does: a long period
+	// (python starts slowly on a loaded machine). One that cannot waits
+	// its whole period: a short one.
+	startPeriod := func(healthPort int) string {
+		if healthPort == port {
+			return "60s"
+		}
+		return "1s"
+	}
 	configure := func(healthPort int, trigger string) {
 		t.Helper()
 		require.NoError(t, os.WriteFile("main.tf", []byte(h.SpiceProvider()+fmt.Sprintf(`
@@ -31,10 +40,10 @@ resource "spice_service" "api" {
   health_check {
     url          = "http://127.0.0.1:%d/health"
     interval     = "100ms"
-    start_period = "1s"
+    start_period = %q
   }
 }
-`, port, www, trigger, healthPort)), 0o644))
+`, port, www, trigger, healthPort, startPeriod(healthPort))), 0o644))
 	}
 	tainted := func() bool {
 		t.Helper()
