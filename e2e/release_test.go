@@ -26,11 +26,14 @@ import (
 func TestRelease_installFromMirror(t *testing.T) {
 	dist, version := testsupport.ReleaseSnapshot(t)
 	rc := testsupport.PackedProviderMirror(t, dist, version, "linux_amd64")
-	tools := map[string]string{"terraform": testsupport.TerraformBinary(t)}
-	if tofu, err := exec.LookPath("tofu"); err == nil {
-		tools["tofu"] = tofu
+	// Each installs under the registry its unqualified source names.
+	tools := map[string]struct{ bin, registry string }{
+		"terraform": {testsupport.TerraformBinary(t), "registry.terraform.io"},
 	}
-	for name, bin := range tools {
+	if tofu, err := exec.LookPath("tofu"); err == nil {
+		tools["tofu"] = struct{ bin, registry string }{tofu, "registry.opentofu.org"}
+	}
+	for name, tool := range tools {
 		t.Run(name, func(t *testing.T) {
 			dir, root := t.TempDir(), t.TempDir()
 			config := `terraform {
@@ -55,7 +58,7 @@ resource "spice_file" "motd" {
 				t.Fatal(err)
 			}
 			run := func(args ...string) int {
-				cmd := exec.Command(bin, args...)
+				cmd := exec.Command(tool.bin, args...)
 				cmd.Dir = dir
 				// No proxy and no registry: only the mirror can answer.
 				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
@@ -71,7 +74,7 @@ resource "spice_file" "motd" {
 			if code := run("init", "-input=false"); code != 0 {
 				t.Fatalf("%s init from the mirror exited %d", name, code)
 			}
-			installed := filepath.Join(dir, ".terraform", "providers", "registry.terraform.io", "spice-harvester", "spice", version, "linux_amd64")
+			installed := filepath.Join(dir, ".terraform", "providers", tool.registry, "spice-harvester", "spice", version, "linux_amd64")
 			for _, f := range []string{"terraform-provider-spice_v" + version, "agents/linux_amd64/spice", "agents/linux_arm64/spice"} {
 				if _, err := os.Stat(filepath.Join(installed, f)); err != nil {
 					t.Errorf("the installed provider lacks %s: %v", f, err)

@@ -76,7 +76,9 @@ func ReleaseSnapshot(t testing.TB) (dist, version string) {
 // (such as "linux_amd64") out as a packed filesystem mirror, the layout
 // HOSTNAME/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_TARGET.zip, and
 // returns a CLI configuration file that installs spice from it and
-// nothing from the network.
+// nothing from the network. It has both hostnames: Terraform reads
+// "spice-harvester/spice" as registry.terraform.io/..., OpenTofu as
+// registry.opentofu.org/...
 func PackedProviderMirror(t testing.TB, dist, version, target string) string {
 	t.Helper()
 	zip := fmt.Sprintf("terraform-provider-spice_%s_%s.zip", version, target)
@@ -85,15 +87,17 @@ func PackedProviderMirror(t testing.TB, dist, version, target string) string {
 		t.Fatal(err)
 	}
 	mirror := t.TempDir()
-	dir := filepath.Join(mirror, "registry.terraform.io", "spice-harvester", "spice")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, zip), content, 0o644); err != nil {
-		t.Fatal(err)
+	for _, hostname := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		dir := filepath.Join(mirror, hostname, "spice-harvester", "spice")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, zip), content, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	rc := filepath.Join(t.TempDir(), "mirror.tfrc")
-	config := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/spice-harvester/spice\"]\n  }\n}\n", mirror)
+	config := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/spice-harvester/spice\", \"registry.opentofu.org/spice-harvester/spice\"]\n  }\n}\n", mirror)
 	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
