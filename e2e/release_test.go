@@ -1,6 +1,14 @@
 package e2e
 
 import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/hex"
+	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,4 +107,115 @@ func TestRelease_debInstalls(t *testing.T) {
 	if got := strings.TrimSpace(h.Exec(t, "spice", "version")); !strings.Contains(got, version) {
 		t.Errorf("spice version in the container printed %q, want it to name %s", got, version)
 	}
+}
+
+// TestRelease_archivesAndChecksums checks dist/ as the registry and a
+// careful user read it: a zip per target holding the provider and both
+// Linux agents (executable ELFs of the named architecture), SHA256SUMS
+// naming every zip and the manifest with the hashes the files have, and
+// a manifest for protocol 6.0.
+func TestRelease_archivesAndChecksums(t *testing.T) {
+	dist, version := testsupport.ReleaseSnapshot(t)
+	prefix := "terraform-provider-spice_" + version + "_"
+	sums, err := os.Open(filepath.Join(dist, prefix+"SHA256SUMS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = sums.Close() }()
+	listed := map[string]bool{}
+	lines := bufio.NewScanner(sums)
+	for lines.Scan() {
+		want, name, ok := strings.Cut(lines.Text(), "  ")
+		if !ok {
+			t.Fatalf("SHA256SUMS line %q is not HASH  NAME", lines.Text())
+		}
+		listed[name] = true
+		content, err := os.ReadFile(filepath.Join(dist, name))
+		if err != nil {
+			t.Errorf("SHA256SUMS lists %s: %v", name, err)
+			continue
+		}
+		if got := sha256.Sum256(content); hex.EncodeToString(got[:]) != want {
+			t.Errorf("%s has SHA-256 %x, SHA256SUMS says %s", name, got, want)
+		}
+	}
+	if err := lines.Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	var manifest struct {
+		Version  int `json:"version"`
+		Metadata struct {
+			ProtocolVersions []string `json:"protocol_versions"`
+		} `json:"metadata"`
+	}
+	b, err := os.ReadFile(filepath.Join(dist, prefix+"manifest.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &manifest)
+	}
+	if err != nil {
+		t.Fatalf("registry manifest: %v", err)
+	}
+	if manifest.Version != 1 || strings.Join(manifest.Metadata.ProtocolVersions, ",") != "6.0" {
+		t.Errorf("registry manifest is %s, want version 1 with protocol_versions [6.0]", b)
+	}
+	if !listed[prefix+"manifest.json"] {
+		t.Errorf("SHA256SUMS does not list the manifest")
+	}
+
+	agents := map[string]elf.Machine{"agents/linux_amd64/spice": elf.EM_X86_64, "agents/linux_arm64/spice": elf.EM_AARCH64}
+	for _, target := range []string{"darwin_amd64", "darwin_arm64", "linux_amd64", "linux_arm64", "windows_amd64", "freebsd_amd64"} {
+		name := prefix + target + ".zip"
+		if !listed[name] {
+			t.Errorf("SHA256SUMS does not list %s", name)
+		}
+		z, err := zip.OpenReader(filepath.Join(dist, name))
+		if err != nil {
+			t.Errorf("%s: %v", target, err)
+			continue
+		}
+		provider := "terraform-provider-spice_v" + version
+		if strings.HasPrefix(target, "windows") {
+			provider += ".exe"
+		}
+		found := map[string]bool{}
+		for _, f := range z.File {
+			found[f.Name] = true
+			machine, isAgent := agents[f.Name]
+			if !isAgent {
+				continue
+			}
+			if f.Mode()&0o111 == 0 {
+				t.Errorf("%s: %s is not executable (%v)", name, f.Name, f.Mode())
+			}
+			if got := zipELFMachine(t, f); got != machine {
+				t.Errorf("%s: %s is an ELF for %v, want %v", name, f.Name, got, machine)
+			}
+		}
+		_ = z.Close()
+		for _, want := range []string{provider, "agents/linux_amd64/spice", "agents/linux_arm64/spice"} {
+			if !found[want] {
+				t.Errorf("%s lacks %s", name, want)
+			}
+		}
+	}
+}
+
+// zipELFMachine is the architecture of the ELF executable f in a zip.
+func zipELFMachine(t *testing.T, f *zip.File) elf.Machine {
+	t.Helper()
+	r, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = r.Close() }()
+	content, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := elf.NewFile(bytes.NewReader(content))
+	if err != nil {
+		t.Fatalf("%s: %v", f.Name, err)
+	}
+	return e.Machine
 }

@@ -28,14 +28,6 @@ func TestLocal(t *testing.T) {
 	})
 }
 
-// TestLocal_attacks holds Local in image mode to what an unprivileged
-// user must not achieve (see hosttest.RunAttacks).
-func TestLocal_attacks(t *testing.T) {
-	hosttest.RunAttacks(t, func(t *testing.T) (host.Host, string) {
-		return newLocal(t)
-	})
-}
-
 func TestCheckPath(t *testing.T) {
 	for p, wantErr := range map[string]bool{
 		"/etc/spice/backup/daily.json": false,

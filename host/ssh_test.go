@@ -66,20 +66,6 @@ func TestSSH(t *testing.T) {
 	})
 }
 
-// TestSSH_attacks runs the attacks Local withstands against SSH, in image
-// mode on this machine, where the attacker runs beside sshd. The sessions
-// get the umask most hosts give them, 022, under which an SFTP server
-// creates files anyone may open.
-func TestSSH_attacks(t *testing.T) {
-	srv := sshd.StartWithOptions(t, sshd.Options{Umask: "022"})
-	hosttest.RunAttacks(t, func(t *testing.T) (host.Host, string) {
-		root := t.TempDir()
-		cfg := sshConfig(srv)
-		cfg.Root = root
-		return dialSSH(t, cfg), root
-	})
-}
-
 func TestSSH_nameAndDefaults(t *testing.T) {
 	srv := sshd.Start(t)
 	cfg := sshConfig(srv)

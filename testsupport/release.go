@@ -14,8 +14,8 @@ import (
 // CrossBuildProgram builds a minimal Go program for goos/goarch into dir
 // and returns its path: a real executable of that platform (an ELF for
 // Linux), for tests that choose among builds by their architecture. It
-// uses the flags of make crossbuild and goreleaser (CGO_ENABLED=0,
-// -trimpath), so the standard library's build cache is shared with them.
+// uses goreleaser's flags (CGO_ENABLED=0, -trimpath), so the standard
+// library's build cache is shared with make release-snapshot.
 func CrossBuildProgram(t testing.TB, goos, goarch, dir string) string {
 	t.Helper()
 	src := filepath.Join(t.TempDir(), "main.go")

@@ -1,3 +1,7 @@
+//go:build linux
+
+// The attacker needs Linux: setpriv starts it, inotify feeds its races.
+
 package hosttest
 
 import (

@@ -1,3 +1,5 @@
+//go:build linux
+
 package hosttest
 
 import (
@@ -9,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -105,16 +106,6 @@ func DescribeTree(t *testing.T, dir string) map[string]string {
 	})
 	require.NoError(t, err)
 	return out
-}
-
-// statOf is the system's stat of info, which os.Stat and os.Lstat made.
-func statOf(t *testing.T, info fs.FileInfo) *syscall.Stat_t {
-	t.Helper()
-	st, ok := info.Sys().(*syscall.Stat_t)
-	if !ok {
-		t.Fatalf("%s: no stat_t", info.Name())
-	}
-	return st
 }
 
 func ownerOf(t *testing.T, p string) (uid, gid uint32, perm fs.FileMode) {

@@ -272,6 +272,16 @@ func writeFileBelowAFile(t *testing.T, h host.Host, _ string) {
 	assert.NotErrorIs(t, err, fs.ErrNotExist)
 }
 
+// statOf is the system's stat of info, which os.Stat and os.Lstat made.
+func statOf(t *testing.T, info fs.FileInfo) *syscall.Stat_t {
+	t.Helper()
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		t.Fatalf("%s: no stat_t", info.Name())
+	}
+	return st
+}
+
 func ownership(t *testing.T, h host.Host, root string) {
 	if os.Geteuid() != 0 {
 		t.Skip("chown to another user needs root")
