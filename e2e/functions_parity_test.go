@@ -112,9 +112,9 @@ func TestFunctionsParity(t *testing.T) {
 	tfOut, tfPrinted := evaluateCorpus(t, tf, corpus, terraformErrorPlaces, "-json")
 	spiceOut, spicePrinted := evaluateCorpus(t, spice, corpus, spiceErrorPlaces)
 
-	onOpenTofu := testsupport.ProviderHost() == testsupport.OpenTofuRegistryHost
+	tofu := onOpenTofu()
 	differences := functionDifferences
-	if onOpenTofu {
+	if tofu {
 		differences = openTofuDifferences
 	}
 	agree, bothAccept, acceptAgree := 0, 0, 0
@@ -122,7 +122,7 @@ func TestFunctionsParity(t *testing.T) {
 		want, got := tfOut[i], spiceOut[i]
 		_, terraformQuirk := functionDifferences[e.expr]
 		_, openTofuQuirk := openTofuDifferences[e.expr]
-		departsFromMarks := onOpenTofu && (terraformQuirk || openTofuQuirk)
+		departsFromMarks := tofu && (terraformQuirk || openTofuQuirk)
 		if !departsFromMarks && e.mustFail != want.refused {
 			t.Errorf("corpus line %d: %s: marked must-fail=%t but Terraform: %s", e.line, e.expr, e.mustFail, want)
 		}

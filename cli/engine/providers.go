@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/spice-harvester/terraform-provider-spice/cli/command"
+	"github.com/spice-harvester/terraform-provider-spice/engine/config"
 	"github.com/spice-harvester/terraform-provider-spice/engine/render"
 	"github.com/spice-harvester/terraform-provider-spice/provider"
 )
@@ -44,7 +45,13 @@ func (c *providersSchemaCommand) Run(args []string) int {
 			return c.Errorf("provider schema: %s: %s", d.Summary, d.Detail)
 		}
 	}
-	b, err := render.ProviderSchemasJSON(provider.Address, resp)
+	// Named as the configuration's required_providers names spice, when it
+	// names OpenTofu's registry (see config.Module.SpiceSource).
+	source := provider.Address
+	if mod, diags := config.Load(c.dir); !diags.HasErrors() && mod.SpiceSource != "" {
+		source = mod.SpiceSource
+	}
+	b, err := render.ProviderSchemasJSON(source, resp)
 	if err != nil {
 		return c.Errorf("%s", err)
 	}
