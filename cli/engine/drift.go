@@ -160,7 +160,8 @@ func (c *driftCommand) build(ctx context.Context, e *core.Engine, plan *core.Pla
 			}
 		}
 	}
-	for _, inst := range e.ManagedInstances("spice_recovery_objective") {
+	instances := e.ManagedInstances("spice_recovery_objective", "spice_backup_policy")
+	for _, inst := range instances {
 		if planned[inst.Addr] || !unreachable[inst.ProviderKey] {
 			continue
 		}
@@ -174,7 +175,7 @@ func (c *driftCommand) build(ctx context.Context, e *core.Engine, plan *core.Pla
 	}
 	sort.Slice(r.Resources, func(i, j int) bool { return r.Resources[i].Address < r.Resources[j].Address })
 	sort.Slice(r.Objectives, func(i, j int) bool { return r.Objectives[i].Address < r.Objectives[j].Address })
-	for _, inst := range e.ManagedInstances("spice_backup_policy") {
+	for _, inst := range instances {
 		if inst.Type == "spice_backup_policy" && !unreachable[inst.ProviderKey] && inst.Value != cty.NilVal {
 			r.Backups = append(r.Backups, backupsOf(ctx, e, inst))
 		}
