@@ -49,6 +49,9 @@ type meta struct {
 	unsetVariablesUnknown bool
 	// targets and replace hold -target and -replace addresses.
 	targets, replace []config.Address
+	// rollout is -rollout=N of plan and apply: N hosts at a time; 0
+	// applies all at once.
+	rollout int
 }
 
 // varFlags collects -var and -var-file in command line order.

@@ -39,6 +39,8 @@ Options:
                         ADDR and what depends on it)
   -replace=ADDR         replace the object at ADDR even if unchanged
                         (repeatable)
+  -rollout=N            also show the batches "spice apply -rollout=N"
+                        would apply the hosts in
   -refresh=false        plan against the stored state without reading hosts
   -parallelism=N        concurrent operations (default 10)
   -state=FILE           state file (default terraform.tfstate)
@@ -54,6 +56,7 @@ Options:
 
 func (c *planCommand) Run(args []string) int {
 	fs := c.flagSet("plan", true)
+	fs.IntVar(&c.rollout, "rollout", 0, "")
 	destroy := fs.Bool("destroy", false, "")
 	refreshOnly := fs.Bool("refresh-only", false, "")
 	detailed := fs.Bool("detailed-exitcode", false, "")
@@ -68,6 +71,9 @@ func (c *planCommand) Run(args []string) int {
 	}
 	mode, err := c.planMode(*destroy, *refreshOnly)
 	if err != nil {
+		return c.Errorf("%s", err)
+	}
+	if err := c.checkRollout(mode); err != nil {
 		return c.Errorf("%s", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -91,6 +97,9 @@ func (c *planCommand) Run(args []string) int {
 		}
 	} else {
 		render.Plan(c.Stdout, plan, c.colors())
+		if c.rollout > 0 && !c.printRollout(s, plan) {
+			return 1
+		}
 	}
 	// Warnings (failed checks) follow the plan and its summary, as
 	// Terraform prints them.
@@ -138,6 +147,10 @@ Options:
   -auto-approve         do not ask for confirmation
   -refresh-only         change no host, only record in state what changed
                         outside spice
+  -rollout=N            apply N hosts at a time: on each host, maintenance
+                        mode on, its changes, its health checks, maintenance
+                        mode off, then the next hosts; the first host that
+                        fails stops the rollout and the rest stay untouched
   -var, -var-file, -target, -replace, -refresh, -parallelism, -state,
   -lock-timeout, -backend-config, -no-color
                         as for plan`
@@ -145,6 +158,7 @@ Options:
 
 func (c *applyCommand) Run(args []string) int {
 	fs := c.flagSet("apply", true)
+	fs.IntVar(&c.rollout, "rollout", 0, "")
 	autoApprove := fs.Bool("auto-approve", false, "")
 	refreshOnly := fs.Bool("refresh-only", false, "")
 	pos, err := command.ParseArgs(fs, args)
@@ -156,6 +170,9 @@ func (c *applyCommand) Run(args []string) int {
 	}
 	mode, err := c.planMode(c.destroy, *refreshOnly)
 	if err != nil {
+		return c.Errorf("%s", err)
+	}
+	if err := c.checkRollout(mode); err != nil {
 		return c.Errorf("%s", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -201,6 +218,18 @@ func (c *applyCommand) Run(args []string) int {
 	} else {
 		render.Plan(c.Stdout, plan, c.colors())
 	}
+	if c.rollout > 0 {
+		if saved != nil && saved.mode() != core.NormalMode {
+			return c.Errorf("-rollout applies configuration changes; this saved plan is a destroy or refresh-only plan")
+		}
+		if partial {
+			c.diagnostics(s.module, diags)
+			return c.Errorf("-rollout needs every host: cannot reach %s", strings.Join(plan.Unreachable, ", "))
+		}
+		if !c.printRollout(s, plan) {
+			return 1
+		}
+	}
 	// The plan's warnings follow it, as Terraform's: before the question
 	// when there is one, else with the apply's own diagnostics. The hosts
 	// a partial plan cannot reach are told before anything is applied.
@@ -227,7 +256,11 @@ func (c *applyCommand) Run(args []string) int {
 	if plan.HasChanges() {
 		fmt.Fprintln(c.Stdout)
 	}
-	diags = append(diags, s.engine.Apply(ctx, plan, s.save)...)
+	if c.rollout > 0 {
+		diags = append(diags, s.engine.ApplyRollout(ctx, plan, c.rollout, s.save)...)
+	} else {
+		diags = append(diags, s.engine.Apply(ctx, plan, s.save)...)
+	}
 	c.diagnostics(s.module, diags)
 	stateSaved := c.saveFinal(s)
 	if diags.HasErrors() || !stateSaved {
@@ -265,4 +298,42 @@ func (c *applyCommand) summary(s *session, add, change, del int) {
 	}
 	fmt.Fprintf(c.Stdout, "\n%sApply complete! Resources: %d added, %d changed, %d destroyed.%s\n", col.Bold+col.Green, add, change, del, col.Reset)
 	render.Outputs(c.Stdout, s.state.Outputs)
+}
+
+// checkRollout refuses -rollout where it means nothing: below 1, or with
+// a plan that changes no configuration (-destroy, -refresh-only).
+func (m *meta) checkRollout(mode core.Mode) error {
+	switch {
+	case m.rollout < 0:
+		return fmt.Errorf("-rollout=%d: the number of hosts at a time must be at least 1", m.rollout)
+	case m.rollout > 0 && mode != core.NormalMode:
+		return errors.New("-rollout applies configuration changes host by host; it does not combine with -destroy or -refresh-only")
+	}
+	return nil
+}
+
+// printRollout prints the batches -rollout applies the plan's hosts in;
+// false when they cannot be ordered (the error is printed).
+func (m *meta) printRollout(s *session, plan *core.Plan) bool {
+	batches, err := s.engine.RolloutBatches(plan, m.rollout)
+	if err != nil {
+		m.Errorf("cannot roll out: %s", err)
+		return false
+	}
+	if len(batches) == 0 {
+		return true
+	}
+	unit := "hosts"
+	if m.rollout == 1 {
+		unit = "host"
+	}
+	fmt.Fprintf(m.Stdout, "\nRollout, %d %s at a time:\n", m.rollout, unit)
+	for i, b := range batches {
+		names := make([]string, len(b))
+		for j, h := range b {
+			names[j] = h.String()
+		}
+		fmt.Fprintf(m.Stdout, "  %d. %s\n", i+1, strings.Join(names, ", "))
+	}
+	return true
 }

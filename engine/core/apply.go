@@ -77,7 +77,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	outputs := &rootOutputs{values: map[string]OutputValue{}}
 	diags = append(diags, e.graph.walk(ctx, e.Parallelism, func(id string) hcl.Diagnostics {
 		n := e.nodes[id]
-		if e.skipsNode(id) {
+		if e.skipsNode(id) || e.rolloutHolds(id) {
 			return nil
 		}
 		switch n.kind {
@@ -93,6 +93,9 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 	})...)
 	if diags.HasErrors() {
 		return diags
+	}
+	if e.rolloutHoldsOutputs() {
+		return append(diags, w.flush()...)
 	}
 	e.keepStoredOutputs(outputs.values)
 	diags = append(diags, e.setOutputs(outputs.values)...)

@@ -240,6 +240,9 @@ type Engine struct {
 	// needed, in a plan with -target, are the nodes it evaluates (see
 	// markNeeded); nil evaluates every node.
 	needed map[string]bool
+	// rollout, during spice apply -rollout, is the step Apply applies
+	// (rollout.go); nil applies everything.
+	rollout *rolloutStep
 }
 
 func (e *Engine) recordCheck(r CheckResult) {
