@@ -142,3 +142,29 @@ rm -rf "$w"
 `)
 	return strings.TrimSpace(out)
 }
+
+// GitReleases creates a bare repository at dir inside h with one commit
+// per release, in order, each writing VERSION (the release) and tagged
+// with it (annotated). Fixed dates make the commit ids the same on every
+// host. It returns the commit ids.
+func GitReleases(t testing.TB, h *testhosts.Host, dir string, releases ...string) []string {
+	t.Helper()
+	var script strings.Builder
+	script.WriteString(`set -eu
+export GIT_AUTHOR_NAME=spice GIT_AUTHOR_EMAIL=tests@spice.invalid GIT_COMMITTER_NAME=spice GIT_COMMITTER_EMAIL=tests@spice.invalid
+export GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'
+git init --quiet --bare --initial-branch=main ` + dir + `
+w=$(mktemp -d)
+git init --quiet --initial-branch=main "$w"
+cd "$w"
+`)
+	for _, r := range releases {
+		fmt.Fprintf(&script, "echo %[1]s > VERSION\ngit add VERSION\ngit commit --quiet -m %[1]s\ngit tag -a -m %[1]s %[1]s\ngit rev-parse HEAD\n", r)
+	}
+	script.WriteString("git push --quiet --tags " + dir + " main\nrm -rf \"$w\"\n")
+	ids := strings.Fields(RunScript(t, h, script.String()))
+	if len(ids) != len(releases) {
+		t.Fatalf("git repository commits: %q", ids)
+	}
+	return ids
+}
