@@ -42,16 +42,13 @@ http.server.HTTPServer(("127.0.0.1", 8080), Handler).serve_forever()
 `
 
 // rolloutConfig declares, for each host, the checkout of the application
-// at var.ref, its service restarted on a new commit and gated by its
-// health check, and the maintenance mode the rollout switches around it.
+// at var.ref, its service (rolloutApp, put in place by the test) restarted
+// on a new commit and gated by its health check, and the maintenance mode
+// the rollout switches around it.
 func rolloutConfig(hosts []*testhosts.Host) string {
 	var cfg strings.Builder
 	cfg.WriteString(`variable "ref" {
   type = string
-}
-locals {
-  app = <<-EOT
-` + indent(rolloutApp, "    ") + `  EOT
 }
 `)
 	for i, h := range hosts {
@@ -69,11 +66,6 @@ resource "spice_git_checkout" "app_%[1]d" {
   ref        = var.ref
   path       = "/opt/app"
 }
-resource "spice_file" "app_%[1]d" {
-  provider = spice.h%[1]d
-  path     = "/srv/app.py"
-  content  = local.app
-}
 resource "spice_maintenance_mode" "site_%[1]d" {
   provider         = spice.h%[1]d
   enabled          = false
@@ -90,7 +82,6 @@ resource "spice_service" "app_%[1]d" {
   restart    = "always"
   restart_triggers = {
     commit = spice_git_checkout.app_%[1]d.commit
-    code   = spice_file.app_%[1]d.sha256
   }
   health_check {
     url          = "http://127.0.0.1:8080/health"
@@ -101,16 +92,6 @@ resource "spice_service" "app_%[1]d" {
 `, i, h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile)
 	}
 	return cfg.String()
-}
-
-func indent(s, prefix string) string {
-	lines := strings.SplitAfter(s, "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = prefix + l
-		}
-	}
-	return strings.Join(lines, "")
 }
 
 // appStart is one line of a host's /srv/starts.log.
@@ -168,6 +149,7 @@ func stateInstances(t *testing.T, work string) map[string]string {
 // still serving the old one with their state unchanged; the next release
 // continues over all three.
 func TestRollingUpdate(t *testing.T) {
+	t.Parallel()
 	t0 := time.Now()
 	bin := testsupport.BuildBinary(t)
 	t.Logf("binary built in %s", time.Since(t0).Round(time.Millisecond))
@@ -181,7 +163,8 @@ func TestRollingUpdate(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			sysprep.GitReleases(t, h, "/srv/git/app.git", "v1", "v2", "v3-broken", "v4")
-			sysprep.RunScript(t, h, "mkdir -p /srv/www && echo production > /srv/www/production && echo maintenance > /srv/www/maintenance")
+			sysprep.RunScript(t, h, "mkdir -p /srv/www && echo production > /srv/www/production && echo maintenance > /srv/www/maintenance\n"+
+				"cat > /srv/app.py <<'PY'\n"+rolloutApp+"PY\n")
 		}()
 	}
 	wg.Wait()

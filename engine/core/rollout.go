@@ -101,16 +101,18 @@ func (e *Engine) rolloutHoldsOutputs() bool { return e.rollout != nil && !e.roll
 // batches of up to n hosts (see the comment at the top of rollout.go).
 func (e *Engine) RolloutBatches(plan *Plan, n int) ([][]RolloutHost, error) {
 	hosts, hostOf := e.rolloutHosts(plan)
-	changing := map[string]bool{} // resources with changes
+	// Reads count here: a data source read at apply needs what it
+	// depends on applied first, and is read in its host's step.
+	changing := map[string]bool{}
 	for _, c := range plan.Changes {
-		if isRolloutChange(c) {
+		if c.Action != NoOp {
 			changing[c.ResourceAddr] = true
 		}
 	}
 	// after[h] are the hosts whose changes h's changes depend on.
 	after := map[string][]string{}
 	for _, c := range plan.Changes {
-		if !isRolloutChange(c) {
+		if c.Action == NoOp {
 			continue
 		}
 		h := hostOf[c.ProviderKey]
