@@ -143,17 +143,27 @@ func List(p *Policy) ([]Backup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list backups of policy %s: %w", p.Name, err)
 	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() { // DirEntry types are lstat's: a symlink is not a dir
+			dirs = append(dirs, e.Name())
+		}
+	}
+	return collect(dirs, func(name string, t time.Time) Backup { return readBackup(p.Destination, name, t) }), nil
+}
+
+// collect reads, with read, the directories among dirs that are named like
+// a backup ID, and returns them oldest first; other names are ignored.
+func collect(dirs []string, read func(name string, t time.Time) Backup) []Backup {
 	type listed struct {
 		Backup
 		id backupID
 	}
 	var found []listed
-	for _, e := range entries {
-		id, ok := parseID(e.Name())
-		if !ok || !e.IsDir() { // DirEntry types are lstat's: a symlink is not a dir
-			continue
+	for _, name := range dirs {
+		if id, ok := parseID(name); ok {
+			found = append(found, listed{read(name, id.time), id})
 		}
-		found = append(found, listed{readBackup(p.Destination, e.Name(), id.time), id})
 	}
 	slices.SortFunc(found, func(a, b listed) int {
 		return cmp.Or(a.id.time.Compare(b.id.time), cmp.Compare(a.id.suffix, b.id.suffix))
@@ -162,7 +172,7 @@ func List(p *Policy) ([]Backup, error) {
 	for i, f := range found {
 		backups[i] = f.Backup
 	}
-	return backups, nil
+	return backups
 }
 
 func readBackup(destination, name string, t time.Time) Backup {
@@ -173,6 +183,12 @@ func readBackup(destination, name string, t time.Time) Backup {
 		return b
 	}
 	raw, err := readNoFollow(filepath.Join(dir, MetadataFile))
+	return withMetadata(b, raw, err)
+}
+
+// withMetadata completes b from its metadata.json as read (raw, err): a
+// missing one leaves it incomplete, an unreadable one says why.
+func withMetadata(b Backup, raw []byte, err error) Backup {
 	if errors.Is(err, fs.ErrNotExist) {
 		return b
 	}
@@ -180,7 +196,7 @@ func readBackup(destination, name string, t time.Time) Backup {
 	if err == nil {
 		err = json.Unmarshal(raw, &md)
 	}
-	if err == nil && md.ID != name {
+	if err == nil && md.ID != b.ID {
 		err = fmt.Errorf("it names backup %q", md.ID)
 	}
 	if err != nil {

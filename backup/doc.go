@@ -17,7 +17,13 @@
 //	    {"name": "db", "command": ["terminusdb", "bundle", "admin/spice", "-o", "/dev/stdout"]}
 //	  ],
 //	  "compression": "gzip",
-//	  "metrics_file": "/var/lib/node_exporter/textfile/spice_backup_terminusdb.prom"
+//	  "metrics_file": "/var/lib/node_exporter/textfile/spice_backup_terminusdb.prom",
+//	  "offsite": [
+//	    {"name": "dc2", "host": "backup.example.net", "port": 22, "user": "spice-backup",
+//	     "private_key_file": "/etc/spice/backup/terminusdb.offsite/dc2.key",
+//	     "host_key": "ssh-ed25519 AAAA...", "path": "/srv/spice-backups/daily",
+//	     "retention": {"days": 30, "min_keep": 7}}
+//	  ]
 //	}
 //
 // Unknown fields are refused. Compression is "gzip" (default) or "none";
@@ -34,6 +40,7 @@
 //	    db.out.gz                         a command source: its standard output
 //	    metadata.json                     written last, atomically: the backup is complete
 //	    FAILED                            instead of metadata.json: the reason the run failed
+//	DESTINATION/.spice-offsite-NAME.json  the last push to off-site target NAME (OffsiteRecord)
 //
 // A directory without metadata.json is never counted: not listed as
 // complete, never verified, restored, reported as the last success or
@@ -66,6 +73,30 @@
 // absolute, contain "..", lie outside the source's paths, go through a
 // symlink or are hard links or devices are refused.
 //
+// # Off-site copies
+//
+// After a successful run (and local retention) the backup is pushed to
+// each offsite target in turn over SSH/SFTP, with the target's own key
+// file and only its pinned host key accepted (another key refuses the
+// push; the message names fingerprints only). The copy is uploaded to
+// PATH/.ID.partial, every file is read back over SFTP and its size and
+// SHA-256 compared with the local metadata (metadata.json byte for byte),
+// and only then renamed to PATH/ID. Reading back rather than running
+// sha256sum there works with SFTP-only accounts (internal-sftp, no shell),
+// which is how a backup account should be set up; it costs one download
+// of the backup per push. Retention (the target's, else the policy's)
+// then applies there as it does locally, and leftovers of killed pushes
+// are removed. Each path must belong to one policy on one host.
+//
+// The outcome is recorded in DESTINATION/.spice-offsite-NAME.json: the
+// newest verified copy (ID, start time), when the push ended and how long
+// it took; a failure records its reason and keeps the last success. A
+// failed push fails the run (exit 1, the journal, the metrics) and never
+// removes the local backup. ListOffsite, VerifyOffsite and RestoreOffsite
+// read a target: a restore downloads the copy into a staging directory
+// inside the destination, then restores from there as Restore does,
+// verifying every checksum first.
+//
 // # Metrics
 //
 // With metrics_file set, every run rewrites it atomically in node_exporter
@@ -73,5 +104,10 @@
 // spice_backup_last_run_duration_seconds, spice_backup_backups and, once a
 // complete backup exists, spice_backup_last_success_timestamp_seconds,
 // spice_backup_last_duration_seconds and spice_backup_last_size_bytes, each
-// labelled {policy="NAME"}.
+// labelled {policy="NAME"}. spice_backup_last_run_success is 0 when a push
+// failed. Each off-site target adds, labelled {policy="NAME",offsite="T"},
+// spice_backup_offsite_last_push_success and, after its first success,
+// spice_backup_offsite_last_success_timestamp_seconds,
+// spice_backup_offsite_newest_backup_timestamp_seconds and
+// spice_backup_offsite_last_push_duration_seconds.
 package backup

@@ -39,6 +39,7 @@ func writeMetrics(p *Policy, success bool, runSeconds float64) error {
 		gauge("spice_backup_last_duration_seconds", "Duration of the newest complete backup.", newest.DurationSeconds)
 		gauge("spice_backup_last_size_bytes", "Stored size of the newest complete backup.", float64(newest.Bytes))
 	}
+	writeOffsiteMetrics(&b, p)
 	if err := writeAtomic(p.MetricsFile, []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("write metrics file of policy %s: %w", p.Name, err)
 	}
@@ -50,4 +51,40 @@ func boolGauge(v bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// writeOffsiteMetrics adds the gauges of the off-site targets, labelled
+// {policy, offsite}, from their records: a target shows once a push was
+// tried. Each metric's HELP and TYPE lines come once, as the format wants.
+func writeOffsiteMetrics(b *strings.Builder, p *Policy) {
+	var records []*OffsiteRecord
+	for _, o := range p.Offsite {
+		if rec, err := ReadOffsiteRecord(p, o.Name); err == nil && rec != nil {
+			rec.Offsite = o.Name
+			records = append(records, rec)
+		}
+	}
+	gauge := func(name, help string, value func(r *OffsiteRecord) (float64, bool)) {
+		header := false
+		for _, r := range records {
+			v, ok := value(r)
+			if !ok {
+				continue
+			}
+			if !header {
+				fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
+				header = true
+			}
+			fmt.Fprintf(b, "%s{policy=%q,offsite=%q} %s\n", name, p.Name, r.Offsite, strconv.FormatFloat(v, 'f', -1, 64))
+		}
+	}
+	succeeded := func(r *OffsiteRecord) bool { return !r.LastSuccessAt.IsZero() }
+	gauge("spice_backup_offsite_last_push_success", "1 if the last push to the off-site target succeeded (copy verified there), 0 if it failed.",
+		func(r *OffsiteRecord) (float64, bool) { return boolGauge(r.LastError == ""), true })
+	gauge("spice_backup_offsite_last_success_timestamp_seconds", "When the last successful push ended, Unix seconds.",
+		func(r *OffsiteRecord) (float64, bool) { return float64(r.LastSuccessAt.Unix()), succeeded(r) })
+	gauge("spice_backup_offsite_newest_backup_timestamp_seconds", "Start time of the newest backup verified on the off-site target (its ID), Unix seconds.",
+		func(r *OffsiteRecord) (float64, bool) { return float64(r.BackupTime.Unix()), succeeded(r) })
+	gauge("spice_backup_offsite_last_push_duration_seconds", "Duration of the last successful push: connect, upload, read-back verification, rename.",
+		func(r *OffsiteRecord) (float64, bool) { return r.PushSeconds, succeeded(r) })
 }

@@ -9,6 +9,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/spice-harvester/terraform-provider-spice/host"
 )
 
 // PolicyDir is where a bare policy NAME is looked up (NAME.json). The
@@ -39,6 +43,61 @@ type Policy struct {
 	// MetricsFile, when set, is rewritten after every run in node_exporter
 	// textfile format.
 	MetricsFile string `json:"metrics_file,omitempty"`
+	// Offsite targets receive a verified copy of every successful backup.
+	Offsite []Offsite `json:"offsite,omitempty"`
+}
+
+// Offsite is another host that keeps copies of the policy's backups,
+// reached over SSH/SFTP with its own key and a pinned host key. After each
+// successful run the agent pushes the new backup there, verifies it and
+// applies retention there.
+type Offsite struct {
+	// Name labels the target: unique in the policy; names its key file,
+	// its record and its metrics label.
+	Name string `json:"name"`
+	Host string `json:"host"`
+	// Port is 22 when zero.
+	Port int    `json:"port,omitempty"`
+	User string `json:"user"`
+	// PrivateKeyFile holds the client key (mode 0600, written by
+	// spice_backup_policy to OffsiteKeyFile): the key itself is never in
+	// the policy file nor on a command line.
+	PrivateKeyFile string `json:"private_key_file"`
+	// HostKey pins the far side's host key: "ssh-ed25519 AAAA..." or a
+	// known_hosts line; any other key refuses the push.
+	HostKey string `json:"host_key"`
+	// Path is the far side's directory holding one directory per backup.
+	Path string `json:"path"`
+	// Retention there; the policy's own retention when nil.
+	Retention *Retention `json:"retention,omitempty"`
+}
+
+// OffsiteKeyFile is where spice_backup_policy installs the private key of
+// off-site target offsite of policy: a directory per policy, so that keys
+// of removed targets are easy to find and remove.
+func OffsiteKeyFile(policy, offsite string) string {
+	return OffsiteKeyDir(policy) + "/" + offsite + ".key"
+}
+
+// OffsiteKeyDir holds the off-site keys of policy (mode 0700).
+func OffsiteKeyDir(policy string) string { return PolicyDir + "/" + policy + ".offsite" }
+
+// ParseHostKey reads a pinned host key: an authorized_keys-style line
+// ("ssh-ed25519 AAAA... comment") or a known_hosts line ("host ssh-ed25519
+// AAAA..."). Only the key counts; the host names of a known_hosts line are
+// not checked (the target's host and port are).
+func ParseHostKey(line string) (ssh.PublicKey, error) {
+	if key, _, _, _, err := ssh.ParseAuthorizedKey([]byte(line)); err == nil {
+		return key, nil
+	}
+	marker, _, key, _, _, err := ssh.ParseKnownHosts([]byte(line))
+	if err != nil {
+		return nil, errors.New(`is not a public key such as "ssh-ed25519 AAAA..." or a known_hosts line`)
+	}
+	if marker != "" {
+		return nil, fmt.Errorf("is a @%s line, not a host key", marker)
+	}
+	return key, nil
 }
 
 // Retention says how long backups are kept.
@@ -164,6 +223,7 @@ func (p *Policy) Validate() error {
 	if p.MetricsFile != "" {
 		checkAbsolute("metrics_file", p.MetricsFile)
 	}
+	errs = append(errs, p.validateOffsite(checkAbsolute)...)
 	if len(p.Sources) == 0 {
 		bad("sources", "at least one source is required")
 	}
@@ -192,6 +252,53 @@ func (p *Policy) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateOffsite checks the off-site targets; checkAbsolute reports a
+// path that is missing, relative or unclean.
+func (p *Policy) validateOffsite(checkAbsolute func(attr, dir string) bool) []error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, o := range p.Offsite {
+		bad := func(attr, format string, args ...any) {
+			errs = append(errs, fmt.Errorf("offsite[%d].%s: "+format, append([]any{i, attr}, args...)...))
+		}
+		if err := CheckName(o.Name); err != nil {
+			bad("name", "%s", err)
+		} else if seen[o.Name] {
+			bad("name", "%q is used by another offsite block", o.Name)
+		}
+		seen[o.Name] = true
+		if o.Host == "" {
+			bad("host", "is required")
+		} else if err := host.CheckSSHAddress(o.Host); err != nil {
+			bad("host", "%s", err)
+		}
+		if o.Port < 0 || o.Port > 65535 {
+			bad("port", "%d is out of range (1-65535)", o.Port)
+		}
+		if o.User == "" {
+			bad("user", "is required")
+		}
+		checkAbsolute(fmt.Sprintf("offsite[%d].private_key_file", i), o.PrivateKeyFile)
+		if o.HostKey == "" {
+			bad("host_key", "is required: the far side's public host key, pinned")
+		} else if _, err := ParseHostKey(o.HostKey); err != nil {
+			bad("host_key", "%s", err)
+		}
+		if checkAbsolute(fmt.Sprintf("offsite[%d].path", i), o.Path) && o.Path == "/" {
+			bad("path", "must not be /")
+		}
+		if r := o.Retention; r != nil {
+			if r.Days < 0 {
+				bad("retention.days", "must not be negative, got %d", r.Days)
+			}
+			if r.MinKeep < 0 {
+				bad("retention.min_keep", "must not be negative, got %d", r.MinKeep)
+			}
+		}
+	}
+	return errs
 }
 
 // checkPaths: each path stays below base_dir, no path contains another (an

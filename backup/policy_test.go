@@ -19,6 +19,13 @@ func validPolicy() Policy {
 	}
 }
 
+func validOffsite() Offsite {
+	return Offsite{
+		Name: "dc2", Host: "backup.example.net", User: "spice-backup", PrivateKeyFile: "/etc/spice/backup/terminusdb.offsite/dc2.key",
+		HostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHrZp5rtkz5lHXIJPyeq1lbYNjPw5QkiuG29BA6IrOdG", Path: "/srv/spice-backups/daily",
+	}
+}
+
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -49,6 +56,26 @@ func TestValidate(t *testing.T) {
 		{"overlapping paths", func(p *Policy) { p.Sources[0].Paths = []string{"spice", "spice/conf"} }, `sources[0].paths[1]: "spice/conf" overlaps sources[0].paths[0] "spice"`},
 		{"destination inside a path", func(p *Policy) { p.Destination = "/etc/spice/backups" }, `overlaps the destination "/etc/spice/backups"`},
 		{"path inside the destination", func(p *Policy) { p.Destination = "/etc" }, "overlaps the destination"},
+		{"offsite", func(p *Policy) { p.Offsite = []Offsite{validOffsite()} }, ""},
+		{"offsite known_hosts line", func(p *Policy) {
+			o := validOffsite()
+			o.HostKey = "[backup.example.net]:2222 " + o.HostKey
+			p.Offsite = []Offsite{o}
+		}, ""},
+		{"offsite duplicate name", func(p *Policy) { p.Offsite = []Offsite{validOffsite(), validOffsite()} }, `offsite[1].name: "dc2" is used by another offsite block`},
+		{"offsite host with port", func(p *Policy) { p.Offsite = []Offsite{validOffsite()}; p.Offsite[0].Host = "backup.example.net:22" }, "offsite[0].host:"},
+		{"offsite no host", func(p *Policy) { p.Offsite = []Offsite{validOffsite()}; p.Offsite[0].Host = "" }, "offsite[0].host: is required"},
+		{"offsite bad port", func(p *Policy) { p.Offsite = []Offsite{validOffsite()}; p.Offsite[0].Port = 70000 }, "offsite[0].port: 70000 is out of range"},
+		{"offsite no user", func(p *Policy) { p.Offsite = []Offsite{validOffsite()}; p.Offsite[0].User = "" }, "offsite[0].user: is required"},
+		{"offsite relative key file", func(p *Policy) { p.Offsite = []Offsite{validOffsite()}; p.Offsite[0].PrivateKeyFile = "k" }, "offsite[0].private_key_file:"},
+		{"offsite bad host key", func(p *Policy) { p.Offsite = []Offsite{validOffsite()}; p.Offsite[0].HostKey = "ssh-ed25519 nonsense" }, "offsite[0].host_key: is not a public key"},
+		{"offsite no host key", func(p *Policy) { p.Offsite = []Offsite{validOffsite()}; p.Offsite[0].HostKey = "" }, "offsite[0].host_key: is required"},
+		{"offsite relative path", func(p *Policy) { p.Offsite = []Offsite{validOffsite()}; p.Offsite[0].Path = "srv" }, `offsite[0].path: "srv" must be an absolute path`},
+		{"offsite root path", func(p *Policy) { p.Offsite = []Offsite{validOffsite()}; p.Offsite[0].Path = "/" }, "offsite[0].path: must not be /"},
+		{"offsite negative days", func(p *Policy) {
+			p.Offsite = []Offsite{validOffsite()}
+			p.Offsite[0].Retention = &Retention{Days: -1}
+		}, "offsite[0].retention.days: must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,11 +147,14 @@ func TestLoadPolicy(t *testing.T) {
 func TestPolicyJSONNames(t *testing.T) {
 	p := validPolicy()
 	p.Compression, p.MetricsFile = "gzip", "/m.prom"
+	p.Offsite = []Offsite{validOffsite()}
+	p.Offsite[0].Port, p.Offsite[0].Retention = 2222, &Retention{Days: 30, MinKeep: 7}
 	raw, err := json.Marshal(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{`"name"`, `"schedule"`, `"destination"`, `"retention":{"days":7,"min_keep":2}`, `"sources"`, `"base_dir"`, `"paths"`, `"command"`, `"compression"`, `"metrics_file"`} {
+	for _, name := range []string{`"name"`, `"schedule"`, `"destination"`, `"retention":{"days":7,"min_keep":2}`, `"sources"`, `"base_dir"`, `"paths"`, `"command"`, `"compression"`, `"metrics_file"`,
+		`"offsite":[{"name":"dc2","host":"backup.example.net","port":2222,"user":"spice-backup","private_key_file":`, `"host_key":`, `"path":"/srv/spice-backups/daily","retention":{"days":30,"min_keep":7}}]`} {
 		if !strings.Contains(string(raw), name) {
 			t.Errorf("policy JSON lacks %s: %s", name, raw)
 		}

@@ -34,14 +34,6 @@ func prune(p *Policy, now time.Time) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	keep := map[string]bool{}
-	for i, kept := len(backups)-1, 0; i >= 0 && kept < max(p.Retention.MinKeep, 1); i-- {
-		if backups[i].Complete() {
-			keep[backups[i].ID] = true
-			kept++
-		}
-	}
-	cutoff := now.Add(-time.Duration(p.Retention.Days) * 24 * time.Hour)
 	root, err := os.OpenRoot(p.Destination)
 	if err != nil {
 		return nil, fmt.Errorf("prune policy %s: %w", p.Name, err)
@@ -49,10 +41,7 @@ func prune(p *Policy, now time.Time) ([]string, error) {
 	defer func() { _ = root.Close() }()
 	var removed []string
 	var errs []error
-	for _, b := range backups {
-		if keep[b.ID] || !b.Time.Before(cutoff) {
-			continue
-		}
+	for _, b := range expired(backups, p.Retention, now) {
 		if info, err := root.Lstat(b.ID); err != nil || !info.IsDir() {
 			continue // replaced since List: not ours to remove
 		}
@@ -63,4 +52,29 @@ func prune(p *Policy, now time.Time) ([]string, error) {
 		removed = append(removed, b.ID)
 	}
 	return removed, errors.Join(errs...)
+}
+
+// expired picks what retention r removes at time now from backups (oldest
+// first): every backup whose ID timestamp is more than r.Days before now,
+// except the newest max(r.MinKeep, 1) complete ones. Days 0 keeps all.
+// The same rule applies locally and on an off-site target.
+func expired(backups []Backup, r Retention, now time.Time) []Backup {
+	if r.Days == 0 {
+		return nil
+	}
+	keep := map[string]bool{}
+	for i, kept := len(backups)-1, 0; i >= 0 && kept < max(r.MinKeep, 1); i-- {
+		if backups[i].Complete() {
+			keep[backups[i].ID] = true
+			kept++
+		}
+	}
+	cutoff := now.Add(-time.Duration(r.Days) * 24 * time.Hour)
+	var out []Backup
+	for _, b := range backups {
+		if !keep[b.ID] && b.Time.Before(cutoff) {
+			out = append(out, b)
+		}
+	}
+	return out
 }

@@ -29,6 +29,8 @@ type Result struct {
 	Metadata *Metadata
 	// Pruned lists the backups that retention removed after the run.
 	Pruned []string
+	// Offsite lists the verified copies pushed to off-site targets.
+	Offsite []OffsiteResult
 }
 
 const metadataFormatVersion = 1
@@ -38,7 +40,9 @@ const metadataFormatVersion = 1
 // run in order; the first failure stops the run, writes FAILED with the
 // reason, removes the partial archives and returns the error. metadata.json
 // is written last and atomically. After a successful run retention prunes
-// old backups. The metrics file, if any, is rewritten after every run.
+// old backups; then the backup is pushed to every off-site target, where
+// retention applies too. A failed push fails the run but keeps the local
+// backup. The metrics file, if any, is rewritten after every run.
 func Run(ctx context.Context, p *Policy, opts Options) (*Result, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("backup policy %s: %w", p.Name, err)
@@ -59,6 +63,9 @@ func Run(ctx context.Context, p *Policy, opts Options) (*Result, error) {
 	if err == nil {
 		res.Metadata = md
 		res.Pruned, err = prune(p, now())
+		var pushErr error
+		res.Offsite, pushErr = pushOffsite(ctx, p, md, now)
+		err = errors.Join(err, pushErr)
 	}
 	runSeconds := time.Since(clock).Seconds()
 	return res, errors.Join(err, writeMetrics(p, err == nil, runSeconds))

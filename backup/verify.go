@@ -40,8 +40,8 @@ func Verify(p *Policy, id string) (*Metadata, error) {
 }
 
 func verifyArchive(dir string, s SourceMetadata) error {
-	if !filepath.IsLocal(s.File) || filepath.Base(s.File) != s.File {
-		return fmt.Errorf("archive name %q is not a file in the backup directory", s.File)
+	if err := checkArchiveName(s.File); err != nil {
+		return err
 	}
 	f, err := osfile.OpenNoFollow(filepath.Join(dir, s.File), os.O_RDONLY, 0)
 	if err != nil {
@@ -55,8 +55,14 @@ func verifyArchive(dir string, s SourceMetadata) error {
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file", s.File)
 	}
+	return checkArchive(f, s)
+}
+
+// checkArchive reads an archive to its end and compares its size and
+// SHA-256 with what metadata.json recorded.
+func checkArchive(r io.Reader, s SourceMetadata) error {
 	sum := sha256.New()
-	n, err := io.Copy(sum, f)
+	n, err := io.Copy(sum, r)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", s.File, err)
 	}
@@ -65,6 +71,15 @@ func verifyArchive(dir string, s SourceMetadata) error {
 	}
 	if got := hex.EncodeToString(sum.Sum(nil)); got != s.SHA256 {
 		return fmt.Errorf("%s has sha256 %s, metadata says %s", s.File, got, s.SHA256)
+	}
+	return nil
+}
+
+// checkArchiveName refuses an archive name from metadata.json that is not
+// a plain file name in the backup directory.
+func checkArchiveName(name string) error {
+	if !filepath.IsLocal(name) || filepath.Base(name) != name || name == MetadataFile {
+		return fmt.Errorf("archive name %q is not a file in the backup directory", name)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/spice-harvester/terraform-provider-spice/backup"
 	"github.com/spice-harvester/terraform-provider-spice/host"
@@ -58,6 +59,7 @@ type backupPolicyModel struct {
 	BinaryPath    types.String          `tfsdk:"binary_path"`
 	Retention     *backupRetentionModel `tfsdk:"retention"`
 	Sources       []backupSourceModel   `tfsdk:"source"`
+	Offsite       []backupOffsiteModel  `tfsdk:"offsite"`
 	ServiceUnit   types.String          `tfsdk:"service_unit"`
 	TimerUnit     types.String          `tfsdk:"timer_unit"`
 	TimerActive   types.Bool            `tfsdk:"timer_active"`
@@ -80,6 +82,17 @@ type backupSourceModel struct {
 	Command []string     `tfsdk:"command"`
 }
 
+type backupOffsiteModel struct {
+	Name       types.String          `tfsdk:"name"`
+	Host       types.String          `tfsdk:"host"`
+	Port       types.Int64           `tfsdk:"port"`
+	User       types.String          `tfsdk:"user"`
+	PrivateKey types.String          `tfsdk:"private_key"`
+	HostKey    types.String          `tfsdk:"host_key"`
+	Path       types.String          `tfsdk:"path"`
+	Retention  *backupRetentionModel `tfsdk:"retention"`
+}
+
 func backupUnits(name string) (service, timer string) {
 	return "spice-backup-" + name + ".service", "spice-backup-" + name + ".timer"
 }
@@ -97,6 +110,9 @@ func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 			"Each run makes one directory per backup under `destination`, named by its UTC start time, with one archive per `source` and `metadata.json` " +
 			"written last (a backup without it is incomplete and never counted); retention prunes by those timestamps and never removes the newest complete backup. " +
 			"Refresh reads the backups through the agent: `last_success_at`, `last_backup_id`, `backup_count`, `last_duration`.\n\n" +
+			"Each `offsite` block names another host that keeps copies: after every successful run the agent pushes the new backup there over SFTP " +
+			"(its own key, the pinned host key), verifies every checksum by reading the copy back, renames it into place, and applies retention there. " +
+			"A failed push fails the run (exit status, journal, metrics) and keeps the local backup. Recovery objectives with `offsite = true` count only these copies.\n\n" +
 			"Destroy stops and removes the timer, the service and the policy file. The backups and the agent binary stay: " +
 			"backups are data, and the binary may serve other policies and drills.",
 		Attributes: map[string]schema.Attribute{
@@ -157,6 +173,35 @@ func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 						MarkdownDescription: "The newest this-many complete backups are kept whatever their age (the newest one always is)."},
 				},
 			},
+			"offsite": schema.ListNestedBlock{
+				MarkdownDescription: "Another host (over SSH/SFTP) that receives a verified copy of every successful backup. " +
+					"`spice backup list -policy NAME -offsite TARGET` lists its copies; `spice backup restore -policy NAME -offsite TARGET ID` restores from one (verified first).",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"name": schema.StringAttribute{Required: true,
+							MarkdownDescription: "Labels the target: unique in the policy; letters, digits, `.`, `_`, `-`."},
+						"host": schema.StringAttribute{Required: true, MarkdownDescription: "Host name or address of the far side (without a port)."},
+						"port": schema.Int64Attribute{Optional: true, MarkdownDescription: "SSH port; 22 when omitted."},
+						"user": schema.StringAttribute{Required: true, MarkdownDescription: "The account on the far side; it needs only SFTP access to `path`."},
+						"private_key": schema.StringAttribute{Required: true, Sensitive: true,
+							MarkdownDescription: "The client key (OpenSSH or PEM, unencrypted), such as `file(\"keys/offsite\")`. Installed as `" +
+								backup.OffsiteKeyFile("POLICY", "NAME") + "` (0600, root): never in the policy file, on a command line or in output."},
+						"host_key": schema.StringAttribute{Required: true,
+							MarkdownDescription: "The far side's public host key, pinned: `\"ssh-ed25519 AAAA...\"` or a known_hosts line. Any other key refuses the push."},
+						"path": schema.StringAttribute{Required: true,
+							MarkdownDescription: "Absolute directory on the far side holding one directory per backup, as `destination` does locally."},
+					},
+					Blocks: map[string]schema.Block{
+						"retention": schema.SingleNestedBlock{
+							MarkdownDescription: "Retention on the far side; the policy's `retention` when omitted.",
+							Attributes: map[string]schema.Attribute{
+								"days":     schema.Int64Attribute{Optional: true, MarkdownDescription: "Copies older than this many days are pruned after each push; `0` keeps them."},
+								"min_keep": schema.Int64Attribute{Optional: true, MarkdownDescription: "The newest this-many copies are kept whatever their age (the newest one always is)."},
+							},
+						},
+					},
+				},
+			},
 			"source": schema.ListNestedBlock{
 				MarkdownDescription: "One archive per source: `paths` relative to `base_dir` (a tar archive, symlinks kept as links), " +
 					"or the standard output of `command` (argv, no shell), streamed, such as `[\"docker\", \"exec\", \"terminusdb\", \"terminusdb\", \"bundle\", \"admin/spice\", \"-o\", \"/dev/stdout\"]`.",
@@ -186,7 +231,33 @@ func (m *backupPolicyModel) policy() *backup.Policy {
 	for _, s := range m.Sources {
 		p.Sources = append(p.Sources, backup.Source{Name: s.Name.ValueString(), Paths: s.Paths, BaseDir: s.BaseDir.ValueString(), Command: s.Command})
 	}
+	for _, o := range m.Offsite {
+		t := backup.Offsite{
+			Name: o.Name.ValueString(), Host: o.Host.ValueString(), Port: int(o.Port.ValueInt64()), User: o.User.ValueString(),
+			PrivateKeyFile: backup.OffsiteKeyFile(p.Name, o.Name.ValueString()), HostKey: o.HostKey.ValueString(), Path: o.Path.ValueString(),
+		}
+		if o.Retention != nil {
+			t.Retention = &backup.Retention{Days: int(o.Retention.Days.ValueInt64()), MinKeep: int(o.Retention.MinKeep.ValueInt64())}
+		}
+		p.Offsite = append(p.Offsite, t)
+	}
 	return p
+}
+
+// retentionModel is the installed retention r in HCL form, keeping null the
+// attributes that prior (the state or configuration) left out and that
+// are zero.
+func retentionModel(r backup.Retention, prior *backupRetentionModel) *backupRetentionModel {
+	keep := func(n int, priorValue func(*backupRetentionModel) types.Int64) types.Int64 {
+		if n == 0 && (prior == nil || priorValue(prior).IsNull()) {
+			return types.Int64Null()
+		}
+		return types.Int64Value(int64(n))
+	}
+	return &backupRetentionModel{
+		Days:    keep(r.Days, func(r *backupRetentionModel) types.Int64 { return r.Days }),
+		MinKeep: keep(r.MinKeep, func(r *backupRetentionModel) types.Int64 { return r.MinKeep }),
+	}
 }
 
 // ValidateConfig runs the agent's own validation of the policy, so that a
@@ -202,6 +273,13 @@ func (r *backupPolicyResource) ValidateConfig(ctx context.Context, req resource.
 	}
 	if m.Compression.IsNull() {
 		m.Compression = types.StringValue(backup.CompressionGzip)
+	}
+	for i, o := range m.Offsite {
+		// The message never holds the key: only the parser's reason.
+		if _, err := ssh.ParsePrivateKey([]byte(o.PrivateKey.ValueString())); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("offsite").AtListIndex(i).AtName("private_key"), "Invalid backup policy",
+				fmt.Sprintf("offsite[%d].private_key: is not an unencrypted OpenSSH or PEM private key (%s)", i, err))
+		}
 	}
 	err := m.policy().Validate()
 	if err == nil {
@@ -306,6 +384,9 @@ func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel
 	if err := installAgent(ctx, r.hostContext, m.BinaryPath.ValueString()); err != nil {
 		return err
 	}
+	if err := r.installOffsiteKeys(ctx, m); err != nil {
+		return err
+	}
 	b, err := json.MarshalIndent(m.policy(), "", "  ")
 	if err != nil {
 		return err
@@ -330,6 +411,43 @@ func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel
 	}
 	// restart, not start: a changed schedule takes effect now.
 	return r.units.Restart(ctx, timerUnit)
+}
+
+// installOffsiteKeys writes each off-site target's private key to its own
+// 0600 file in a 0700 directory, and removes the keys of targets no
+// longer declared. The key never appears in the policy file or a command.
+func (r *backupPolicyResource) installOffsiteKeys(ctx context.Context, m *backupPolicyModel) error {
+	name := m.Name.ValueString()
+	dir := backup.OffsiteKeyDir(name)
+	if len(m.Offsite) == 0 {
+		if err := r.host.RemoveAll(ctx, dir); err != nil {
+			return fmt.Errorf("remove %s on %s: %w", dir, r.host.Name(), err)
+		}
+		return nil
+	}
+	if err := r.host.Mkdir(ctx, dir, host.Attrs{Perm: 0o700, UID: 0, GID: 0}); err != nil {
+		return fmt.Errorf("create %s on %s: %w", dir, r.host.Name(), err)
+	}
+	declared := map[string]bool{}
+	for _, o := range m.Offsite {
+		file := backup.OffsiteKeyFile(name, o.Name.ValueString())
+		declared[o.Name.ValueString()+".key"] = true
+		if err := r.host.WriteFile(ctx, file, []byte(o.PrivateKey.ValueString()), host.Attrs{Perm: 0o600, UID: 0, GID: 0}); err != nil {
+			return fmt.Errorf("write the key of offsite %s on %s: %w", o.Name.ValueString(), r.host.Name(), err)
+		}
+	}
+	names, err := r.host.ReadDir(ctx, dir)
+	if err != nil {
+		return fmt.Errorf("list %s on %s: %w", dir, r.host.Name(), err)
+	}
+	for _, n := range names {
+		if !declared[n] {
+			if err := r.host.RemoveAll(ctx, dir+"/"+n); err != nil {
+				return fmt.Errorf("remove the key %s/%s of a removed offsite target on %s: %w", dir, n, r.host.Name(), err)
+			}
+		}
+	}
+	return nil
 }
 
 // readBackups fills the computed view of the backups, through the agent.
@@ -378,6 +496,19 @@ func (r *backupPolicyResource) refresh(ctx context.Context, m *backupPolicyModel
 		return fail(fmt.Errorf("%s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
 	}
 	m.fromPolicy(&p)
+	for i := range m.Offsite {
+		// The installed key is the truth: a key changed or removed on
+		// the host shows as a (sensitive) diff.
+		key, err := r.host.ReadFile(ctx, p.Offsite[i].PrivateKeyFile)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			m.Offsite[i].PrivateKey = types.StringValue("")
+		case err != nil:
+			return fail(fmt.Errorf("read the key of offsite %s on %s: %w", p.Offsite[i].Name, r.host.Name(), err))
+		default:
+			m.Offsite[i].PrivateKey = types.StringValue(string(key))
+		}
+	}
 	serviceUnit, timerUnit := backupUnits(name)
 	for unit, attr := range map[string]*types.String{serviceUnit: &m.ServiceUnit, timerUnit: &m.TimerUnit} {
 		content, found, err := systemd.ReadUnit(ctx, r.host, unit)
@@ -418,16 +549,26 @@ func (m *backupPolicyModel) fromPolicy(p *backup.Policy) {
 		m.MetricsFile = types.StringValue(p.MetricsFile)
 	}
 	if p.Retention != (backup.Retention{}) || m.Retention != nil {
-		keep := func(n int, prior func(*backupRetentionModel) types.Int64) types.Int64 {
-			if n == 0 && (m.Retention == nil || prior(m.Retention).IsNull()) {
-				return types.Int64Null()
-			}
-			return types.Int64Value(int64(n))
+		m.Retention = retentionModel(p.Retention, m.Retention)
+	}
+	prior := map[string]backupOffsiteModel{}
+	for _, o := range m.Offsite {
+		prior[o.Name.ValueString()] = o
+	}
+	m.Offsite = nil
+	for _, o := range p.Offsite {
+		before := prior[o.Name]
+		t := backupOffsiteModel{
+			Name: types.StringValue(o.Name), Host: types.StringValue(o.Host), Port: types.Int64Null(), User: types.StringValue(o.User),
+			PrivateKey: before.PrivateKey, HostKey: types.StringValue(o.HostKey), Path: types.StringValue(o.Path),
 		}
-		m.Retention = &backupRetentionModel{
-			Days:    keep(p.Retention.Days, func(r *backupRetentionModel) types.Int64 { return r.Days }),
-			MinKeep: keep(p.Retention.MinKeep, func(r *backupRetentionModel) types.Int64 { return r.MinKeep }),
+		if o.Port != 0 {
+			t.Port = types.Int64Value(int64(o.Port))
 		}
+		if o.Retention != nil {
+			t.Retention = retentionModel(*o.Retention, before.Retention)
+		}
+		m.Offsite = append(m.Offsite, t)
 	}
 	m.Sources = nil
 	for _, s := range p.Sources {
@@ -469,6 +610,9 @@ func (r *backupPolicyResource) destroy(ctx context.Context, m *backupPolicyModel
 	}
 	if err := r.host.Remove(ctx, backup.PolicyFile(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("remove %s on %s: %w", backup.PolicyFile(name), r.host.Name(), err)
+	}
+	if err := r.host.RemoveAll(ctx, backup.OffsiteKeyDir(name)); err != nil {
+		return nil, fmt.Errorf("remove %s on %s: %w", backup.OffsiteKeyDir(name), r.host.Name(), err)
 	}
 	return nil, nil
 }

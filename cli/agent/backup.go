@@ -28,22 +28,22 @@ var backupVerbs = map[string]struct{ synopsis, usage, help string }{
 	"run": {
 		"Make a backup now, then apply retention",
 		"backup run -policy FILE|NAME [-timeout DURATION]",
-		"Backs up every source of the policy into a new directory under its\n  destination, writes metadata.json last, prunes old backups and updates\n  the metrics file. Exits 1 if any source fails (the backup is marked FAILED).",
+		"Backs up every source of the policy into a new directory under its\n  destination, writes metadata.json last, prunes old backups and updates\n  the metrics file. Exits 1 if any source fails (the backup is marked FAILED).\n  Then pushes the backup to each offsite target over SFTP, reads every\n  archive back to verify it there, and applies retention there; a failed\n  push exits 1 and keeps the local backup.",
 	},
 	"list": {
 		"List the backups of a policy",
-		"backup list -policy FILE|NAME [-json]",
-		"Lists every backup directory, oldest first, with its status (complete,\n  failed, incomplete). -json prints an array of objects with id, time,\n  status, bytes, duration_seconds, reason and path.",
+		"backup list -policy FILE|NAME [-offsite TARGET] [-json]",
+		"Lists every backup directory, oldest first, with its status (complete,\n  failed, incomplete). -json prints an array of objects with id, time,\n  status, bytes, duration_seconds, reason and path. -offsite lists the\n  copies on that offsite target instead (path is the far side's).",
 	},
 	"verify": {
 		"Check a backup's checksums",
-		"backup verify -policy FILE|NAME ID",
-		"Checks that the backup is complete and that every archive has the size\n  and SHA-256 recorded in metadata.json. Exits 1 otherwise.",
+		"backup verify -policy FILE|NAME [-offsite TARGET] ID",
+		"Checks that the backup is complete and that every archive has the size\n  and SHA-256 recorded in metadata.json. Exits 1 otherwise. -offsite checks\n  the copy on that offsite target, reading every archive back.",
 	},
 	"restore": {
 		"Restore a backup (verified first)",
-		"backup restore -policy FILE|NAME ID [-source NAME] [-to DIR]",
-		"Verifies the backup, extracts into staging directories beside the targets\n  and renames into place; a corrupt backup changes nothing. Paths sources go\n  back below their base_dir, or below -to DIR. A command source is written to\n  DIR/NAME.out and needs -to (a TerminusDB bundle is then loaded with\n  `terminusdb unbundle DB FILE`).",
+		"backup restore -policy FILE|NAME [-offsite TARGET] ID [-source NAME] [-to DIR]",
+		"Verifies the backup, extracts into staging directories beside the targets\n  and renames into place; a corrupt backup changes nothing. Paths sources go\n  back below their base_dir, or below -to DIR. A command source is written to\n  DIR/NAME.out and needs -to (a TerminusDB bundle is then loaded with\n  `terminusdb unbundle DB FILE`). -offsite restores from the copy on that\n  offsite target (after losing this host's backups): it is downloaded into\n  the destination, verified, restored, and the download removed.",
 	},
 }
 
@@ -61,6 +61,10 @@ func (c *backupCommand) Run(args []string) int {
 	var timeout time.Duration
 	var asJSON bool
 	var opts backup.RestoreOptions
+	var offsite string
+	if c.verb != "run" {
+		fs.StringVar(&offsite, "offsite", "", "use the copies on this offsite target of the policy")
+	}
 	switch c.verb {
 	case "run":
 		fs.DurationVar(&timeout, "timeout", 0, "give up after this long (0: no limit)")
@@ -88,25 +92,38 @@ func (c *backupCommand) Run(args []string) int {
 	if err != nil {
 		return c.Errorf("%s", err)
 	}
+	ctx := context.Background()
+	where := ""
+	if offsite != "" {
+		where = " on offsite " + offsite
+	}
 	switch c.verb {
 	case "run":
 		return c.run(p, timeout)
 	case "list":
-		return c.list(p, asJSON)
+		return c.list(p, offsite, asJSON)
 	case "verify":
-		md, err := backup.Verify(p, pos[0])
+		verify := func() (*backup.Metadata, error) { return backup.Verify(p, pos[0]) }
+		if offsite != "" {
+			verify = func() (*backup.Metadata, error) { return backup.VerifyOffsite(ctx, p, offsite, pos[0]) }
+		}
+		md, err := verify()
 		if err != nil {
 			return c.Errorf("%s", err)
 		}
-		fmt.Fprintf(c.Stdout, "Backup %s of policy %s is intact: %d sources, %s verified.\n", md.ID, p.Name, len(md.Sources), humanBytes(md.Bytes))
+		fmt.Fprintf(c.Stdout, "Backup %s of policy %s%s is intact: %d sources, %s verified.\n", md.ID, p.Name, where, len(md.Sources), humanBytes(md.Bytes))
 		return 0
 	default:
-		restored, err := backup.Restore(p, pos[0], opts)
+		restore := func() ([]backup.Restored, error) { return backup.Restore(p, pos[0], opts) }
+		if offsite != "" {
+			restore = func() ([]backup.Restored, error) { return backup.RestoreOffsite(ctx, p, offsite, pos[0], opts) }
+		}
+		restored, err := restore()
 		if err != nil {
 			return c.Errorf("%s", err)
 		}
 		for _, r := range restored {
-			fmt.Fprintf(c.Stdout, "Restored source %s of backup %s: %s\n", r.Source, pos[0], strings.Join(r.Targets, ", "))
+			fmt.Fprintf(c.Stdout, "Restored source %s of backup %s%s: %s\n", r.Source, pos[0], where, strings.Join(r.Targets, ", "))
 		}
 		return 0
 	}
@@ -130,6 +147,12 @@ func (c *backupCommand) run(p *backup.Policy, timeout time.Duration) int {
 		for _, id := range res.Pruned {
 			fmt.Fprintf(c.Stdout, "Pruned backup %s (retention %d days).\n", id, p.Retention.Days)
 		}
+		for _, o := range res.Offsite {
+			fmt.Fprintf(c.Stdout, "Pushed backup %s to offsite %s: %s in %s, verified.\n", o.ID, o.Offsite, humanBytes(o.Bytes), seconds(o.Seconds))
+			for _, id := range o.Pruned {
+				fmt.Fprintf(c.Stdout, "Pruned backup %s on offsite %s.\n", id, o.Offsite)
+			}
+		}
 	}
 	if err != nil {
 		return c.Errorf("%s", err)
@@ -137,8 +160,13 @@ func (c *backupCommand) run(p *backup.Policy, timeout time.Duration) int {
 	return 0
 }
 
-func (c *backupCommand) list(p *backup.Policy, asJSON bool) int {
-	backups, err := backup.List(p)
+func (c *backupCommand) list(p *backup.Policy, offsite string, asJSON bool) int {
+	list, where := func() ([]backup.Backup, error) { return backup.List(p) }, p.Destination
+	if offsite != "" {
+		list = func() ([]backup.Backup, error) { return backup.ListOffsite(context.Background(), p, offsite) }
+		where = "offsite " + offsite
+	}
+	backups, err := list()
 	if err != nil {
 		return c.Errorf("%s", err)
 	}
@@ -154,7 +182,7 @@ func (c *backupCommand) list(p *backup.Policy, asJSON bool) int {
 		return 0
 	}
 	if len(backups) == 0 {
-		fmt.Fprintf(c.Stdout, "No backups of policy %s in %s.\n", p.Name, p.Destination)
+		fmt.Fprintf(c.Stdout, "No backups of policy %s in %s.\n", p.Name, where)
 		return 0
 	}
 	tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
