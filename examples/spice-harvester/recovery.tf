@@ -74,6 +74,25 @@ resource "spice_backup_policy" "hourly" {
     min_keep = local.policies.hourly.min_keep
   }
 
+  # Chapter 10's data-center failure: a copy in another data center,
+  # pushed after each run and verified there.
+  dynamic "offsite" {
+    for_each = var.offsite == null ? [] : [var.offsite]
+    content {
+      name        = "offsite"
+      host        = offsite.value.host
+      port        = offsite.value.port
+      user        = offsite.value.user
+      private_key = file(offsite.value.private_key_file)
+      host_key    = offsite.value.host_key
+      path        = offsite.value.path
+      retention {
+        days     = offsite.value.days
+        min_keep = offsite.value.min_keep
+      }
+    }
+  }
+
   dynamic "source" {
     for_each = local.policies.hourly.sources
     content {

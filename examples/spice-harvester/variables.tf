@@ -149,7 +149,22 @@ variable "vm_runtime" {
   default     = true
 }
 
-# Chapter 10: objectives.
+# Chapter 10: off-site copies and objectives.
+
+variable "offsite" {
+  description = "Another host, in another data center, that receives a verified copy of every hourly backup over SFTP (its own key, a pinned host key); null: none, and the data-center-failure row is not declared."
+  type = object({
+    host             = string
+    port             = optional(number, 22)
+    user             = string
+    private_key_file = string # the client key, on the machine running spice; installed 0600 on the host
+    host_key         = string # "ssh-ed25519 AAAA..." of the far side, pinned
+    path             = string
+    days             = optional(number, 30)
+    min_keep         = optional(number, 7)
+  })
+  default = null
+}
 
 variable "enforcement" {
   description = "\"error\" fails the plan on a breached objective; \"warn\" reports it."
