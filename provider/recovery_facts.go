@@ -21,8 +21,10 @@ const defaultBinaryPath = "/usr/local/bin/spice"
 // that an objective referring to it is judged on the schedule about to be
 // applied rather than the one installed on the host (or none yet).
 type plannedPolicy struct {
-	Schedule   string
-	BinaryPath string
+	Schedule    string
+	BinaryPath  string
+	Destination string
+	Offsite     []string
 }
 
 // plannedPolicies holds the policies planned in this provider
@@ -57,17 +59,32 @@ func policyFacts(ctx context.Context, hc *hostContext, name string, now time.Tim
 	h := hc.host
 	f := recovery.PolicyFacts{Name: name}
 	binary := defaultBinaryPath
+	var destination string
+	var offsite []string
 	planned, ok := hc.policies.lookup(name)
 	if ok {
-		f.Schedule = planned.Schedule
+		f.Schedule, destination, offsite = planned.Schedule, planned.Destination, planned.Offsite
 		if planned.BinaryPath != "" {
 			binary = planned.BinaryPath
 		}
 	} else if b, err := h.ReadFile(ctx, backup.PolicyFile(name)); err == nil {
 		var p backup.Policy
 		if json.Unmarshal(b, &p) == nil {
-			f.Schedule = p.Schedule
+			f.Schedule, destination = p.Schedule, p.Destination
+			for _, o := range p.Offsite {
+				offsite = append(offsite, o.Name)
+			}
 		}
+	}
+	for _, target := range offsite {
+		t := recovery.OffsiteFacts{Name: target}
+		// The agent's record of its last push to the target: no
+		// record, no verified copy.
+		if rec, ok := readJSONOnHost(ctx, h, backup.OffsiteRecordFile(destination, target), backup.ParseOffsiteRecord); destination != "" && ok {
+			t.Newest, t.LastError = rec.BackupTime, rec.LastError
+			t.PushDuration = time.Duration(rec.PushSeconds * float64(time.Second))
+		}
+		f.Offsite = append(f.Offsite, t)
 	}
 	if s, err := schedule.Parse(f.Schedule); err == nil && f.Schedule != "" {
 		f.MaxGap = schedule.MaxGap(s, now)

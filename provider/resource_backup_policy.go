@@ -361,7 +361,11 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.BinarySHA256 = types.StringValue(agent.sha256)
 	}
 	if r.hostContext != nil {
-		r.policies.record(plan.Name.ValueString(), plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString()})
+		planned := plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString(), Destination: plan.Destination.ValueString()}
+		for _, o := range plan.Offsite {
+			planned.Offsite = append(planned.Offsite, o.Name.ValueString())
+		}
+		r.policies.record(plan.Name.ValueString(), planned)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }

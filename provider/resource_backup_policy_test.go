@@ -3,6 +3,7 @@ package provider_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
+	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // backupConfig: the manual's daily backup (config tree and a database
@@ -209,6 +211,147 @@ func TestAccBackupPolicy_container(t *testing.T) {
 				ImportStateId:           "daily",
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"last_duration"},
+			},
+		},
+	})
+}
+
+// offsiteConfig: a policy every 4 hours pushed off site, one kept only on
+// the host, and a data-center-failure objective against each. The far
+// side is the container's own sshd on its loopback (a second container
+// is not reachable: each has a private network); it is a real sshd and
+// SFTP server all the same.
+func offsiteConfig(provider string, h *testhosts.Host, hostKey string) string {
+	return provider + fmt.Sprintf(`
+resource "spice_backup_policy" "dc" {
+  name        = "dc"
+  schedule    = "*-*-* 00/4:00:00"
+  destination = "/var/backups/spice/dc"
+  source {
+    name     = "config"
+    base_dir = "/srv/app"
+    paths    = ["config"]
+  }
+  offsite {
+    name        = "dc2"
+    host        = "127.0.0.1"
+    port        = 22
+    user        = "root"
+    private_key = file(%q)
+    host_key    = %q
+    path        = "/srv/offsite/dc"
+    retention {
+      days     = 30
+      min_keep = 7
+    }
+  }
+}
+
+resource "spice_backup_policy" "local" {
+  name        = "local"
+  schedule    = "hourly"
+  destination = "/var/backups/spice/local"
+  source {
+    name     = "config"
+    base_dir = "/srv/app"
+    paths    = ["config"]
+  }
+}
+
+resource "spice_recovery_objective" "dc" {
+  scenario        = "data-center-failure"
+  rto             = "4h"
+  rpo             = "4h"
+  offsite         = true
+  backup_policies = [spice_backup_policy.dc.name]
+}
+
+resource "spice_recovery_objective" "local" {
+  scenario        = "data-center-failure-local"
+  rto             = "4h"
+  rpo             = "4h"
+  offsite         = true
+  backup_policies = [spice_backup_policy.local.name]
+}
+`, h.PrivateKeyFile, hostKey)
+}
+
+func TestAccBackupPolicy_offsite(t *testing.T) {
+	h := startContainers(t, 1)[0]
+	t.Setenv("SPICE_AGENT_BINARY", filepath.Join(testsupport.BuildBinary(t), "terraform-provider-spice"))
+	h.Exec(t, "mkdir", "-p", "/srv/app/config")
+	h.Exec(t, "sh", "-c", "echo 'port: 8000' > /srv/app/config/app.yml")
+	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
+	cfg := offsiteConfig(provider, h, h.HostKey)
+	key, err := os.ReadFile(h.PrivateKeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, local, policy := "spice_recovery_objective.dc", "spice_recovery_objective.local", "spice_backup_policy.dc"
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+		CheckDestroy: func(*terraform.State) error {
+			if h.Command("test", "-e", "/etc/spice/backup/dc.offsite").Run() == nil {
+				return fmt.Errorf("destroy left the off-site keys")
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				// A host key that does not parse fails the plan, naming
+				// the attribute.
+				Config:      offsiteConfig(provider, h, "ssh-ed25519 not-a-key"),
+				ExpectError: regexp.MustCompile(`offsite\[0\]\.host_key: is not a public key`),
+			},
+			{
+				// The key is installed 0600, apart from the policy file;
+				// nothing is pushed yet, and local copies do not count.
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error {
+						file := "/etc/spice/backup/dc.offsite/dc2.key"
+						if got := h.Exec(t, "stat", "-c", "%a %U", file); got != "600 root\n" {
+							return fmt.Errorf("%s: mode and owner %q", file, got)
+						}
+						if got := h.Exec(t, "cat", file); got != string(key) {
+							return fmt.Errorf("%s does not hold the key", file)
+						}
+						if got := h.Exec(t, "cat", "/etc/spice/backup/dc.json"); strings.Contains(got, "PRIVATE KEY") || !strings.Contains(got, `"private_key_file": "`+file+`"`) {
+							return fmt.Errorf("policy file:\n%s", got)
+						}
+						return nil
+					},
+					resource.TestCheckResourceAttr(dc, "status", "unknown"),
+					resource.TestCheckResourceAttr(dc, "achievable_rpo", "4h0m0s"),
+					resource.TestMatchResourceAttr(dc, "findings.0", regexp.MustCompile(`^policy dc has no verified off-site copy yet$`)),
+					resource.TestCheckResourceAttr(local, "status", "breached"),
+					resource.TestCheckNoResourceAttr(local, "achievable_rpo"),
+					resource.TestCheckResourceAttr(local, "findings.0", "policy local has no offsite block: its backups stay on the host that data-center-failure-local loses; rpo is 4h0m0s"),
+				),
+			},
+			{
+				// A run through systemd pushes and verifies the copy; the
+				// drill restores from it; the objective is met on it. The
+				// empty plan after apply shows that refresh reads the
+				// installed key back as it was declared.
+				PreConfig: func() {
+					h.Exec(t, "systemctl", "start", "spice-backup-dc.service", "spice-backup-local.service")
+					out := h.Exec(t, "spice", "backup", "list", "-policy", "dc", "-offsite", "dc2")
+					if !strings.Contains(out, "complete") {
+						t.Fatalf("backup list -offsite dc2:\n%s", out)
+					}
+					h.Exec(t, "spice", "drill", "data-center-failure")
+				},
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(dc, "status", "met"),
+					resource.TestCheckResourceAttr(dc, "observed_rpo", "0s"),
+					resource.TestMatchResourceAttr(dc, "achievable_rpo", regexp.MustCompile(`^4h0m\d+s$`)),
+					resource.TestCheckResourceAttrSet(dc, "achievable_rto"),
+					resource.TestCheckResourceAttr(local, "status", "breached"),
+					resource.TestCheckResourceAttr(policy, "backup_count", "1"),
+				),
 			},
 		},
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -53,6 +54,7 @@ type recoveryObjectiveModel struct {
 	BackupPolicies []string     `tfsdk:"backup_policies"`
 	Services       []string     `tfsdk:"services"`
 	VerifyCommand  []string     `tfsdk:"verify_command"`
+	Offsite        types.Bool   `tfsdk:"offsite"`
 	Enforcement    types.String `tfsdk:"enforcement"`
 	AchievableRPO  types.String `tfsdk:"achievable_rpo"`
 	ObservedRPO    types.String `tfsdk:"observed_rpo"`
@@ -70,6 +72,7 @@ func (r *recoveryObjectiveResource) Schema(_ context.Context, _ resource.SchemaR
 			"- `achievable_rpo`: the longest gap between consecutive runs of each listed policy's schedule (over the schedule's whole cycle) " +
 			"plus the duration of its newest backup; the worst listed policy counts, since each holds data the scenario needs.\n" +
 			"- `observed_rpo`: the age of the newest complete backup (its `metadata.json` is written after the checksums), again the worst policy; to the minute.\n" +
+			"- with `offsite = true` (a data-center failure), only verified off-site copies count: the transfer time joins `achievable_rpo`, and `observed_rpo` is the age of the newest off-site copy.\n" +
 			"- `achievable_rto`: the newest `spice drill SCENARIO` on the host (restore, verify, `verify_command`), plus the slowest listed service's " +
 			"measured restart-to-healthy time (recorded by `spice_service` whenever its health check passes after a start or restart).\n" +
 			"- `status`: `breached` when any of them misses the target, `unknown` when something is not measured yet (no backup, no drill), else `met`; " +
@@ -115,6 +118,13 @@ func (r *recoveryObjectiveResource) Schema(_ context.Context, _ resource.SchemaR
 				ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "Argv `spice drill` runs after restoring into its scratch directory (given as `SPICE_DRILL_DIR`); a non-zero exit fails the drill.",
 			},
+			"offsite": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "`true` for a scenario that loses the host and every backup on it, such as `data-center-failure`: only verified off-site copies " +
+					"(the policies' `offsite` blocks) count. `achievable_rpo` is then each policy's longest schedule gap plus the duration of its newest backup plus the " +
+					"measured duration of its newest push; `observed_rpo` is the age of the newest copy verified off site; a policy without `offsite` blocks breaches. " +
+					"`spice drill SCENARIO` then restores from the newest off-site copy, so `achievable_rto` includes fetching it.",
+			},
 			"enforcement": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("warn"),
 				MarkdownDescription: "`error`: a breached objective fails the plan with its findings. `warn` (the default): it is reported as a warning.",
@@ -135,7 +145,7 @@ func (r *recoveryObjectiveResource) assess(ctx context.Context, m *recoveryObjec
 	now := time.Now()
 	rto, _ := time.ParseDuration(m.RTO.ValueString()) // validated
 	rpo, _ := time.ParseDuration(m.RPO.ValueString())
-	o := recovery.Objective{Scenario: m.Scenario.ValueString(), RTO: rto, RPO: rpo}
+	o := recovery.Objective{Scenario: m.Scenario.ValueString(), RTO: rto, RPO: rpo, Offsite: m.Offsite.ValueBool()}
 	policies := make([]recovery.PolicyFacts, len(m.BackupPolicies))
 	for i, name := range m.BackupPolicies {
 		policies[i] = policyFacts(ctx, r.hostContext, name, now)
@@ -200,7 +210,7 @@ func (r *recoveryObjectiveResource) ModifyPlan(ctx context.Context, req resource
 func (r *recoveryObjectiveResource) install(ctx context.Context, m *recoveryObjectiveModel) error {
 	b, err := json.MarshalIndent(recovery.Installed{
 		Scenario: m.Scenario.ValueString(), RTO: m.RTO.ValueString(), RPO: m.RPO.ValueString(),
-		BackupPolicies: m.BackupPolicies, Services: m.Services, VerifyCommand: m.VerifyCommand,
+		BackupPolicies: m.BackupPolicies, Services: m.Services, VerifyCommand: m.VerifyCommand, Offsite: m.Offsite.ValueBool(),
 	}, "", "  ")
 	if err != nil {
 		return err
@@ -241,6 +251,7 @@ func (r *recoveryObjectiveResource) refresh(ctx context.Context, m *recoveryObje
 	m.BackupPolicies = refreshedList(m.BackupPolicies, installed.BackupPolicies)
 	m.Services = refreshedList(m.Services, installed.Services)
 	m.VerifyCommand = refreshedList(m.VerifyCommand, installed.VerifyCommand)
+	m.Offsite = types.BoolValue(installed.Offsite)
 	r.assess(ctx, m)
 	return true, nil
 }
@@ -275,4 +286,5 @@ func (r *recoveryObjectiveResource) ImportState(ctx context.Context, req resourc
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("scenario"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("enforcement"), "warn")...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("offsite"), false)...)
 }

@@ -31,6 +31,9 @@ const Tolerance = time.Minute
 type Objective struct {
 	Scenario string
 	RTO, RPO time.Duration
+	// Offsite: the scenario (a data-center failure) loses the host and
+	// every backup on it, so only verified off-site copies count.
+	Offsite bool
 }
 
 // PolicyFacts is what is known of one backup policy covering the objective.
@@ -47,6 +50,40 @@ type PolicyFacts struct {
 	// Unreadable says why the backups on the host could not be read
 	// ("" when they were).
 	Unreadable string
+	// Offsite lists the policy's off-site targets.
+	Offsite []OffsiteFacts
+}
+
+// OffsiteFacts is what the host recorded of one off-site target.
+type OffsiteFacts struct {
+	Name string
+	// Newest is when the newest backup verified there was taken; zero
+	// when none was pushed yet.
+	Newest time.Time
+	// PushDuration is how long that push took (the transfer time).
+	PushDuration time.Duration
+	// LastError is why the last push failed; "" when it succeeded.
+	LastError string
+}
+
+// copies are the facts of the copies that count for o: the backups on the
+// host, or for an off-site scenario the newest verified off-site copy,
+// which adds its measured push to the achievable RPO. ok is false for an
+// off-site scenario when the policy has no off-site target.
+func (p PolicyFacts) copies(o Objective) (newest time.Time, transfer time.Duration, best OffsiteFacts, ok bool) {
+	if !o.Offsite {
+		return p.Newest, 0, OffsiteFacts{}, true
+	}
+	if len(p.Offsite) == 0 {
+		return time.Time{}, 0, OffsiteFacts{}, false
+	}
+	best = p.Offsite[0]
+	for _, t := range p.Offsite[1:] {
+		if t.Newest.After(best.Newest) {
+			best = t
+		}
+	}
+	return best.Newest, best.PushDuration, best, true
 }
 
 // ServiceFacts is a service's measured restart-to-healthy time.
@@ -111,32 +148,56 @@ func assessRPO(o Objective, policies []PolicyFacts, now time.Time, v *verdict) (
 	var worstAchievable, worstObserved time.Duration
 	achievableKnown, observedKnown := true, true
 	for _, p := range policies {
+		newest, transfer, target, ok := p.copies(o)
+		if !ok {
+			achievableKnown, observedKnown = false, false
+			v.breach("policy %s has no offsite block: its backups stay on the host that %s loses; rpo is %s", p.Name, o.Scenario, o.RPO)
+			continue
+		}
 		if p.MaxGap == 0 {
 			achievableKnown = false
 			v.unsure("the schedule of policy %s is not known", p.Name)
 		} else {
-			rpo := p.MaxGap + p.LastDuration
+			rpo := p.MaxGap + p.LastDuration + transfer
 			worstAchievable = max(worstAchievable, rpo)
 			if rpo > o.RPO+Tolerance || o.RPO == 0 {
 				msg := fmt.Sprintf("policy %s: schedule %q leaves gaps of %s", p.Name, p.Schedule, p.MaxGap)
 				if p.LastDuration > 0 {
 					msg += fmt.Sprintf(" plus %s for the backup itself", p.LastDuration.Round(time.Second))
 				}
+				if transfer > 0 {
+					msg += fmt.Sprintf(" plus %s for the off-site push", transfer.Round(time.Second))
+				}
 				v.breach("%s; rpo is %s", msg, o.RPO)
 			}
+		}
+		what := "the newest backup of policy " + p.Name
+		if o.Offsite {
+			what = fmt.Sprintf("the newest verified off-site copy of policy %s (on %s)", p.Name, target.Name)
 		}
 		switch {
 		case p.Unreadable != "":
 			observedKnown = false
 			v.unsure("backups of policy %s cannot be read: %s", p.Name, p.Unreadable)
-		case p.Newest.IsZero():
+		case newest.IsZero() && o.Offsite:
+			observedKnown = false
+			msg := fmt.Sprintf("policy %s has no verified off-site copy yet", p.Name)
+			if target.LastError != "" {
+				msg += "; the last push failed: " + target.LastError
+			}
+			v.unsure("%s", msg)
+		case newest.IsZero():
 			observedKnown = false
 			v.unsure("policy %s has no complete backup yet", p.Name)
 		default:
-			age := now.Sub(p.Newest)
+			age := now.Sub(newest)
 			worstObserved = max(worstObserved, age)
 			if age > o.RPO+Tolerance {
-				v.breach("the newest backup of policy %s is %s old; rpo is %s", p.Name, age.Round(time.Second), o.RPO)
+				msg := fmt.Sprintf("%s is %s old; rpo is %s", what, age.Round(time.Second), o.RPO)
+				if target.LastError != "" {
+					msg += "; the last push failed: " + target.LastError
+				}
+				v.breach("%s", msg)
 			}
 		}
 	}

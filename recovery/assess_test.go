@@ -13,6 +13,15 @@ func TestAssess(t *testing.T) {
 	hourly := PolicyFacts{Name: "hourly", Schedule: "hourly", MaxGap: hour, LastDuration: 5 * time.Second, Newest: now.Add(-10 * time.Minute)}
 	drill := &Journal{Scenario: "db", Success: true, DurationSeconds: 600, Policies: []DrilledPolicy{{Name: "hourly"}}}
 	d := func(x time.Duration) *time.Duration { return &x }
+	// Every 4 hours, pushed to two data centers: dc3's copy is the newer.
+	pushed := PolicyFacts{Name: "pushed", Schedule: "*-*-* 00/4:00:00", MaxGap: 4 * hour, LastDuration: 30 * time.Second, Newest: now.Add(-10 * time.Minute),
+		Offsite: []OffsiteFacts{
+			{Name: "dc2", Newest: now.Add(-4*hour - 10*time.Minute), PushDuration: 5 * time.Minute},
+			{Name: "dc3", Newest: now.Add(-10 * time.Minute), PushDuration: 20 * time.Second},
+		}}
+	dcDrill := &Journal{Success: true, DurationSeconds: 1200, Policies: []DrilledPolicy{{Name: "pushed"}}}
+	stale := pushed
+	stale.Offsite = []OffsiteFacts{{Name: "dc2", Newest: now.Add(-6 * hour), PushDuration: 20 * time.Second, LastError: "host key of backup:22 is ..."}}
 	tests := []struct {
 		name      string
 		objective Objective
@@ -86,6 +95,41 @@ func TestAssess(t *testing.T) {
 			drill:     &Journal{Success: false, Error: "checksum mismatch", Policies: []DrilledPolicy{{Name: "hourly"}}},
 			status:    StatusBreached, rpo: d(hour + 5*time.Second), obs: d(10 * time.Minute),
 			findings: []string{"failed: checksum mismatch"},
+		},
+		{
+			name:      "data-center failure: the newest verified off-site copy and its push count",
+			objective: Objective{Scenario: "dc", RTO: 4 * hour, RPO: 4 * hour, Offsite: true},
+			policies:  []PolicyFacts{pushed}, drill: dcDrill,
+			status: StatusMet, rpo: d(4*hour + 30*time.Second + 20*time.Second), obs: d(10 * time.Minute), rto: d(20 * time.Minute),
+		},
+		{
+			name:      "data-center failure: local copies do not count",
+			objective: Objective{Scenario: "dc", RTO: 4 * hour, RPO: 4 * hour, Offsite: true},
+			policies:  []PolicyFacts{hourly}, drill: &Journal{Success: true, DurationSeconds: 60, Policies: []DrilledPolicy{{Name: "hourly"}}},
+			status: StatusBreached, rto: d(time.Minute),
+			findings: []string{"policy hourly has no offsite block: its backups stay on the host that dc loses; rpo is 4h0m0s"},
+		},
+		{
+			name:      "data-center failure: a stale off-site copy breaches, with the push's error",
+			objective: Objective{Scenario: "dc", RTO: 4 * hour, RPO: 4 * hour, Offsite: true},
+			policies:  []PolicyFacts{stale}, drill: dcDrill,
+			status: StatusBreached, rpo: d(4*hour + 50*time.Second), obs: d(6 * hour), rto: d(20 * time.Minute),
+			findings: []string{"the newest verified off-site copy of policy pushed (on dc2) is 6h0m0s old; rpo is 4h0m0s; the last push failed: host key of backup:22 is ..."},
+		},
+		{
+			name:      "data-center failure: a slow push breaks the achievable rpo",
+			objective: Objective{Scenario: "dc", RTO: 4 * hour, RPO: 4 * hour, Offsite: true},
+			policies: []PolicyFacts{{Name: "pushed", Schedule: "*-*-* 00/4:00:00", MaxGap: 4 * hour,
+				Offsite: []OffsiteFacts{{Name: "dc2", Newest: now.Add(-time.Hour), PushDuration: 15 * time.Minute}}}}, drill: dcDrill,
+			status: StatusBreached, rpo: d(4*hour + 15*time.Minute), obs: d(hour), rto: d(20 * time.Minute),
+			findings: []string{`policy pushed: schedule "*-*-* 00/4:00:00" leaves gaps of 4h0m0s plus 15m0s for the off-site push; rpo is 4h0m0s`},
+		},
+		{
+			name:      "data-center failure: nothing pushed yet",
+			objective: Objective{Scenario: "dc", RTO: 4 * hour, RPO: 4 * hour, Offsite: true},
+			policies:  []PolicyFacts{{Name: "pushed", Schedule: "*-*-* 00/4:00:00", MaxGap: 4 * hour, Offsite: []OffsiteFacts{{Name: "dc2"}}}}, drill: dcDrill,
+			status: StatusUnknown, rpo: d(4 * hour), rto: d(20 * time.Minute),
+			findings: []string{"policy pushed has no verified off-site copy yet"},
 		},
 		{
 			name:      "the worst of several policies decides",

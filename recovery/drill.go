@@ -71,12 +71,25 @@ func drill(ctx context.Context, o *Installed, opts DrillOptions, j *Journal, pro
 		if err != nil {
 			return err
 		}
+		into := backup.RestoreOptions{To: filepath.Join(scratch, name)}
+		if o.Offsite {
+			target, newest, err := newestOffsite(ctx, p)
+			if err != nil {
+				return err
+			}
+			progress(fmt.Sprintf("Restoring backup %s of policy %s from offsite %s (%d bytes)...", newest.ID, name, target, newest.Bytes))
+			if _, err := backup.RestoreOffsite(ctx, p, target, newest.ID, into); err != nil {
+				return fmt.Errorf("restore backup %s of policy %s from offsite %s: %w", newest.ID, name, target, err)
+			}
+			j.Policies = append(j.Policies, DrilledPolicy{Name: name, BackupID: newest.ID, BackupTime: newest.Time, Bytes: newest.Bytes})
+			continue
+		}
 		newest, err := newestComplete(p)
 		if err != nil {
 			return err
 		}
 		progress(fmt.Sprintf("Restoring backup %s of policy %s (%d bytes)...", newest.ID, name, newest.Bytes))
-		if _, err := backup.Restore(p, newest.ID, backup.RestoreOptions{To: filepath.Join(scratch, name)}); err != nil {
+		if _, err := backup.Restore(p, newest.ID, into); err != nil {
 			return fmt.Errorf("restore backup %s of policy %s: %w", newest.ID, name, err)
 		}
 		j.Policies = append(j.Policies, DrilledPolicy{Name: name, BackupID: newest.ID, BackupTime: newest.Time, Bytes: newest.Bytes})
@@ -101,6 +114,34 @@ func newestComplete(p *backup.Policy) (backup.Backup, error) {
 		}
 	}
 	return backup.Backup{}, fmt.Errorf("policy %s has no complete backup in %s", p.Name, p.Destination)
+}
+
+// newestOffsite finds the newest complete copy on the policy's off-site
+// targets: what a data-center failure leaves to restore from.
+func newestOffsite(ctx context.Context, p *backup.Policy) (string, backup.Backup, error) {
+	if len(p.Offsite) == 0 {
+		return "", backup.Backup{}, fmt.Errorf("policy %s has no offsite target to restore from", p.Name)
+	}
+	var target string
+	var newest backup.Backup
+	var errs []error
+	for _, o := range p.Offsite {
+		copies, err := backup.ListOffsite(ctx, p, o.Name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, c := range copies {
+			if c.Complete() && c.Time.After(newest.Time) {
+				target, newest = o.Name, c
+			}
+		}
+	}
+	if target == "" {
+		errs = append(errs, fmt.Errorf("policy %s has no complete copy on its offsite targets", p.Name))
+		return "", backup.Backup{}, errors.Join(errs...)
+	}
+	return target, newest, nil
 }
 
 // runVerify runs the operator's check of the restored data, in the scratch

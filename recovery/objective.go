@@ -31,6 +31,8 @@ type Installed struct {
 	RPO            string   `json:"rpo"`
 	BackupPolicies []string `json:"backup_policies"`
 	Services       []string `json:"services,omitempty"`
+	// Offsite: only off-site copies count; the drill restores from them.
+	Offsite bool `json:"offsite,omitempty"`
 	// VerifyCommand runs after the restore with SPICE_DRILL_DIR set to the
 	// scratch directory; a non-zero exit fails the drill.
 	VerifyCommand []string `json:"verify_command,omitempty"`

@@ -30,3 +30,18 @@ resource "spice_service" "terminusdb" {
     start_period = "60s"
   }
 }
+
+# "Data center failure: RTO 4 hours, RPO 4 hours": the host and every
+# backup on it are lost, so only the copies a policy's offsite blocks
+# pushed and verified count. achievable_rpo is the schedule's longest gap
+# plus the backup's and the push's measured durations; observed_rpo the age
+# of the newest verified off-site copy; `spice drill data-center-failure`
+# restores from that copy. A policy without offsite blocks breaches.
+resource "spice_recovery_objective" "data_center_failure" {
+  scenario        = "data-center-failure"
+  rto             = "4h"
+  rpo             = "4h"
+  priority        = "critical"
+  offsite         = true
+  backup_policies = ["daily-offsite"]
+}
