@@ -11,6 +11,10 @@
 # configuration, kept 2 days) is the one the objectives count. Retention
 # never removes the newest complete backup.
 #
+# With var.offsite, every hourly backup is also pushed to another data
+# center and verified there, and the table's data-center-failure row is
+# declared against those copies.
+#
 # The objectives are met once a backup exists and a restore drill
 # (`spice drill SCENARIO` on the host) has been timed; until then they are
 # "unknown" and their findings say what is missing. The drill checks the
@@ -111,11 +115,17 @@ locals {
   # The manual's "Recovery Time Objectives" table. A service crash loses
   # nothing on disk (RPO 0, no backup counts); its RTO is the slowest
   # measured restart-to-healthy time.
-  objectives = {
-    service-crash           = { rto = "5m", rpo = "0s", priority = "critical", policies = [], services = local.all_services }
-    database-corruption     = { rto = "30m", rpo = "1h", priority = "high", policies = [local.hourly], services = [] }
-    complete-system-failure = { rto = "2h", rpo = "4h", priority = "high", policies = [local.hourly], services = local.all_services }
+  table = {
+    service-crash           = { rto = "5m", rpo = "0s", priority = "critical", policies = [], services = local.all_services, offsite = false }
+    database-corruption     = { rto = "30m", rpo = "1h", priority = "high", policies = [local.hourly], services = [], offsite = false }
+    complete-system-failure = { rto = "2h", rpo = "4h", priority = "high", policies = [local.hourly], services = local.all_services, offsite = false }
+    # A data-center failure takes the host and every backup on it: only
+    # the hourly policy's verified off-site copies count (offsite = true),
+    # and its drill restores from the newest of them. Declared when
+    # var.offsite names the other data center.
+    data-center-failure = { rto = "4h", rpo = "4h", priority = "medium", policies = [local.hourly], services = local.all_services, offsite = true }
   }
+  objectives = { for k, o in local.table : k => o if !o.offsite || var.offsite != null }
 }
 
 resource "spice_recovery_objective" "manual" {
@@ -127,6 +137,7 @@ resource "spice_recovery_objective" "manual" {
   priority        = each.value.priority
   backup_policies = each.value.policies
   services        = each.value.services
+  offsite         = each.value.offsite
   enforcement     = var.enforcement
   # The drill checks the restored bundle: not empty, the bundle format.
   verify_command = length(each.value.policies) > 0 ? [local.bundle_check, "${each.value.policies[0]}/terminusdb.out"] : null
