@@ -191,7 +191,7 @@ func (w *stateWriter) write(c *Change, v cty.Value, private []byte, sensitive []
 	r.Provider = providerAddress(w.source, c.ProviderKey)
 	inst := state.Instance{
 		IndexKey: keyJSON(c.Key), Status: status, SchemaVersion: c.Schema.Proto.Version, Attributes: attrs,
-		SensitiveAttributes: marshalPaths(sensitive), Private: private, Dependencies: dependencyList(c.Deps),
+		SensitiveAttributes: marshalPaths(statePathsOf(c.Schema, v, sensitive)), Private: private, Dependencies: dependencyList(c.Deps),
 	}
 	if c.Key != cty.NilVal && c.Key.Type() == cty.String {
 		r.Each = "map"
