@@ -1,3 +1,9 @@
+variable "offsite_private_key" {
+  description = "The key the host pushes its off-site copies with (OpenSSH PEM)."
+  type        = string
+  sensitive   = true
+}
+
 # The manual's nightly backup: TerminusDB bundle, configuration and logs,
 # kept 7 days, run by a systemd timer at 02:00 UTC.
 resource "spice_backup_policy" "daily" {
@@ -45,7 +51,7 @@ resource "spice_backup_policy" "daily_offsite" {
     host        = "backup.example.net"
     port        = 22
     user        = "spice-backup"
-    private_key = file("keys/offsite")
+    private_key = var.offsite_private_key
     host_key    = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHrZp5rtkz5lHXIJPyeq1lbYNjPw5QkiuG29BA6IrOdG"
     path        = "/srv/spice-backups/daily"
 
