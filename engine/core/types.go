@@ -240,6 +240,9 @@ type Engine struct {
 	// needed, in a plan with -target, are the nodes it evaluates (see
 	// markNeeded); nil evaluates every node.
 	needed map[string]bool
+	// validated holds the provider's answers to configurations it already
+	// validated (see validateResource).
+	validated validationCache
 }
 
 func (e *Engine) recordCheck(r CheckResult) {
