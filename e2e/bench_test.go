@@ -47,8 +47,10 @@ resource "spice_file" "f" {
 // provider binary through dev_overrides, same config and state) on
 // converged configurations, side by side: each iteration runs one plan of
 // each, so that both sides see the same load. It reports the median time
-// of each, their ratio (x-faster: terraform's time over spice's) and the
-// peak RSS of each (terraform's own process, not its provider plugin).
+// of each, their ratio (x-faster: terraform's time over spice's), the
+// same for CPU time (user and system, terraform's with its provider
+// plugin's: the measure a loaded machine disturbs least) and the peak RSS
+// of each (terraform's own process, not its provider plugin).
 func BenchmarkPlanConverged(b *testing.B) {
 	for _, n := range []int{100, 500, 2000} {
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
@@ -63,6 +65,9 @@ func BenchmarkPlanConverged(b *testing.B) {
 			b.ReportMetric(spiceMedian.Seconds(), "spice-s")
 			b.ReportMetric(tfMedian.Seconds(), "terraform-s")
 			b.ReportMetric(tfMedian.Seconds()/spiceMedian.Seconds(), "x-faster")
+			b.ReportMetric(spice.CPUTime().Seconds()/float64(len(spiceTimes)), "spice-cpu-s")
+			b.ReportMetric(tf.CPUTime().Seconds()/float64(len(tfTimes)), "terraform-cpu-s")
+			b.ReportMetric(tf.CPUTime().Seconds()/spice.CPUTime().Seconds(), "x-less-cpu")
 			b.ReportMetric(float64(spice.PeakRSS())/(1<<20), "spice-peak-MB")
 			b.ReportMetric(float64(tf.PeakRSS())/(1<<20), "terraform-peak-MB")
 		})
@@ -89,10 +94,13 @@ func BenchmarkPlanTenThousand(b *testing.B) {
 	bin := testsupport.BuildBinary(b)
 	b.Run("converged", func(b *testing.B) {
 		spice := testsupport.NewSpice(b, convergedFilesFromOne(b, bin, n), bin)
+		runs := 0
 		for b.Loop() {
 			spice.MustRun(0, "plan", "-detailed-exitcode")
+			runs++
 		}
 		b.ReportMetric(float64(spice.PeakRSS())/(1<<20), "peak-MB")
+		b.ReportMetric(spice.CPUTime().Seconds()/float64(runs), "cpu-s")
 	})
 	b.Run("create", func(b *testing.B) {
 		work := b.TempDir()
