@@ -147,31 +147,45 @@ func convergedFilesFromOne(b *testing.B, bin string, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var st map[string]any
-	if err := json.Unmarshal(raw, &st); err != nil {
-		b.Fatal(err)
+	// Only what is copied is decoded; the rest stays as spice wrote it.
+	var st map[string]json.RawMessage
+	var resources []map[string]json.RawMessage
+	var first map[string]json.RawMessage
+	var attrs map[string]any
+	unmarshal := func(data []byte, into any) {
+		if err := json.Unmarshal(data, into); err != nil {
+			b.Fatalf("state of one applied file: %v", err)
+		}
 	}
-	res := st["resources"].([]any)[0].(map[string]any)
-	first := res["instances"].([]any)[0].(map[string]any)
-	instances := []any{first}
+	unmarshal(raw, &st)
+	unmarshal(st["resources"], &resources)
+	var firstOnly []map[string]json.RawMessage
+	unmarshal(resources[0]["instances"], &firstOnly)
+	first = firstOnly[0]
+	unmarshal(first["attributes"], &attrs)
+	marshal := func(v any) json.RawMessage {
+		out, err := json.Marshal(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return out
+	}
+	instances := []map[string]json.RawMessage{first}
 	for i := 1; i < n; i++ {
 		content, p := fmt.Sprintf("index = %d\n", i), fmt.Sprintf("/etc/app/conf.d/%d.conf", i)
 		if err := os.WriteFile(filepath.Join(root, p), []byte(content), 0o644); err != nil {
 			b.Fatal(err)
 		}
-		attrs := maps.Clone(first["attributes"].(map[string]any))
 		sum := sha256.Sum256([]byte(content))
 		attrs["content"], attrs["id"], attrs["path"], attrs["sha256"] = content, p, p, hex.EncodeToString(sum[:])
 		inst := maps.Clone(first)
 		delete(inst, "private") // only the first file's create brought parent directories along
-		inst["index_key"], inst["attributes"] = i, attrs
+		inst["index_key"], inst["attributes"] = marshal(i), marshal(attrs)
 		instances = append(instances, inst)
 	}
-	res["instances"] = instances
-	if raw, err = json.Marshal(st); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(statePath, raw, 0o600); err != nil {
+	resources[0]["instances"] = marshal(instances)
+	st["resources"] = marshal(resources)
+	if err := os.WriteFile(statePath, marshal(st), 0o600); err != nil {
 		b.Fatal(err)
 	}
 	writeFilesConfig(b, work, root, n)

@@ -20,7 +20,10 @@ func fileState(t *testing.T, attrs map[string]tftypes.Value) tfsdk.State {
 	t.Helper()
 	var resp resource.SchemaResponse
 	(&fileResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	objType := resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	objType, ok := resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	if !ok {
+		t.Fatal("the schema's type is no object")
+	}
 	values := map[string]tftypes.Value{}
 	for name, typ := range objType.AttributeTypes {
 		values[name] = tftypes.NewValue(typ, nil)
