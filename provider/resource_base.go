@@ -130,7 +130,7 @@ func (b *resourceBase[M]) apply(ctx context.Context, planned tfsdk.Plan, priorSt
 	if diags.HasError() && !errors.As(err, &kept) {
 		return
 	}
-	diags.Append(state.Set(ctx, plan)...)
+	diags.Append(setState(ctx, state, plan)...)
 }
 
 // keptError is a converge error after which the host holds the resource
@@ -154,7 +154,7 @@ func (b *resourceBase[M]) Read(ctx context.Context, req resource.ReadRequest, re
 	case !found:
 		resp.State.RemoveResource(ctx)
 	default:
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	}
 }
 
@@ -184,13 +184,26 @@ func plannedModel[M any](ctx context.Context, req resource.ModifyPlanRequest, re
 	return model[M](ctx, req.Plan, &resp.Diagnostics)
 }
 
-// model reads a plan or a state into a model; nil when it cannot, and
-// the diagnostics say why.
+// model reads a plan, a state or a configuration into a model (through
+// modelCodec where it applies); nil when it cannot, and the diagnostics
+// say why.
 func model[M any](ctx context.Context, from interface {
 	Get(context.Context, any) diag.Diagnostics
 }, diags *diag.Diagnostics) *M {
 	var m M
-	d := from.Get(ctx, &m)
+	var d diag.Diagnostics
+	switch f := from.(type) {
+	case tfsdk.State:
+		d = getModel(ctx, f.Schema, f.Raw, &m, f.Get)
+	case *tfsdk.State:
+		d = getModel(ctx, f.Schema, f.Raw, &m, f.Get)
+	case tfsdk.Plan:
+		d = getModel(ctx, f.Schema, f.Raw, &m, f.Get)
+	case tfsdk.Config:
+		d = getModel(ctx, f.Schema, f.Raw, &m, f.Get)
+	default:
+		d = from.Get(ctx, &m)
+	}
 	diags.Append(d...)
 	if d.HasError() {
 		return nil

@@ -43,7 +43,7 @@ type envVariables struct {
 }
 
 // readEnvVariables reads just the two maps, for validation and plan
-// modification (see readFileContent).
+// modification: cheaper than decoding the whole model.
 func readEnvVariables(ctx context.Context, from attributeGetter) (envVariables, diag.Diagnostics) {
 	var v envVariables
 	diags := from.GetAttribute(ctx, path.Root("variables"), &v.Variables)

@@ -53,18 +53,6 @@ type attributeGetter interface {
 	GetAttribute(ctx context.Context, p path.Path, target interface{}) diag.Diagnostics
 }
 
-// readFileContent reads only the content attributes: validation and plan
-// modification run for every file on every plan, and decoding the whole
-// model there costs more than all the rest of their work.
-func readFileContent(ctx context.Context, from attributeGetter) (fileContent, diag.Diagnostics) {
-	var c fileContent
-	var diags diag.Diagnostics
-	for name, target := range map[string]*types.String{"content": &c.Content, "sensitive_content": &c.SensitiveContent, "source": &c.Source} {
-		diags.Append(from.GetAttribute(ctx, path.Root(name), target)...)
-	}
-	return c, diags
-}
-
 func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A file with its content, mode and owner, written atomically: a temporary file in the same directory gets mode and owner, " +
@@ -107,9 +95,8 @@ func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 // ValidateConfig requires exactly one of content, sensitive_content and
 // source (a value not yet known counts as given).
 func (r *fileResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	c, diags := readFileContent(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	c := model[fileModel](ctx, req.Config, &resp.Diagnostics)
+	if c == nil {
 		return
 	}
 	given := 0
@@ -157,33 +144,30 @@ func (m *fileModel) digest(content []byte) string {
 // host that differs from the declaration, shows up as an update; and plans
 // the default mode, 0600 for sensitive content, 0644 for any other.
 func (r *fileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
+	plan := plannedModel[fileModel](ctx, req, resp)
+	if plan == nil {
+		return // destroy, or the diagnostics say why
 	}
-	plan, diags := readFileContent(ctx, req.Plan)
-	resp.Diagnostics.Append(diags...)
-	var configMode spiceschema.FileMode
-	var filePath types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("mode"), &configMode)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("path"), &filePath)...)
-	if resp.Diagnostics.HasError() {
+	config := model[fileModel](ctx, req.Config, &resp.Diagnostics)
+	if config == nil {
 		return
 	}
-	if configMode.IsNull() {
+	if config.Mode.IsNull() {
 		mode := uint32(0o644)
 		if !plan.SensitiveContent.IsNull() {
 			mode = 0o600
 		}
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("mode"), spiceschema.NewFileMode(mode))...)
+		plan.Mode = spiceschema.NewFileMode(mode)
 	}
 	content, known, err := plan.desiredContent()
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("source"), "Cannot read source", err.Error())
 		return
 	}
-	if known && !filePath.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha256"), plan.digestAt(filePath.ValueString(), content))...)
+	if known && !plan.Path.IsUnknown() {
+		plan.SHA256 = types.StringValue(plan.digest(content))
 	}
+	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, plan)...)
 }
 
 func (m *fileModel) render() ([]byte, error) {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 var (
@@ -56,6 +57,9 @@ type Runner struct {
 	name   string
 	// peakRSS is the largest maximum resident set size of any run, bytes.
 	peakRSS int64
+	// cpu is the user and system CPU time of all runs (with the children
+	// each waited for: Terraform's provider plugin).
+	cpu time.Duration
 	// Printed collects the stdout and stderr of every run, keyed by command.
 	Printed map[string]string
 }
@@ -140,6 +144,7 @@ func (tf *Runner) exec(args []string, stdout, stderr *bytes.Buffer, note string)
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > tf.peakRSS {
 			tf.peakRSS = ru.Maxrss * 1024
 		}
+		tf.cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	tf.Printed[fmt.Sprintf("#%d %s %s%s", len(tf.Printed)+1, tf.name, strings.Join(args, " "), note)] = stderr.String()
 	var exitErr *exec.ExitError
@@ -156,6 +161,10 @@ func (tf *Runner) exec(args []string, stdout, stderr *bytes.Buffer, note string)
 // bytes (getrusage of the child; for Terraform, its own process, not the
 // provider plugin it starts).
 func (tf *Runner) PeakRSS() int64 { return tf.peakRSS }
+
+// CPUTime is the user and system CPU time of the runs so far: unlike
+// their wall time, it hardly moves with the load of a shared machine.
+func (tf *Runner) CPUTime() time.Duration { return tf.cpu }
 
 // MustRun is Run that requires the exit code want.
 func (tf *Runner) MustRun(want int, args ...string) string {

@@ -234,6 +234,9 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 		return fail("Provider error", err.Error())
 	}
 	var drift *Drift
+	if nv.RawEquals(v) {
+		nv = v // one copy of an unchanged object: a large plan holds thousands
+	}
 	if eq := nv.Equals(v); !eq.IsKnown() || eq.False() {
 		drift = &Drift{Addr: addr, Module: sr.Module, Mode: config.StateMode(sr.Mode), Type: sr.Type, Name: sr.Name, Key: key,
 			Before: v, After: nv, Sensitive: statePaths(schema, inst.SensitiveAttributes)}
@@ -683,6 +686,9 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 		}
 	default:
 		c.Action = Update
+		if planned.RawEquals(priorVal) {
+			planned = priorVal // one copy of an unchanged object, as in refreshInstance
+		}
 		if eq := planned.Equals(priorVal); eq.IsKnown() && eq.True() {
 			c.Action = NoOp
 		}

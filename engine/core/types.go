@@ -243,6 +243,9 @@ type Engine struct {
 	// rollout, during spice apply -rollout, is the step Apply applies
 	// (rollout.go); nil applies everything.
 	rollout *rolloutStep
+	// validated holds the provider's answers to configurations it already
+	// validated (see validateResource).
+	validated validationCache
 }
 
 func (e *Engine) recordCheck(r CheckResult) {

@@ -2,7 +2,9 @@ package core
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
@@ -101,24 +103,72 @@ func unknownInstanceVars(r *config.Resource) instanceVars {
 	return nil
 }
 
+// validateResource asks the provider to validate an instance's
+// configuration. Instances whose configurations are equal (those that do
+// not depend on count.index or each, or whose values from it coincide)
+// get the provider's answer to the first one: the provider sees nothing
+// but the type and the configuration, so it would answer the same.
 func (e *Engine) validateResource(ctx context.Context, server tfprotov6.ProviderServer, r *config.Resource, schema *Schema, body hcl.Body, val cty.Value) hcl.Diagnostics {
 	cfg, err := encode(val, schema.Type)
 	if err != nil {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid configuration", Detail: fmt.Sprintf("%s: %s", r.Address(), err), Subject: r.DeclRange.Ptr()}}
 	}
 	subject := e.subjectFunc(r, schema, body)
+	key := validationKey{provider: r.ProviderKey, mode: r.Mode, typ: r.Type, config: sha256.Sum256(cfg.MsgPack)}
+	if answer, ok := e.validated.get(key); ok {
+		return protoDiags(answer, subject, r.Address())
+	}
+	var answer []*tfprotov6.Diagnostic
 	if r.Mode == config.Data {
 		resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: r.Type, Config: cfg})
 		if err != nil {
 			return hcl.Diagnostics{transportDiag(r, err)}
 		}
-		return protoDiags(resp.Diagnostics, subject, r.Address())
+		answer = resp.Diagnostics
+	} else {
+		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: r.Type, Config: cfg})
+		if err != nil {
+			return hcl.Diagnostics{transportDiag(r, err)}
+		}
+		answer = resp.Diagnostics
 	}
-	resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: r.Type, Config: cfg})
-	if err != nil {
-		return hcl.Diagnostics{transportDiag(r, err)}
+	e.validated.put(key, answer)
+	return protoDiags(answer, subject, r.Address())
+}
+
+// validationCache keeps the provider's validation answers of one engine
+// by configuration, so that the thousands of instances of a resource
+// with the same configuration are validated once.
+type validationCache struct {
+	mu      sync.Mutex
+	answers map[validationKey][]*tfprotov6.Diagnostic
+}
+
+// validationKey is what a validation answer depends on: the provider
+// configuration it was asked of, the type, and the SHA-256 of the
+// configuration's msgpack (cty writes attributes and map keys sorted, so
+// equal values encode alike).
+type validationKey struct {
+	provider string
+	mode     config.Mode
+	typ      string
+	config   [sha256.Size]byte
+}
+
+func (c *validationCache) get(key validationKey) ([]*tfprotov6.Diagnostic, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	answer, ok := c.answers[key]
+	return answer, ok
+}
+
+func (c *validationCache) put(key validationKey, answer []*tfprotov6.Diagnostic) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.answers == nil {
+		c.answers = map[validationKey][]*tfprotov6.Diagnostic{}
 	}
-	return protoDiags(resp.Diagnostics, subject, r.Address())
+	c.answers[key] = answer
 }
 
 func transportDiag(r *config.Resource, err error) *hcl.Diagnostic {
