@@ -7,10 +7,12 @@
 // by address, not by port.
 //
 // A namespace host shares this machine's files, users and packages, with
-// two differences inside it: /srv is a directory of its own (Host.Srv seen
-// from here), and every other part of the root file system is read-only,
-// so a test that writes outside /srv through it fails instead of changing
-// this machine. Tests manage paths below /srv only.
+// these differences inside it: /srv and /var/tmp are directories of its
+// own (Host.Srv and Host.VarTmp seen from here), and every other part of
+// the root file system is read-only, so a test that writes elsewhere
+// through it fails instead of changing this machine. Tests manage paths
+// below /srv only; /var/tmp is where programs find a writable temporary
+// directory (/tmp holds this machine's, read-only inside).
 //
 // Everything is removed when the test ends: sshd and its sessions stopped
 // by PID, which ends the namespaces and the veth pair, and the link deleted
@@ -40,8 +42,9 @@ import (
 // address and Port 22; KnownHostsFile and PrivateKeyFile reach it.
 type Host struct {
 	*sshd.Server
-	Link string // the veth end on this machine, "spnsN"
-	Srv  string // the directory the host sees as /srv
+	Link   string // the veth end on this machine, "spnsN"
+	Srv    string // the directory the host sees as /srv
+	VarTmp string // the directory the host sees as /var/tmp
 }
 
 const (
@@ -77,16 +80,20 @@ func Start(t testing.TB, n int) []*Host {
 	var outside strings.Builder // one ip batch for this machine's side
 	for i := range hosts {
 		num := claimLink(t)
-		h := &Host{Link: linkPrefix + strconv.Itoa(num), Srv: t.TempDir()}
+		h := &Host{Link: linkPrefix + strconv.Itoa(num), Srv: t.TempDir(), VarTmp: t.TempDir()}
+		if err := os.Chmod(h.VarTmp, 0o1777); err != nil { // as /var/tmp is
+			t.Fatal(err)
+		}
 		t.Cleanup(func() { _ = exec.Command("ip", "link", "del", h.Link).Run() }) // gone with the namespace, unless it lingers
 		out, in := addrs(num)
 		fmt.Fprintf(&outside, "addr add %s/30 dev %s\nlink set %s up\n", out, h.Link, h.Link)
 		// unshare and sh exec what follows them, so the PID is sshd's.
-		// Making / read-only is local to the new mount namespace; /srv,
-		// bound over it before, stays writable.
+		// Making / read-only is local to the new mount namespace; /srv
+		// and /var/tmp, bound over it before, stay writable.
 		opts[i] = sshd.Options{
-			Wrapper: []string{"unshare", "--net", "--mount", "--propagation", "private", "--",
-				"/bin/sh", "-c", `mount --bind "$0" /srv && mount -o remount,bind,ro / && exec "$@"`, h.Srv},
+			Wrapper: []string{"unshare", "--net", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+				`mount --bind "$0" /srv && mount --bind "$1" /var/tmp && mount -o remount,bind,ro / && shift && exec "$@"`,
+				h.Srv, h.VarTmp},
 			Host: in.String(),
 			Port: 22,
 		}

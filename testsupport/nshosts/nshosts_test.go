@@ -19,7 +19,7 @@ func ssh(t *testing.T, h *nshosts.Host, command string) (string, error) {
 }
 
 // TestStart checks that hosts differ by address on port 22, that each has
-// its own /srv, that the rest of the file system is read-only inside, and
+// its own /srv and /var/tmp, that the rest of the file system is read-only inside, and
 // that nothing is left once the test ends.
 func TestStart(t *testing.T) {
 	if _, err := exec.LookPath("ssh"); err != nil {
@@ -44,7 +44,13 @@ func TestStart(t *testing.T) {
 				t.Errorf("%s/which = %q, %v; want %q", h.Srv, got, err, want)
 			}
 		}
-		probe := "/var/tmp/nshosts-probe-" + hosts[0].Link
+		if out, err := ssh(t, hosts[0], "echo temporary > /var/tmp/which"); err != nil {
+			t.Fatalf("write /var/tmp on %s: %v\n%s", hosts[0].Addr, err, out)
+		}
+		if got, err := os.ReadFile(filepath.Join(hosts[0].VarTmp, "which")); err != nil || string(got) != "temporary\n" {
+			t.Errorf("%s/which = %q, %v", hosts[0].VarTmp, got, err)
+		}
+		probe := "/var/lib/nshosts-probe-" + hosts[0].Link
 		out, err := ssh(t, hosts[0], "echo x > "+probe)
 		if _, statErr := os.Stat(probe); statErr == nil {
 			_ = os.Remove(probe)
