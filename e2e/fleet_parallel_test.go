@@ -56,7 +56,7 @@ func TestFleetConnectsToHostsTogether(t *testing.T) {
 	var cfg strings.Builder
 	for i := range 3 {
 		srv := sshd.Start(t)
-		proxy := sshd.NewGatedProxy(t, srv.Addr, gate)
+		proxy := sshd.NewProxyWithOptions(t, srv.Addr, sshd.ProxyOptions{Gate: gate})
 		knownHosts := srv.WriteKnownHosts(t, "known_hosts.proxy", proxy.Addr, srv.HostPublicKey, false)
 		root := t.TempDir()
 		fmt.Fprintf(&cfg, `

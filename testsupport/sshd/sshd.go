@@ -470,6 +470,8 @@ type Proxy struct {
 	target   string
 	listener net.Listener
 
+	delay time.Duration // ProxyOptions.Delay
+
 	mu       sync.Mutex
 	accepted int
 	conns    []*proxyConn
@@ -478,6 +480,7 @@ type Proxy struct {
 
 type proxyConn struct {
 	client, server net.Conn
+	delay          time.Duration
 	mu             sync.Mutex
 	frozen         bool
 }
@@ -485,7 +488,16 @@ type proxyConn struct {
 // NewProxy starts a proxy to target (host:port); it stops with the test.
 func NewProxy(t testing.TB, target string) *Proxy {
 	t.Helper()
-	return NewGatedProxy(t, target, nil)
+	return NewProxyWithOptions(t, target, ProxyOptions{})
+}
+
+// ProxyOptions vary a proxy.
+type ProxyOptions struct {
+	// Gate holds the connections until the gate opens (nil: none).
+	Gate *Gate
+	// Delay holds every chunk of data this long in each direction: a
+	// link's latency, half of its round trip.
+	Delay time.Duration
 }
 
 // Gate holds the connections made to the proxies that share it until n
@@ -513,10 +525,11 @@ func (g *Gate) arrive() <-chan struct{} {
 	return g.open
 }
 
-// NewGatedProxy is NewProxy whose connections wait at gate (nil: none)
-// before they are forwarded.
-func NewGatedProxy(t testing.TB, target string, gate *Gate) *Proxy {
+// NewProxyWithOptions is NewProxy for a proxy that differs from the
+// default.
+func NewProxyWithOptions(t testing.TB, target string, opts ProxyOptions) *Proxy {
 	t.Helper()
+	gate := opts.Gate
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -525,7 +538,7 @@ func NewGatedProxy(t testing.TB, target string, gate *Gate) *Proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proxy{Addr: l.Addr().String(), Port: port, target: target, listener: l}
+	p := &Proxy{Addr: l.Addr().String(), Port: port, target: target, listener: l, delay: opts.Delay}
 	done, stopped := make(chan struct{}), make(chan struct{})
 	var held sync.WaitGroup
 	go func() {
@@ -573,32 +586,77 @@ func (p *Proxy) handle(c net.Conn) {
 		_ = c.Close()
 		return
 	}
-	pc := &proxyConn{client: c, server: s}
+	pc := &proxyConn{client: c, server: s, delay: p.delay}
 	p.conns = append(p.conns, pc)
 	go pc.pipe(c, s)
 	go pc.pipe(s, c)
 }
 
+// chunk is data read from one side, due at the other at a time.
+type chunk struct {
+	data []byte
+	due  time.Time
+}
+
 func (pc *proxyConn) pipe(from, to net.Conn) {
+	defer func() {
+		_ = from.Close()
+		_ = to.Close()
+	}()
+	if pc.delay > 0 {
+		pc.pipeDelayed(from, to)
+		return
+	}
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := from.Read(buf)
-		if n > 0 {
-			pc.mu.Lock()
-			frozen := pc.frozen
-			pc.mu.Unlock()
-			if !frozen {
-				if _, werr := to.Write(buf[:n]); werr != nil {
-					break
-				}
+		if n > 0 && !pc.isFrozen() {
+			if _, werr := to.Write(buf[:n]); werr != nil {
+				return
 			}
 		}
 		if err != nil {
-			break
+			return
 		}
 	}
-	_ = from.Close()
-	_ = to.Close()
+}
+
+func (pc *proxyConn) isFrozen() bool {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.frozen
+}
+
+// pipeDelayed forwards each chunk pc.delay after it was read, in order.
+func (pc *proxyConn) pipeDelayed(from, to net.Conn) {
+	chunks := make(chan chunk, 1024)
+	go func() {
+		defer close(chunks)
+		for {
+			buf := make([]byte, 32<<10)
+			n, err := from.Read(buf)
+			if n > 0 {
+				chunks <- chunk{buf[:n], time.Now().Add(pc.delay)}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	defer func() {
+		_ = from.Close() // ends the reader
+		for range chunks {
+		}
+	}()
+	for c := range chunks {
+		time.Sleep(time.Until(c.due))
+		if pc.isFrozen() {
+			continue
+		}
+		if _, err := to.Write(c.data); err != nil {
+			return
+		}
+	}
 }
 
 // Accepted counts the connections made to the proxy so far.
