@@ -18,7 +18,7 @@ func BenchmarkDrift(b *testing.B) {
 	compareDrift(b, "local-500", local, bin)
 
 	fleet := b.TempDir()
-	writeFleet(b, fleet, testhosts.Start(b, 4))
+	writeFleet(b, fleet, containerFleet(testhosts.Start(b, 4)))
 	testsupport.NewSpice(b, fleet, bin).MustRun(0, "apply", "-auto-approve")
 	compareDrift(b, "hosts-4x10", fleet, bin)
 }

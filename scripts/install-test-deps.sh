@@ -2,7 +2,8 @@
 # Installs the Debian packages the tests use: python3-dotenv (how the SPICE
 # HARVESTER services read .env, to cross-check env files), and what the test
 # hosts are made of: systemd-nspawn containers (systemd-container) running
-# sshd (openssh-server, openssh-client), forwarded to loopback (socat), with
+# sshd (openssh-server, openssh-client), forwarded to loopback (socat), or
+# sshds in network namespaces linked by veth pairs (iproute2), with
 # sudo for the non-root SSH tests inside them, and nginx-light and logrotate,
 # which the test hosts inherit from this machine (spice_maintenance_mode
 # reloads a real nginx in one; spice_logrotate validates with logrotate -d),

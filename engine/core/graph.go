@@ -15,9 +15,13 @@ import (
 type graph struct {
 	nodes []string
 	deps  map[string][]string
+	// unbounded nodes run outside the parallelism bound: a provider's
+	// connection setup waits on its host rather than works, and a fleet
+	// of 50 hosts must not connect 10 at a time.
+	unbounded map[string]bool
 }
 
-func newGraph() *graph { return &graph{deps: map[string][]string{}} }
+func newGraph() *graph { return &graph{deps: map[string][]string{}, unbounded: map[string]bool{}} }
 
 func (g *graph) add(node string, deps ...string) {
 	if _, ok := g.deps[node]; !ok {
@@ -94,8 +98,8 @@ func (g *graph) order() ([]string, error) {
 }
 
 // walk runs fn for every node once all its dependencies succeeded, at most
-// parallelism at a time. A failed node's dependents are skipped, everything
-// else still runs.
+// parallelism at a time besides the unbounded nodes. A failed node's
+// dependents are skipped, everything else still runs.
 func (g *graph) walk(ctx context.Context, parallelism int, fn func(node string) hcl.Diagnostics) hcl.Diagnostics {
 	if parallelism < 1 {
 		parallelism = 1
@@ -138,9 +142,14 @@ func (g *graph) walk(ctx context.Context, parallelism int, fn func(node string) 
 				mu.Unlock()
 				return
 			}
-			sem <- struct{}{}
+			bounded := !g.unbounded[n]
+			if bounded {
+				sem <- struct{}{}
+			}
 			d := fn(n)
-			<-sem
+			if bounded {
+				<-sem
+			}
 			mu.Lock()
 			diags = append(diags, d...)
 			if d.HasErrors() {

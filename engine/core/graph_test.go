@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/stretchr/testify/assert"
@@ -81,4 +82,37 @@ func TestGraphWalkSkipsDependentsOfFailures(t *testing.T) {
 	assert.True(t, diags.HasErrors())
 	assert.False(t, ran["b"], "a dependent of a failed node must not run")
 	assert.True(t, ran["c"], "independent nodes still run")
+}
+
+// Provider nodes connect to their hosts outside the parallelism bound: five
+// of them must all be running at once with a parallelism of 1, each
+// waiting for the others (a walk that bounded them would never get past
+// the first).
+func TestGraphWalkRunsUnboundedNodesTogether(t *testing.T) {
+	g := newGraph()
+	names := []string{"provider.a", "provider.b", "provider.c", "provider.d", "provider.e"}
+	var arrived sync.WaitGroup
+	arrived.Add(len(names))
+	all := make(chan struct{})
+	go func() { arrived.Wait(); close(all) }()
+	for _, n := range names {
+		g.add(n)
+		g.unbounded[n] = true
+		g.add("resource."+n, n)
+	}
+	var ran atomic.Int32
+	diags := g.walk(context.Background(), 1, func(n string) hcl.Diagnostics {
+		ran.Add(1)
+		if g.unbounded[n] {
+			arrived.Done()
+			select {
+			case <-all:
+			case <-time.After(30 * time.Second):
+				t.Errorf("%s: the other unbounded nodes never ran alongside it", n)
+			}
+		}
+		return nil
+	})
+	assert.False(t, diags.HasErrors())
+	assert.Equal(t, int32(10), ran.Load())
 }

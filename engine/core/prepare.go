@@ -52,6 +52,7 @@ func (e *Engine) prepare() hcl.Diagnostics {
 		name := "provider." + key
 		e.nodes[name] = &node{kind: kindProvider, sc: e.scope, name: key}
 		g.add(name, e.refsTo(e.scope, trs, false, &diags)...)
+		g.unbounded[name] = true
 	}
 	for _, imp := range e.Module.Imports {
 		if r := e.scope.resource(resourceOf(imp.To)); r == nil || r.Mode != config.Managed {

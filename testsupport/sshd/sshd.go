@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,10 +56,14 @@ type Server struct {
 
 	Dir string // configuration, keys and pid file
 
-	pid   int
-	log   *syncBuffer
-	umask string
+	pid     int
+	log     *syncBuffer
+	umask   string
+	wrapper []string // Options.Wrapper
 }
+
+// PID is sshd's process ID: with a wrapper, the way into its namespaces.
+func (s *Server) PID() int { return s.pid }
 
 // Start runs sshd for the test and stops it (and the connection processes
 // it forked) when the test ends. Sessions get the umask 077, so tests see
@@ -79,29 +84,24 @@ type Options struct {
 	// Umask is the sessions' umask instead of 077: "022" is what most
 	// real hosts give an SFTP subsystem.
 	Umask string
+	// Wrapper runs sshd under a command that ends by exec'ing its
+	// arguments (unshare, nsenter), so the PID stays sshd's; sshd then
+	// listens on 0.0.0.0:Port inside whatever namespace the wrapper made,
+	// and clients reach it at Host:Port. Host and Port are required with
+	// a wrapper: nothing here can probe a free port in another namespace.
+	Wrapper []string
+	Host    string
+	Port    int
 }
 
 // StartWithOptions is Start for a server that differs from the default.
 func StartWithOptions(t testing.TB, opts Options) *Server {
 	t.Helper()
-	testsupport.RequireRoot(t)
-	_, err := os.Stat(sshdPath)
-	testsupport.Require(t, err == nil, "%s (apt-get install openssh-server)", sshdPath)
-	if _, err := os.Stat(privsepDir); errors.Is(err, os.ErrNotExist) {
-		// The same directory the ssh service would create: empty, root-owned.
-		if err := os.Mkdir(privsepDir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
-			t.Fatalf("create %s for sshd: %v", privsepDir, err)
-		}
+	if opts.Wrapper != nil {
+		return StartAll(t, []Options{opts})[0]
 	}
-
-	s := &Server{Host: "127.0.0.1", User: "root", Dir: t.TempDir(), umask: "077"}
-	if opts.Umask != "" {
-		s.umask = opts.Umask
-	}
-	hostPub := s.writeKeys(t)
-	if opts.RSAHostKey {
-		s.writeRSAHostKey(t)
-	}
+	requireSSHD(t)
+	s, hostPub := newServer(t, opts)
 	var lastErr error
 	for range 3 { // the free port can be taken between probe and bind
 		port, err := freePort()
@@ -117,6 +117,63 @@ func StartWithOptions(t testing.TB, opts Options) *Server {
 	}
 	s.writeKnownHosts(t, hostPub)
 	return s
+}
+
+// requireSSHD skips (or fails) a test that cannot run sshd, and makes
+// the directory sshd needs.
+func requireSSHD(t testing.TB) {
+	t.Helper()
+	testsupport.RequireRoot(t)
+	_, err := os.Stat(sshdPath)
+	testsupport.Require(t, err == nil, "%s (apt-get install openssh-server)", sshdPath)
+	if _, err := os.Stat(privsepDir); errors.Is(err, os.ErrNotExist) {
+		// The same directory the ssh service would create: empty, root-owned.
+		if err := os.Mkdir(privsepDir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			t.Fatalf("create %s for sshd: %v", privsepDir, err)
+		}
+	}
+}
+
+// StartAll starts servers with wrappers (see Options.Wrapper) in
+// parallel: namespace hosts take a while each to start.
+func StartAll(t testing.TB, opts []Options) []*Server {
+	t.Helper()
+	requireSSHD(t)
+	servers := make([]*Server, len(opts))
+	waits := make([]func() error, len(opts))
+	keys := make([]ssh.PublicKey, len(opts))
+	for i, o := range opts {
+		if o.Wrapper == nil || o.Host == "" || o.Port == 0 {
+			t.Fatal("sshd.StartAll: every server needs a Wrapper, Host and Port")
+		}
+		servers[i], keys[i] = newServer(t, o)
+		servers[i].Host = o.Host
+		var err error
+		if waits[i], err = servers[i].launch(t, o.Port); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, s := range servers {
+		if err := waits[i](); err != nil {
+			t.Fatal(err)
+		}
+		s.writeKnownHosts(t, keys[i])
+	}
+	return servers
+}
+
+// newServer writes the keys of a server to start.
+func newServer(t testing.TB, opts Options) (*Server, ssh.PublicKey) {
+	t.Helper()
+	s := &Server{Host: "127.0.0.1", User: "root", Dir: t.TempDir(), umask: "077", wrapper: opts.Wrapper}
+	if opts.Umask != "" {
+		s.umask = opts.Umask
+	}
+	hostPub := s.writeKeys(t)
+	if opts.RSAHostKey {
+		s.writeRSAHostKey(t)
+	}
+	return s, hostPub
 }
 
 func (s *Server) writeRSAHostKey(t testing.TB) {
@@ -219,11 +276,26 @@ func freePort() (int, error) {
 
 func (s *Server) start(t testing.TB, port int) error {
 	t.Helper()
+	listening, err := s.launch(t, port)
+	if err != nil {
+		return err
+	}
+	return listening()
+}
+
+// launch starts sshd, to be stopped when the test ends, and returns what
+// waits until it listens: servers launched together start in parallel.
+func (s *Server) launch(t testing.TB, port int) (wait func() error, err error) {
+	t.Helper()
 	s.Port = port
 	s.Addr = net.JoinHostPort(s.Host, strconv.Itoa(port))
 	config := filepath.Join(s.Dir, "sshd_config")
+	listen := s.Addr
+	if s.wrapper != nil {
+		listen = net.JoinHostPort("0.0.0.0", strconv.Itoa(port))
+	}
 	lines := []string{
-		"ListenAddress " + s.Addr,
+		"ListenAddress " + listen,
 		"AddressFamily inet",
 		"HostKey " + filepath.Join(s.Dir, "ssh_host_ed25519_key"),
 		"PidFile " + filepath.Join(s.Dir, "sshd.pid"),
@@ -252,19 +324,20 @@ func (s *Server) start(t testing.TB, port int) error {
 	}
 	conf := strings.Join(lines, "\n") + "\n"
 	if err := os.WriteFile(config, []byte(conf), 0o600); err != nil {
-		return err
+		return nil, err
 	}
 
 	// sh only sets the umask, then becomes sshd: the PID is sshd's.
-	cmd := exec.Command("/bin/sh", "-c", `umask "$2" && exec "$0" -D -e -f "$1"`, sshdPath, config, s.umask)
+	argv := append(slices.Clone(s.wrapper), "/bin/sh", "-c", `umask "$2" && exec "$0" -D -e -f "$1"`, sshdPath, config, s.umask)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
 	s.log = &syncBuffer{}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start sshd: %w", err)
+		return nil, fmt.Errorf("start sshd: %w", err)
 	}
 	s.pid = cmd.Process.Pid
 	listening := make(chan struct{})
@@ -283,21 +356,28 @@ func (s *Server) start(t testing.TB, port int) error {
 		close(exited)
 	}()
 
-	select {
-	case <-listening:
-	case <-exited:
-		return fmt.Errorf("sshd exited before listening on %s:\n%s", s.Addr, s.log.String())
-	case <-time.After(10 * time.Second):
-		s.stop(exited)
-		return fmt.Errorf("sshd did not listen on %s within 10s:\n%s", s.Addr, s.log.String())
-	}
 	t.Cleanup(func() { s.stop(exited) })
-	return nil
+	return func() error {
+		select {
+		case <-listening:
+			return nil
+		case <-exited:
+			return fmt.Errorf("sshd exited before listening on %s:\n%s", s.Addr, s.log.String())
+		case <-time.After(10 * time.Second):
+			s.stop(exited)
+			return fmt.Errorf("sshd did not listen on %s within 10s:\n%s", s.Addr, s.log.String())
+		}
+	}, nil
 }
 
 // stop ends sshd and every process it forked (one per connection, each in
 // its own session, so a process group would not reach them), by PID.
 func (s *Server) stop(exited <-chan struct{}) {
+	select {
+	case <-exited:
+		return // stopped before, or it never listened; its PID may be reused
+	default:
+	}
 	children := descendants(s.pid)
 	_ = syscall.Kill(s.pid, syscall.SIGTERM)
 	for _, pid := range children {
@@ -390,6 +470,8 @@ type Proxy struct {
 	target   string
 	listener net.Listener
 
+	delay time.Duration // ProxyOptions.Delay
+
 	mu       sync.Mutex
 	accepted int
 	conns    []*proxyConn
@@ -398,6 +480,7 @@ type Proxy struct {
 
 type proxyConn struct {
 	client, server net.Conn
+	delay          time.Duration
 	mu             sync.Mutex
 	frozen         bool
 }
@@ -405,6 +488,48 @@ type proxyConn struct {
 // NewProxy starts a proxy to target (host:port); it stops with the test.
 func NewProxy(t testing.TB, target string) *Proxy {
 	t.Helper()
+	return NewProxyWithOptions(t, target, ProxyOptions{})
+}
+
+// ProxyOptions vary a proxy.
+type ProxyOptions struct {
+	// Gate holds the connections until the gate opens (nil: none).
+	Gate *Gate
+	// Delay holds every chunk of data this long in each direction: a
+	// link's latency, half of its round trip.
+	Delay time.Duration
+}
+
+// Gate holds the connections made to the proxies that share it until n
+// have arrived, then lets them all through, and every later one at once:
+// a client that connects to several hosts one at a time never gets past
+// the first.
+type Gate struct {
+	mu      sync.Mutex
+	n       int
+	arrived int
+	open    chan struct{}
+}
+
+// NewGate makes a gate that opens at the n-th connection.
+func NewGate(n int) *Gate { return &Gate{n: n, open: make(chan struct{})} }
+
+// arrive counts a connection and returns what closes when the gate opens.
+func (g *Gate) arrive() <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.arrived++
+	if g.arrived == g.n {
+		close(g.open)
+	}
+	return g.open
+}
+
+// NewProxyWithOptions is NewProxy for a proxy that differs from the
+// default.
+func NewProxyWithOptions(t testing.TB, target string, opts ProxyOptions) *Proxy {
+	t.Helper()
+	gate := opts.Gate
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -413,8 +538,9 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proxy{Addr: l.Addr().String(), Port: port, target: target, listener: l}
-	done := make(chan struct{})
+	p := &Proxy{Addr: l.Addr().String(), Port: port, target: target, listener: l, delay: opts.Delay}
+	done, stopped := make(chan struct{}), make(chan struct{})
+	var held sync.WaitGroup
 	go func() {
 		defer close(done)
 		for {
@@ -422,12 +548,26 @@ func NewProxy(t testing.TB, target string) *Proxy {
 			if err != nil {
 				return
 			}
-			p.handle(c)
+			if gate == nil {
+				p.handle(c)
+				continue
+			}
+			open := gate.arrive()
+			held.Go(func() {
+				select {
+				case <-open:
+					p.handle(c)
+				case <-stopped:
+					_ = c.Close()
+				}
+			})
 		}
 	}()
 	t.Cleanup(func() {
 		_ = l.Close()
 		<-done
+		close(stopped)
+		held.Wait()
 		p.Cut()
 	})
 	return p
@@ -446,32 +586,77 @@ func (p *Proxy) handle(c net.Conn) {
 		_ = c.Close()
 		return
 	}
-	pc := &proxyConn{client: c, server: s}
+	pc := &proxyConn{client: c, server: s, delay: p.delay}
 	p.conns = append(p.conns, pc)
 	go pc.pipe(c, s)
 	go pc.pipe(s, c)
 }
 
+// chunk is data read from one side, due at the other at a time.
+type chunk struct {
+	data []byte
+	due  time.Time
+}
+
 func (pc *proxyConn) pipe(from, to net.Conn) {
+	defer func() {
+		_ = from.Close()
+		_ = to.Close()
+	}()
+	if pc.delay > 0 {
+		pc.pipeDelayed(from, to)
+		return
+	}
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := from.Read(buf)
-		if n > 0 {
-			pc.mu.Lock()
-			frozen := pc.frozen
-			pc.mu.Unlock()
-			if !frozen {
-				if _, werr := to.Write(buf[:n]); werr != nil {
-					break
-				}
+		if n > 0 && !pc.isFrozen() {
+			if _, werr := to.Write(buf[:n]); werr != nil {
+				return
 			}
 		}
 		if err != nil {
-			break
+			return
 		}
 	}
-	_ = from.Close()
-	_ = to.Close()
+}
+
+func (pc *proxyConn) isFrozen() bool {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.frozen
+}
+
+// pipeDelayed forwards each chunk pc.delay after it was read, in order.
+func (pc *proxyConn) pipeDelayed(from, to net.Conn) {
+	chunks := make(chan chunk, 1024)
+	go func() {
+		defer close(chunks)
+		for {
+			buf := make([]byte, 32<<10)
+			n, err := from.Read(buf)
+			if n > 0 {
+				chunks <- chunk{buf[:n], time.Now().Add(pc.delay)}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	defer func() {
+		_ = from.Close() // ends the reader
+		for range chunks {
+		}
+	}()
+	for c := range chunks {
+		time.Sleep(time.Until(c.due))
+		if pc.isFrozen() {
+			continue
+		}
+		if _, err := to.Write(c.data); err != nil {
+			return
+		}
+	}
 }
 
 // Accepted counts the connections made to the proxy so far.
