@@ -134,7 +134,7 @@ func (r *envFileResource) ValidateConfig(ctx context.Context, req resource.Valid
 	}
 	var gen types.Map
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("generated_secrets"), &gen)...)
-	_, _, diags = secretSpecs(gen)
+	_, diags = secretSpecs(gen)
 	resp.Diagnostics.Append(diags...)
 	for name := range gen.Elements() {
 		at := path.Root("generated_secrets").AtMapKey(name)
@@ -150,18 +150,17 @@ func (r *envFileResource) ValidateConfig(ctx context.Context, req resource.Valid
 	}
 }
 
-// secretSpecs reads generated_secrets with their defaults. known is false
-// while a declaration is only known after apply; errors name the setting.
-func secretSpecs(m types.Map) (specs map[string]generated.Secret, known bool, diags diag.Diagnostics) {
+// secretSpecs reads generated_secrets with their defaults, leaving out
+// the declarations only known after apply; errors name the setting.
+func secretSpecs(m types.Map) (specs map[string]generated.Secret, diags diag.Diagnostics) {
+	specs = map[string]generated.Secret{}
 	if m.IsUnknown() {
-		return nil, false, nil
+		return specs, nil
 	}
-	specs, known = map[string]generated.Secret{}, true
 	for name, el := range m.Elements() {
 		at := path.Root("generated_secrets").AtMapKey(name)
 		inner, _ := el.(types.Map)
 		if inner.IsUnknown() {
-			known = false
 			continue
 		}
 		s := generated.Secret{Length: generated.DefaultLength, Charset: generated.Alphanumeric}
@@ -188,7 +187,6 @@ func secretSpecs(m types.Map) (specs map[string]generated.Secret, known bool, di
 			}
 		}
 		if pending {
-			known = false
 			continue
 		}
 		if err := s.Validate(); err != nil && !bad {
@@ -196,7 +194,7 @@ func secretSpecs(m types.Map) (specs map[string]generated.Secret, known bool, di
 		}
 		specs[name] = s
 	}
-	return specs, known, diags
+	return specs, diags
 }
 
 // knownElements returns the map's elements, or nothing while the map itself
@@ -277,8 +275,8 @@ func (r *envFileResource) plannedHashes(ctx context.Context, req resource.Modify
 		diags.Append(req.State.GetAttribute(ctx, path.Root("generated_secrets"), &priorGen)...)
 	}
 	priorHashes := knownElements(prior)
-	declared, _, _ := secretSpecs(gen)
-	before, _, _ := secretSpecs(priorGen)
+	declared, _ := secretSpecs(gen)
+	before, _ := secretSpecs(priorGen)
 	elems := map[string]attr.Value{}
 	allKept = true
 	for name := range gen.Elements() {
@@ -379,7 +377,7 @@ func observedMap(ctx context.Context, prior types.Map, values map[string]string)
 // converge writes an env file with generated secrets through the host
 // (package generated); one without them as any rendered file.
 func (r *envFileResource) converge(ctx context.Context, plan, prior *envFileModel) (diag.Diagnostics, error) {
-	specs, _, diags := secretSpecs(plan.GeneratedSecrets)
+	specs, diags := secretSpecs(plan.GeneratedSecrets)
 	if diags.HasError() {
 		return diags, nil
 	}

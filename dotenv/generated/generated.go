@@ -212,8 +212,8 @@ func Inspect(ctx context.Context, h host.Host, req InspectRequest) (Inspection, 
 		return Inspection{}, err
 	}
 	out := Inspection{Found: true}
-	vars, err := dotenv.Parse(content)
-	if err != nil {
+	vars, parsed := parseQuietly(content)
+	if !parsed {
 		return out, nil
 	}
 	key, err := loadKey(h.Root())
@@ -231,6 +231,13 @@ func Inspect(ctx context.Context, h host.Host, req InspectRequest) (Inspection, 
 	}
 	out.Variables = vars
 	return out, nil
+}
+
+// parseQuietly parses an env file that may have been edited into a shape
+// dotenv cannot read: that is drift to report, not a failure.
+func parseQuietly(content []byte) (map[string]string, bool) {
+	vars, err := dotenv.Parse(content)
+	return vars, err == nil
 }
 
 // keyedHash binds the value to its file and name, so that one value in two
