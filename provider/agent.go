@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -45,6 +46,12 @@ type agentCache struct {
 	// executable is where the provider runs from (os.Executable when nil):
 	// the shipped agents lie beside it.
 	executable func() (string, error)
+
+	// installed holds the paths ensureAgent made current in this run,
+	// under its own lock: hashing the installed agent takes a while, and
+	// every env file with generated secrets needs it on each refresh.
+	installMu sync.Mutex
+	installed map[string]bool
 }
 
 // hostMachine is h's uname -m, asked once per cache; "" in image mode,
@@ -166,7 +173,11 @@ func remoteSHA256(ctx context.Context, h host.Host, path string) (string, error)
 		}
 		return "", fmt.Errorf("stat %s on %s: %w", path, h.Name(), err)
 	}
-	if !systemd.Live(h) {
+	_, local := h.(*host.Local)
+	if local && !systemd.Live(h) {
+		// A local image: reading it costs no transfer. Over SSH the
+		// remote sha256sum spares downloading the binary, below the root
+		// in image mode, since commands reach the machine holding it.
 		b, err := h.ReadFile(ctx, path)
 		if err != nil {
 			return "", fmt.Errorf("read %s on %s: %w", path, h.Name(), err)
@@ -174,7 +185,7 @@ func remoteSHA256(ctx context.Context, h host.Host, path string) (string, error)
 		sum := sha256.Sum256(b)
 		return hex.EncodeToString(sum[:]), nil
 	}
-	res, err := h.Run(ctx, host.Command{Argv: []string{"sha256sum", "--", path}})
+	res, err := h.Run(ctx, host.Command{Argv: []string{"sha256sum", "--", pathpkg.Join(h.Root(), path)}})
 	if err != nil {
 		return "", fmt.Errorf("sha256sum %s on %s: %w", path, h.Name(), err)
 	}
@@ -208,6 +219,24 @@ func installAgent(ctx context.Context, hc *hostContext, path string) error {
 	if err := h.WriteFile(ctx, path, content, host.Attrs{Perm: 0o755, UID: 0, GID: 0}); err != nil {
 		return fmt.Errorf("install %s on %s: %w", path, h.Name(), err)
 	}
+	return nil
+}
+
+// ensureAgent is installAgent once per path and host context.
+func ensureAgent(ctx context.Context, hc *hostContext, path string) error {
+	c := &hc.agents
+	c.installMu.Lock()
+	defer c.installMu.Unlock()
+	if c.installed[path] {
+		return nil
+	}
+	if err := installAgent(ctx, hc, path); err != nil {
+		return err
+	}
+	if c.installed == nil {
+		c.installed = map[string]bool{}
+	}
+	c.installed[path] = true
 	return nil
 }
 

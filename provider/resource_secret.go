@@ -70,7 +70,9 @@ func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A random secret generated once from the operating system's CSPRNG and kept in state. " +
 			"The defaults give what Python's `secrets.token_urlsafe(32)` gives: 32 random bytes as 43 base64url characters. " +
-			"The value is sensitive and never printed. Changing `length`, `encoding` or `keepers` generates a new one.",
+			"The value is sensitive and never printed. Changing `length`, `encoding` or `keepers` generates a new one.\n\n" +
+			"Like Terraform's `random_password`, the value is in the state: whoever reads the state reads it. " +
+			"For a secret only one host needs, `spice_env_file`'s `generated_secrets` makes it on the host and keeps only a keyed hash in the state (see the guide *Secrets: spice_secret or generated_secrets*).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -1,6 +1,7 @@
 // Package agent holds the commands that run on a managed host itself: the
-// backup verbs the systemd timer of spice_backup_policy calls, and restore
-// drills. The operator reaches them over SSH; they never read a
+// backup verbs the systemd timer of spice_backup_policy calls, restore
+// drills, and the host side of spice watch and of spice_env_file's
+// generated secrets. The operator reaches them over SSH; they never read a
 // configuration or a state.
 package agent
 
@@ -14,8 +15,9 @@ import (
 func Commands(streams command.Streams) map[string]cli.CommandFactory {
 	factory := func(c cli.Command) cli.CommandFactory { return func() (cli.Command, error) { return c, nil } }
 	commands := map[string]cli.CommandFactory{
-		"drill":       factory(&drillCommand{streams}),
-		"agent watch": factory(&watchCommand{streams}),
+		"drill":          factory(&drillCommand{streams}),
+		"agent watch":    factory(&watchCommand{streams}),
+		"agent env-file": factory(&envFileCommand{streams}),
 		"agent": factory(command.Parent{Summary: "Commands spice runs on a managed host itself",
 			Usage: "Usage: spice agent SUBCOMMAND\n\n  Run by spice over SSH on a managed host, not by hand."}),
 		"backup": factory(command.Parent{Summary: "Make, list, verify and restore backups on this host",
