@@ -538,8 +538,8 @@ func TestAccService_validation(t *testing.T) {
 	var steps []resource.TestStep
 	for _, tc := range tests {
 		steps = append(steps, resource.TestStep{
-			Config:      provider + "resource \"spice_service\" \"s\" {\n " + tc.body + "\n}\n",
-			PlanOnly:    true,
+			Config:   provider + "resource \"spice_service\" \"s\" {\n " + tc.body + "\n}\n",
+			PlanOnly: true,
 			// Terraform wraps the detail wherever a space is.
 			ExpectError: regexp.MustCompile(`(?s)` + strings.ReplaceAll(tc.want, " ", `\s+`)),
 		})
