@@ -83,7 +83,7 @@ provider "spice" {
   port             = %d
   private_key_file = %q
   known_hosts_file = %q
-  connect_timeout  = "3s"
+  connect_timeout  = "30s" # sshd is stopped, not silent: refusals are immediate
 }
 resource "spice_file" "f" {
   count   = %d
