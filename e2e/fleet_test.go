@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -82,7 +83,7 @@ provider "spice" {
   port             = %d
   private_key_file = %q
   known_hosts_file = %q
-  connect_timeout  = "3s"
+  connect_timeout  = "30s" # sshd is stopped, not silent: refusals are immediate
 }
 resource "spice_file" "f" {
   count   = %d
@@ -97,15 +98,17 @@ resource "spice_file" "f" {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	require.NoError(t, cmd.Start())
-	// Cut once some files exist: stop sshd and kill every session.
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if o, _ := h.Command("sh", "-c", "ls /srv/cut 2>/dev/null | wc -l").Output(); atoi(string(o)) >= 5 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
+	// Cut once some files exist: stop sshd and kill every session. The
+	// apply is stopped (SIGSTOP) from the moment the files are seen, read
+	// straight from the container's root, until the cut is done, so the
+	// cut lands mid-apply however fast the apply runs.
+	deadline := time.Now().Add(60 * time.Second) // a bound on a busy machine, not a measurement
+	for countFiles(filepath.Join(h.Root(), "srv/cut")) < 5 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
 	}
+	_ = cmd.Process.Signal(syscall.SIGSTOP)
 	_ = h.Command("sh", "-c", "systemctl stop ssh.socket ssh.service; pkill -KILL -f 'sshd:'").Run()
+	_ = cmd.Process.Signal(syscall.SIGCONT)
 	err := cmd.Wait()
 	require.Error(t, err, "an apply that lost its host must fail:\n%s", out.String())
 	assert.Contains(t, out.String(), "connection")
@@ -121,6 +124,18 @@ resource "spice_file" "f" {
 	spice.MustRun(0, "apply", "-auto-approve")
 	spice.MustRun(0, "plan", "-detailed-exitcode")
 	assert.Equal(t, n, atoi(h.Exec(t, "sh", "-c", "ls /srv/cut | wc -l")))
+}
+
+// countFiles counts the entries of dir as ls does, dot files left out.
+func countFiles(dir string) int {
+	entries, _ := os.ReadDir(dir)
+	n := 0
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			n++
+		}
+	}
+	return n
 }
 
 func atoi(s string) int {

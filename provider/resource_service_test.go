@@ -417,7 +417,7 @@ func TestAccService_cannotStart(t *testing.T) {
 			unitLines: `exec_start = "/bin/sleep infinity"
   environment_file = "` + envFile + `"`,
 			want: testsupport.ErrorMatching("systemctl restart spice-test-noenv.service on root@"+h.Addr()).String() +
-				`.*result resources.*journal.*` + testsupport.ErrorMatching("Failed to load environment files").String(),
+				`.*result\s+resources.*journal.*` + testsupport.ErrorMatching("Failed to load environment files").String(),
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -538,9 +538,10 @@ func TestAccService_validation(t *testing.T) {
 	var steps []resource.TestStep
 	for _, tc := range tests {
 		steps = append(steps, resource.TestStep{
-			Config:      provider + "resource \"spice_service\" \"s\" {\n " + tc.body + "\n}\n",
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(tc.want),
+			Config:   provider + "resource \"spice_service\" \"s\" {\n " + tc.body + "\n}\n",
+			PlanOnly: true,
+			// Terraform wraps the detail wherever a space is.
+			ExpectError: regexp.MustCompile(`(?s)` + strings.ReplaceAll(tc.want, " ", `\s+`)),
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testsupport.ProviderFactories(), Steps: steps})

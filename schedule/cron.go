@@ -45,6 +45,13 @@ func parseCron(text string) (Schedule, error) {
 		minutes: bitset(spec.Minute) & rangeBits(0, 59, 1),
 		seconds: bitset(spec.Second) & rangeBits(0, 59, 1),
 	}
+	// robfig/cron reads a list of nothing (",") as a field that selects
+	// no value: such a line never runs, and its OnCalendar would not parse.
+	for i, set := range []bitset{s.minutes, s.hours, days, months, weekdays} {
+		if set == 0 {
+			return Schedule{}, fmt.Errorf("cron %s field %q: selects no value", cronFieldNames[i], strings.Fields(text)[i])
+		}
+	}
 	if spec.Dom&cronStarBit != 0 || spec.Dow&cronStarBit != 0 {
 		s.dayRules = []dayRule{{months: months, days: days, weekdays: weekdays}}
 		return s, nil

@@ -124,6 +124,11 @@ func TestParseInvalid(t *testing.T) {
 		{"0 25 * * *", `schedule "0 25 * * *": cron hour field "25": end of range (25) above maximum (23): 25`},
 		{"0 0 * * 8", `schedule "0 0 * * 8": cron day-of-week field "8": end of range (8) above maximum (6): 8`},
 		{"0 0 30 2 *", `schedule "0 0 30 2 *": never elapses: no month in 02 has a day 30`},
+		// Found by FuzzParse: robfig/cron reads "," as a field selecting nothing.
+		{"00 0 , 1,1,1 MON,FRI", `schedule "00 0 , 1,1,1 MON,FRI": cron day-of-month field ",": selects no value`},
+		{"0 , * * *", `schedule "0 , * * *": cron hour field ",": selects no value`},
+		{"0 0 * , *", `schedule "0 0 * , *": cron month field ",": selects no value`},
+		{"0 0 1 * ,", `schedule "0 0 1 * ,": cron day-of-week field ",": selects no value`},
 		{"@every 1h", `schedule "@every 1h": @every counts from when the timer started, which no calendar can express: write a calendar expression or a 5-field cron line`},
 		{"@reboot", `schedule "@reboot": cron: unrecognized descriptor: @reboot`},
 		{"CRON_TZ=UTC 0 2 * * *", `schedule "CRON_TZ=UTC 0 2 * * *": cron time zone prefixes are not accepted: schedules are evaluated in UTC`},

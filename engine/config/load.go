@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,10 +69,13 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 // Load reads every *.tf file of dir (not subdirectories), in name order,
 // and the local modules it calls.
 func Load(dir string) (*Module, hcl.Diagnostics) {
-	return load(dir, "", hclparse.NewParser(), 0)
+	return load(dir, "", hclparse.NewParser(), nil)
 }
 
-func load(dir, path string, parser *hclparse.Parser, depth int) (*Module, hcl.Diagnostics) {
+// load reads the module in dir. callers are the directories of the
+// modules whose calls led here, the root module's first: a call whose
+// source is one of them (or dir) would load it again without end.
+func load(dir, path string, parser *hclparse.Parser, callers []os.FileInfo) (*Module, hcl.Diagnostics) {
 	m := &Module{
 		Dir:       dir,
 		Path:      path,
@@ -120,8 +124,12 @@ func load(dir, path string, parser *hclparse.Parser, depth int) (*Module, hcl.Di
 			diags = append(diags, unsupported("import blocks inside modules", imp.DeclRange))
 		}
 	}
+	chain := slices.Clip(callers)
+	if self, err := os.Stat(dir); err == nil {
+		chain = append(chain, self)
+	}
 	for _, call := range m.Calls {
-		if depth >= 10 {
+		if len(callers) >= 10 {
 			diags = append(diags, unsupported("modules nested more than 10 deep", call.DeclRange))
 			continue
 		}
@@ -130,12 +138,19 @@ func load(dir, path string, parser *hclparse.Parser, depth int) (*Module, hcl.Di
 			childPath = path + "." + childPath
 		}
 		childDir := filepath.Join(dir, call.Source)
-		if info, err := os.Stat(childDir); err != nil || !info.IsDir() {
+		info, err := os.Stat(childDir)
+		if err != nil || !info.IsDir() {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Module not found",
 				Detail: fmt.Sprintf("module %q: source %q is not a directory.", call.Name, call.Source), Subject: call.DeclRange.Ptr()})
 			continue
 		}
-		child, d := load(childDir, childPath, parser, depth+1)
+		if slices.ContainsFunc(chain, func(caller os.FileInfo) bool { return os.SameFile(caller, info) }) {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Module calls itself",
+				Detail:  fmt.Sprintf("module %q: source %q is a module that is calling it: a module cannot call itself, directly or through others.", call.Name, call.Source),
+				Subject: call.DeclRange.Ptr()})
+			continue
+		}
+		child, d := load(childDir, childPath, parser, chain)
 		diags = append(diags, d...)
 		call.Module = child
 	}
