@@ -26,6 +26,7 @@ type Local struct {
 	root    string
 	rootFd  int // root, opened once: every path is resolved from it
 	cleanup runtime.Cleanup
+	temps   tempListing // stale temporary files, listed once per directory
 }
 
 // NewLocal returns the local host. root "" means "/"; any other root must be
@@ -188,7 +189,7 @@ func (l *Local) ReadDir(_ context.Context, p string) ([]string, error) {
 // never written through.
 func (l *Local) WriteFile(_ context.Context, p string, content []byte, attrs Attrs) error {
 	return l.at("write", p, true, func(dirfd int, name string) error {
-		removeStaleTemps(dirfd, name)
+		removeStaleTemps(dirfd, name, &l.temps)
 		for attempt := 0; ; attempt++ {
 			err := writeAt(dirfd, name, content, attrs)
 			if errors.Is(err, errTempLost) && attempt < 3 {

@@ -9,6 +9,7 @@ import (
 	"path"
 	"runtime"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -217,25 +218,77 @@ func sameFile(a, b *unix.Stat_t) bool { return a.Dev == b.Dev && a.Ino == b.Ino 
 // it (each write keeps its temporary file locked until the rename).
 // Anything else, such as a file another user planted under such a name,
 // or a link, is left alone. Errors only mean that nothing was removed.
-func removeStaleTemps(dirfd int, name string) {
-	list, err := unix.Openat(dirfd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return
-	}
-	d := os.NewFile(uintptr(list), "")
-	entries, _ := d.Readdirnames(-1)
-	_ = d.Close()
+//
+// The candidates come from temps: listing the directory for every write
+// would make writing N files into one directory cost O(N^2).
+func removeStaleTemps(dirfd int, name string, temps *tempListing) {
 	euid := uint32(os.Geteuid())
-	for _, e := range entries {
-		if !isTempOf(e, name) {
-			continue
-		}
+	for _, e := range temps.candidates(dirfd, name) {
 		var st unix.Stat_t
 		if unix.Fstatat(dirfd, e, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || !plainFile(&st) || st.Uid != euid {
 			continue
 		}
 		removeIfUnlocked(dirfd, e, &st)
 	}
+}
+
+// tempListing holds, per directory, the names that look like temporary
+// files of an atomic write, from one listing of the directory: taken at
+// the first write into it, when stale ones can be there (what this
+// process's writes leave, they remove themselves).
+type tempListing struct {
+	mu   sync.Mutex
+	dirs map[dirID][]string
+}
+
+type dirID struct{ dev, ino uint64 }
+
+// candidates are the names in dirfd's listing that are temporary names
+// of name; they leave the listing, as they are dealt with now.
+func (t *tempListing) candidates(dirfd int, name string) []string {
+	var st unix.Stat_t
+	if unix.Fstat(dirfd, &st) != nil {
+		return nil
+	}
+	id := dirID{uint64(st.Dev), st.Ino} //nolint:unconvert // Dev is int32 on darwin
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	names, listed := t.dirs[id]
+	if !listed {
+		names = listTemps(dirfd)
+		if t.dirs == nil {
+			t.dirs = map[dirID][]string{}
+		}
+	}
+	var out []string
+	kept := names[:0]
+	for _, e := range names {
+		if isTempOf(e, name) {
+			out = append(out, e)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	t.dirs[id] = kept
+	return out
+}
+
+// listTemps lists the entries of dirfd named like temporary files.
+func listTemps(dirfd int) []string {
+	list, err := unix.Openat(dirfd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	d := os.NewFile(uintptr(list), "")
+	entries, _ := d.Readdirnames(-1)
+	_ = d.Close()
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e, tempSuffix) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func removeIfUnlocked(dirfd int, entry string, seen *unix.Stat_t) {

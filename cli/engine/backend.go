@@ -239,6 +239,21 @@ func (m *meta) access(ctx context.Context, block *config.PGBackend, operation st
 			return nil, lockError{err}
 		}
 	}
+	// An operation that takes the lock finishes what a crash interrupted
+	// first: the journal folded into the state, temporary files removed.
+	if operation != "" {
+		did, err := state.Recover(ctx, a.store)
+		if removed, rerr := atomicfile.RemoveStale(filepath.Join(m.dir, erroredStatePath)); rerr == nil && len(removed) > 0 {
+			did = append(did, fmt.Sprintf("Removed %d temporary file(s) of %s left by an interrupted write.", len(removed), erroredStatePath))
+		}
+		for _, line := range did {
+			fmt.Fprintln(m.Stderr, line)
+		}
+		if err != nil {
+			a.close()
+			return nil, err
+		}
+	}
 	return a, nil
 }
 

@@ -259,6 +259,11 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 		TargetAddrs: m.targets, ReplaceAddrs: m.replace,
 		Progress: func(line string) { fmt.Fprintln(m.Stdout, line) },
 	}
+	if js, ok := access.store.(state.Journaled); ok {
+		s.engine.Journal = func(lineage string, serial uint64) (*state.Journal, error) {
+			return state.OpenJournal(js.JournalPath(), lineage, serial)
+		}
+	}
 	m.diagnostics(mod, diags) // warnings
 	return s, true
 }

@@ -16,7 +16,9 @@ import (
 
 // Apply carries out a plan: deletions in reverse dependency order, then
 // creations and updates in dependency order (each re-planned with the
-// values now known), saving state after every resource instance.
+// values now known), recording every resource instance durably as it
+// completes (see stateWriter) and saving the whole state at the end,
+// however the apply ends.
 func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) error) hcl.Diagnostics {
 	if e.graph == nil {
 		e.PlanTime = plan.Timestamp // plantimestamp() as planned
@@ -24,7 +26,15 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, save func(*state.File) e
 			return diags
 		}
 	}
-	w := &stateWriter{file: e.State, save: save, source: e.Module.SpiceSource}
+	w := &stateWriter{file: e.State, save: save, source: e.Module.SpiceSource, openJournal: e.Journal}
+	diags := e.apply(ctx, plan, w)
+	if w.pending() { // an apply that failed or was interrupted
+		diags = append(diags, w.flush()...)
+	}
+	return diags
+}
+
+func (e *Engine) apply(ctx context.Context, plan *Plan, w *stateWriter) hcl.Diagnostics {
 	if plan.Mode == RefreshOnlyMode {
 		return e.applyRefresh(plan, w)
 	}
@@ -161,7 +171,7 @@ func (e *Engine) applyDelete(ctx context.Context, c *Change, w *stateWriter) hcl
 	}
 	w.remove(c)
 	op.complete(cty.NullVal(c.Schema.Type))
-	return w.flush()
+	return w.commit()
 }
 
 func (e *Engine) applyResource(ctx context.Context, r *config.Resource, changes []*Change, w *stateWriter) hcl.Diagnostics {
@@ -275,10 +285,10 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 		default:
 			w.set(c, newVal, newPrivate, c.Sensitive)
 		}
-		return cty.NilVal, append(diags, w.flush()...)
+		return cty.NilVal, append(diags, w.commit()...)
 	}
 	w.set(c, newVal, newPrivate, c.Sensitive)
-	if d := w.flush(); d.HasErrors() {
+	if d := w.commit(); d.HasErrors() {
 		return cty.NilVal, append(diags, d...)
 	}
 	if _, d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, newVal, "Resource postcondition failed"); d.HasErrors() {

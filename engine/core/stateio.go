@@ -157,12 +157,24 @@ func statePaths(schema *Schema, raw json.RawMessage) []cty.Path {
 	return unionPaths(schema.Sensitive, marks)
 }
 
-// stateWriter applies instance results to the state file and saves it.
+// stateWriter applies instance results to the state file and records
+// them: in a journal when the engine has one (O(1) per instance; the whole
+// state is saved once, at the end), else by saving the whole state.
 type stateWriter struct {
 	mu     sync.Mutex
 	file   *state.File
+	index  *state.Index // nil until needed and after a save sorted file
 	save   func(*state.File) error
 	source string // spice's source address in state (see config.Module)
+
+	// openJournal starts the journal (Engine.Journal); nil: no journal.
+	openJournal func(lineage string, serial uint64) (*state.Journal, error)
+	journal     *state.Journal // open until the state is saved whole
+	written     uint64         // the journal's last entry
+	journalErr  error          // the first failure to write the journal
+	// changes counts set and remove calls; saved is changes at the last
+	// whole save, so that saves concurrent callers asked for coalesce.
+	changes, saved uint64
 }
 
 // set records the object v as the instance of c.
@@ -181,30 +193,44 @@ func (w *stateWriter) write(c *Change, v cty.Value, private []byte, sensitive []
 	if err != nil {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	r := w.file.FindIn(c.Module, c.Mode.String(), c.Type, c.Name)
-	if r == nil {
-		w.file.Resources = append(w.file.Resources, state.Resource{Module: c.Module, Mode: c.Mode.String(), Type: c.Type, Name: c.Name, Provider: providerAddress(w.source, c.ProviderKey)})
-		r = &w.file.Resources[len(w.file.Resources)-1]
-	}
-	r.Provider = providerAddress(w.source, c.ProviderKey)
 	inst := state.Instance{
 		IndexKey: keyJSON(c.Key), Status: status, SchemaVersion: c.Schema.Proto.Version, Attributes: attrs,
 		SensitiveAttributes: marshalPaths(statePathsOf(c.Schema, v, sensitive)), Private: private, Dependencies: dependencyList(c.Deps),
 	}
+	r := state.Resource{Module: c.Module, Mode: c.Mode.String(), Type: c.Type, Name: c.Name, Provider: providerAddress(w.source, c.ProviderKey)}
 	if c.Key != cty.NilVal && c.Key.Type() == cty.String {
 		r.Each = "map"
 	} else if c.Key != cty.NilVal {
 		r.Each = "list"
 	}
-	for i := range r.Instances {
-		if keyString(keyValue(r.Instances[i].IndexKey)) == keyString(c.Key) {
-			r.Instances[i] = inst
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.indexed().Set(r, inst)
+	w.record(state.JournalEntry{Op: state.JournalSet, Module: r.Module, Mode: r.Mode, Type: r.Type, Name: r.Name,
+		Each: r.Each, Provider: r.Provider, Instance: &inst})
+}
+
+// indexed is the index of w.file; the caller holds w.mu.
+func (w *stateWriter) indexed() *state.Index {
+	if w.index == nil {
+		w.index = state.NewIndex(w.file)
+	}
+	return w.index
+}
+
+// record counts a change and appends it to the journal, not yet synced
+// (see commit); the caller holds w.mu.
+func (w *stateWriter) record(e state.JournalEntry) {
+	w.changes++
+	if w.openJournal == nil || w.journalErr != nil {
+		return
+	}
+	if w.journal == nil {
+		if w.journal, w.journalErr = w.openJournal(w.file.Lineage, w.file.Serial); w.journalErr != nil {
 			return
 		}
 	}
-	r.Instances = append(r.Instances, inst)
+	w.written, w.journalErr = w.journal.Write(e)
 }
 
 // dependencyList keeps the graph dependencies that are resources, the
@@ -230,32 +256,68 @@ func dependencyList(deps []string) []string {
 }
 
 func (w *stateWriter) remove(c *Change) {
+	r := state.Resource{Module: c.Module, Mode: c.Mode.String(), Type: c.Type, Name: c.Name}
+	key := keyJSON(c.Key)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	r := w.file.FindIn(c.Module, c.Mode.String(), c.Type, c.Name)
-	if r == nil {
-		return
-	}
-	kept := r.Instances[:0]
-	for _, inst := range r.Instances {
-		if keyString(keyValue(inst.IndexKey)) != keyString(c.Key) {
-			kept = append(kept, inst)
-		}
-	}
-	r.Instances = kept
-	if len(kept) == 0 {
-		w.file.RemoveIn(c.Module, c.Mode.String(), c.Type, c.Name)
-	}
+	w.indexed().Remove(r, key)
+	w.record(state.JournalEntry{Op: state.JournalRemove, Module: r.Module, Mode: r.Mode, Type: r.Type, Name: r.Name, IndexKey: key})
 }
 
-// flush saves the state now: after every instance, so an interrupted apply
-// leaves a state recording what completed.
+// commit makes the changes recorded so far durable before the apply goes
+// on, so that an interrupted apply leaves a state recording what
+// completed: the journal synced (one fsync shared by the instances that
+// completed meanwhile), or without a journal the whole state saved
+// (unless a save since covered them).
+func (w *stateWriter) commit() hcl.Diagnostics {
+	w.mu.Lock()
+	if w.openJournal == nil {
+		defer w.mu.Unlock()
+		if w.saved == w.changes {
+			return nil
+		}
+		return w.saveLocked()
+	}
+	j, seq, err := w.journal, w.written, w.journalErr
+	w.mu.Unlock()
+	if err == nil && j != nil {
+		err = j.SyncTo(seq)
+	}
+	if err != nil {
+		return hcl.Diagnostics{sourceless("Cannot save state", err.Error())}
+	}
+	return nil
+}
+
+// flush saves the whole state now, and drops the journal it then holds.
 func (w *stateWriter) flush() hcl.Diagnostics {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.save(w.file); err != nil {
+	return w.saveLocked()
+}
+
+// pending reports whether changes are recorded in the journal only.
+func (w *stateWriter) pending() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.journal != nil || w.journalErr != nil
+}
+
+func (w *stateWriter) saveLocked() hcl.Diagnostics {
+	changes := w.changes
+	err := w.save(w.file)
+	w.index = nil // saving sorts the resources
+	if err != nil {
 		return hcl.Diagnostics{sourceless("Cannot save state", err.Error())}
 	}
+	w.saved = changes
+	if w.journal != nil {
+		err, w.journal = w.journal.Remove(), nil
+		if err != nil {
+			return hcl.Diagnostics{sourceless("Cannot remove the state journal", err.Error())}
+		}
+	}
+	w.journalErr = nil
 	return nil
 }
 

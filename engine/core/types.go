@@ -216,6 +216,11 @@ type Engine struct {
 	// Decoded, when set, reuses values decoded from state across engines
 	// (see DecodeCache).
 	Decoded *DecodeCache
+	// Journal, when set, starts the journal in which Apply records each
+	// completed instance (state.OpenJournal), given the lineage and serial
+	// of the state it extends. Without it Apply saves the whole state
+	// after each instance, as it must where no journal can be kept.
+	Journal func(lineage string, serial uint64) (*state.Journal, error)
 
 	scope   *scope            // the root module's
 	scopes  map[string]*scope // by module path

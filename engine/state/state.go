@@ -90,16 +90,29 @@ func newLineage() string {
 // Read loads path; a missing file is a new, empty state.
 func Read(path string) (*File, error) { return ReadFrom(context.Background(), LocalStore(path)) }
 
-// ReadFrom loads the state a store keeps; none is a new, empty state.
+// ReadFrom loads the state a store keeps; none is a new, empty state. A
+// journal an interrupted apply left beside it is folded in (in memory:
+// Recover saves it).
 func ReadFrom(ctx context.Context, s Store) (*File, error) {
+	f, _, _, err := readFolded(ctx, s)
+	return f, err
+}
+
+// readFolded is ReadFrom, reporting whether a journal exists and how many
+// of its entries it applied.
+func readFolded(ctx context.Context, s Store) (f *File, journal bool, applied int, err error) {
 	b, err := s.Get(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read state %s: %w", s, err)
+		return nil, false, 0, fmt.Errorf("read state %s: %w", s, err)
 	}
-	if b == nil {
-		return New(), nil
+	f = New()
+	if b != nil {
+		if f, err = decode(s.String(), b); err != nil {
+			return nil, false, 0, err
+		}
 	}
-	return decode(s.String(), b)
+	journal, applied, err = foldJournal(s, f)
+	return f, journal, applied, err
 }
 
 func decode(path string, b []byte) (*File, error) {

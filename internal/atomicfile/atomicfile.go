@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spice-harvester/terraform-provider-spice/internal/osfile"
 )
@@ -32,7 +33,7 @@ func Write(path string, data []byte, perm fs.FileMode) error {
 		return fmt.Errorf("write %s: it is a directory", path)
 	}
 	dir := filepath.Dir(path)
-	f, err := create(dir, "."+filepath.Base(path)+".tmp-")
+	f, err := create(dir, tempPrefix(path))
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -66,6 +67,39 @@ func Write(path string, data []byte, perm fs.FileMode) error {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// tempPrefix starts the name of every temporary file Write makes for path:
+// ".NAME.tmp-", followed by 16 hex digits.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// RemoveStale removes the temporary files that a Write of path killed
+// before its rename (kill -9, a crash) left beside path. Only names of
+// exactly the form Write makes, and only regular files, are removed. The
+// caller makes sure that no Write of path is running (it holds the lock of
+// what path stores). It reports the names it removed.
+func RemoveStale(path string) ([]string, error) {
+	dir, prefix := filepath.Dir(path), tempPrefix(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("list %s for stale temporary files: %w", dir, err)
+	}
+	var removed []string
+	for _, e := range entries {
+		random, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || len(random) != 16 || !e.Type().IsRegular() {
+			continue
+		}
+		if _, err := hex.DecodeString(random); err != nil {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("remove stale temporary file %s: %w", name, err)
+		}
+		removed = append(removed, name)
+	}
+	return removed, nil
 }
 
 // create makes a new private file named prefix plus random hex in dir.

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 
@@ -90,4 +91,40 @@ func TestWriteRefusesADirectory(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temporary file is left behind")
+}
+
+// RemoveStale removes only what a killed Write of that path leaves: a
+// regular file named .NAME.tmp- and 16 hex digits; everything else stays.
+func TestRemoveStaleRemovesOnlyOurTemporaryFiles(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	path := filepath.Join(dir, "terraform.tfstate")
+	stale := []string{".terraform.tfstate.tmp-0123456789abcdef", ".terraform.tfstate.tmp-fedcba9876543210"}
+	kept := []string{
+		"terraform.tfstate",
+		".terraform.tfstate.tmp-0123456789abcde",         // 15 digits
+		".terraform.tfstate.tmp-0123456789abcdefa",       // 17 digits
+		".terraform.tfstate.tmp-0123456789abcdeg",        // not hex
+		".terraform.tfstate.backup.tmp-0123456789abcdef", // another path's
+		".other.tmp-0123456789abcdef",
+	}
+	for _, name := range append(slices.Clone(stale), kept...) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600))
+	}
+	outside := filepath.Join(elsewhere, "victim")
+	require.NoError(t, os.WriteFile(outside, []byte("victim"), 0o600))
+	link := ".terraform.tfstate.tmp-aaaaaaaaaaaaaaaa"
+	require.NoError(t, os.Symlink(outside, filepath.Join(dir, link)))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, ".terraform.tfstate.tmp-bbbbbbbbbbbbbbbb"), 0o700))
+
+	removed, err := RemoveStale(path)
+	require.NoError(t, err)
+	assert.Len(t, removed, len(stale))
+	for _, name := range stale {
+		assert.NoFileExists(t, filepath.Join(dir, name))
+	}
+	for _, name := range append(kept, link, ".terraform.tfstate.tmp-bbbbbbbbbbbbbbbb") {
+		_, err := os.Lstat(filepath.Join(dir, name))
+		assert.NoError(t, err, "%s must stay", name)
+	}
+	assert.FileExists(t, outside)
 }
