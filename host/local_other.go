@@ -18,3 +18,7 @@ func NewLocal(string) (*Local, error) {
 	}
 	return nil, fmt.Errorf("%w, not yet on %s; set the provider's host to manage a machine over SSH", ErrLocalUnsupported, runtime.GOOS)
 }
+
+// Close lets code that closes a Local build on every OS; no Local is ever
+// made here, so there is nothing to close.
+func (*Local) Close() error { return nil }
