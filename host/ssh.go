@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -249,8 +248,6 @@ type sshConn struct {
 	broken       atomic.Bool
 	// keepalive is the probe interval and timeout (SSH.keepalive).
 	keepalive time.Duration
-	// swept holds the directories sweepStaleTemps has cleaned.
-	swept sync.Map
 }
 
 func (c *sshConn) alive() bool {

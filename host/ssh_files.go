@@ -366,7 +366,6 @@ func (s *SSH) WriteFile(ctx context.Context, p string, content []byte, attrs Att
 		if leftover != "" {
 			_ = c.sftp.Remove(leftover)
 		}
-		c.sweepStaleTemps(path.Dir(real))
 		var err error
 		leftover, err = writeAtomicSFTP(c.sftp, real, content, attrs, c.privateUmask)
 		return err
@@ -470,37 +469,6 @@ func syncDirSFTP(sc *sftp.Client, dir string) error {
 	return d.Sync()
 }
 
-// sweepStaleTemps removes, once per connection for each directory, the
-// temporary files and directories that an atomic write or mkdir cut off
-// (a broken link, a killed spice) left in dir and its ancestors, where
-// missing parents were made: names of exactly the form tempName and
-// tempDirName make, a regular file or an empty directory (RemoveDirectory
-// removes no other). Over SFTP a live write's temporary file cannot be
-// told by its lock, as Local tells it: a concurrent spice writing the very
-// same directory of the host could lose its temporary file, and fail.
-func (c *sshConn) sweepStaleTemps(dir string) {
-	for {
-		if _, done := c.swept.LoadOrStore(dir, true); !done {
-			entries, err := c.sftp.ReadDir(dir)
-			if err != nil {
-				c.swept.Delete(dir) // tried again next time
-			}
-			for _, e := range entries {
-				switch kind := tempKind(e.Name()); {
-				case kind == tempSuffix && e.Mode().IsRegular():
-					_ = c.sftp.Remove(path.Join(dir, e.Name()))
-				case kind == mkdirSuffix && e.IsDir():
-					_ = c.sftp.RemoveDirectory(path.Join(dir, e.Name()))
-				}
-			}
-		}
-		if dir == "/" || dir == "." {
-			return
-		}
-		dir = path.Dir(dir)
-	}
-}
-
 // mkdirParentsSFTP creates dir and its missing ancestors with mode 0755,
 // independent of the SFTP server's umask.
 func mkdirParentsSFTP(sc *sftp.Client, dir string) error {
@@ -549,9 +517,7 @@ func chmodVerified(sc *sftp.Client, real string, perm Perm) error {
 }
 
 func (s *SSH) Mkdir(ctx context.Context, p string, attrs Attrs) error {
-	return s.connFileOp(ctx, "mkdir", p, true, func(c *sshConn, real string) error {
-		c.sweepStaleTemps(path.Dir(real))
-		sc := c.sftp
+	return s.fileOp(ctx, "mkdir", p, true, func(sc *sftp.Client, real string) error {
 		info, err := sc.Lstat(real)
 		switch {
 		case err == nil && info.Mode()&fs.ModeSymlink != 0:

@@ -35,27 +35,9 @@ func tempName(name string) string {
 	return tempPrefix(name) + hex.EncodeToString(b[:]) + tempSuffix
 }
 
-// mkdirSuffix ends the temporary name of a directory being made.
-const mkdirSuffix = ".spice-mkdir"
-
 // tempDirName is a fresh temporary name for a directory made as name.
 func tempDirName(name string) string {
-	return strings.TrimSuffix(tempName(name), tempSuffix) + mkdirSuffix
-}
-
-// tempKind is tempSuffix when entry is a temporary name tempName makes,
-// mkdirSuffix when tempDirName makes it, else "".
-func tempKind(entry string) string {
-	for _, suffix := range []string{tempSuffix, mkdirSuffix} {
-		rest, ok := strings.CutSuffix(entry, suffix)
-		if !ok || !strings.HasPrefix(rest, ".") || len(rest) < 18 || rest[len(rest)-17] != '.' {
-			continue
-		}
-		if _, err := hex.DecodeString(rest[len(rest)-16:]); err == nil {
-			return suffix
-		}
-	}
-	return ""
+	return strings.TrimSuffix(tempName(name), tempSuffix) + ".spice-mkdir"
 }
 
 // isTempOf reports whether entry is a temporary name tempName(name) makes,
