@@ -115,25 +115,36 @@ func (e *Engine) validateResource(ctx context.Context, server tfprotov6.Provider
 	}
 	subject := e.subjectFunc(r, schema, body)
 	key := validationKey{provider: r.ProviderKey, mode: r.Mode, typ: r.Type, config: sha256.Sum256(cfg.MsgPack)}
-	if answer, ok := e.validated.get(key); ok {
-		return protoDiags(answer, subject, r.Address())
-	}
-	var answer []*tfprotov6.Diagnostic
-	if r.Mode == config.Data {
-		resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: r.Type, Config: cfg})
-		if err != nil {
-			return hcl.Diagnostics{transportDiag(r, err)}
+	v := e.validated.entry(key)
+	// Instances evaluated at once wait for the first one's answer rather
+	// than each asking the provider.
+	v.once.Do(func() {
+		if r.Mode == config.Data {
+			resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: r.Type, Config: cfg})
+			v.answer, v.err = dataAnswer(resp), err
+		} else {
+			resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: r.Type, Config: cfg})
+			v.answer, v.err = resourceAnswer(resp), err
 		}
-		answer = resp.Diagnostics
-	} else {
-		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: r.Type, Config: cfg})
-		if err != nil {
-			return hcl.Diagnostics{transportDiag(r, err)}
-		}
-		answer = resp.Diagnostics
+	})
+	if v.err != nil {
+		return hcl.Diagnostics{transportDiag(r, v.err)}
 	}
-	e.validated.put(key, answer)
-	return protoDiags(answer, subject, r.Address())
+	return protoDiags(v.answer, subject, r.Address())
+}
+
+func dataAnswer(resp *tfprotov6.ValidateDataResourceConfigResponse) []*tfprotov6.Diagnostic {
+	if resp == nil {
+		return nil
+	}
+	return resp.Diagnostics
+}
+
+func resourceAnswer(resp *tfprotov6.ValidateResourceConfigResponse) []*tfprotov6.Diagnostic {
+	if resp == nil {
+		return nil
+	}
+	return resp.Diagnostics
 }
 
 // validationCache keeps the provider's validation answers of one engine
@@ -141,7 +152,14 @@ func (e *Engine) validateResource(ctx context.Context, server tfprotov6.Provider
 // with the same configuration are validated once.
 type validationCache struct {
 	mu      sync.Mutex
-	answers map[validationKey][]*tfprotov6.Diagnostic
+	answers map[validationKey]*validation
+}
+
+// validation is the provider's answer to one configuration, asked once.
+type validation struct {
+	once   sync.Once
+	answer []*tfprotov6.Diagnostic
+	err    error
 }
 
 // validationKey is what a validation answer depends on: the provider
@@ -155,20 +173,18 @@ type validationKey struct {
 	config   [sha256.Size]byte
 }
 
-func (c *validationCache) get(key validationKey) ([]*tfprotov6.Diagnostic, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	answer, ok := c.answers[key]
-	return answer, ok
-}
-
-func (c *validationCache) put(key validationKey, answer []*tfprotov6.Diagnostic) {
+func (c *validationCache) entry(key validationKey) *validation {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.answers == nil {
-		c.answers = map[validationKey][]*tfprotov6.Diagnostic{}
+		c.answers = map[validationKey]*validation{}
 	}
-	c.answers[key] = answer
+	v := c.answers[key]
+	if v == nil {
+		v = &validation{}
+		c.answers[key] = v
+	}
+	return v
 }
 
 func transportDiag(r *config.Resource, err error) *hcl.Diagnostic {
