@@ -20,7 +20,8 @@ func TestRecoveryExamplePlansTheManualsTable(t *testing.T) {
 	work := t.TempDir()
 	testsupport.CopyExample(t, filepath.Join(testsupport.RepoDir(t), "examples/spice-harvester"), work)
 	vars := []string{"-var", "host=" + h.Address, "-var", fmt.Sprintf("port=%d", h.Port), "-var", "ssh_user=root",
-		"-var", "private_key_file=" + h.PrivateKeyFile, "-var", "known_hosts_file=" + h.KnownHostsFile}
+		"-var", "private_key_file=" + h.PrivateKeyFile, "-var", "known_hosts_file=" + h.KnownHostsFile,
+		"-var", "terminusdb_admin_password=" + manualTerminusDBPassword, "-var", "requirements_enforce=warn"}
 	gap := testsupport.ErrorMatching(`policy daily: schedule "*-*-* 02:00:00" leaves gaps of 24h0m0s; rpo is 1h0m0s`)
 	for _, front := range []*testsupport.Runner{testsupport.NewSpice(t, work, bin), testsupport.NewTerraform(t, work, bin)} {
 		out := front.MustRun(2, append([]string{"plan", "-detailed-exitcode"}, vars...)...)
