@@ -249,7 +249,7 @@ type sshConn struct {
 	broken       atomic.Bool
 	// keepalive is the probe interval and timeout (SSH.keepalive).
 	keepalive time.Duration
-	// swept holds the directories sweepStaleTemps has cleaned.
+	// swept holds each directory's sweep by sweepStaleTemps (*dirSweep).
 	swept sync.Map
 }
 

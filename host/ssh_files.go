@@ -478,13 +478,17 @@ func syncDirSFTP(sc *sftp.Client, dir string) error {
 // removes no other). Over SFTP a live write's temporary file cannot be
 // told by its lock, as Local tells it: a concurrent spice writing the very
 // same directory of the host could lose its temporary file, and fail.
+//
+// Writes on this connection run in parallel: each waits until the sweep
+// of its directory is over, so that no sweep removes a temporary file a
+// write of this very apply made. A directory is swept once even when it
+// cannot be listed (it may not exist yet): a later listing would find
+// this apply's own temporary files.
 func (c *sshConn) sweepStaleTemps(dir string) {
 	for {
-		if _, done := c.swept.LoadOrStore(dir, true); !done {
-			entries, err := c.sftp.ReadDir(dir)
-			if err != nil {
-				c.swept.Delete(dir) // tried again next time
-			}
+		v, _ := c.swept.LoadOrStore(dir, &dirSweep{})
+		v.(*dirSweep).once.Do(func() {
+			entries, _ := c.sftp.ReadDir(dir)
 			for _, e := range entries {
 				switch kind := tempKind(e.Name()); {
 				case kind == tempSuffix && e.Mode().IsRegular():
@@ -493,13 +497,17 @@ func (c *sshConn) sweepStaleTemps(dir string) {
 					_ = c.sftp.RemoveDirectory(path.Join(dir, e.Name()))
 				}
 			}
-		}
+		})
 		if dir == "/" || dir == "." {
 			return
 		}
 		dir = path.Dir(dir)
 	}
 }
+
+// dirSweep is one directory's sweep on a connection: sync.Once makes the
+// writes that come while it runs wait for it.
+type dirSweep struct{ once sync.Once }
 
 // mkdirParentsSFTP creates dir and its missing ancestors with mode 0755,
 // independent of the SFTP server's umask.
