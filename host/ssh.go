@@ -249,8 +249,9 @@ type sshConn struct {
 	broken       atomic.Bool
 	// keepalive is the probe interval and timeout (SSH.keepalive).
 	keepalive time.Duration
-	// swept holds each directory's sweep by sweepStaleTemps (*dirSweep).
-	swept sync.Map
+	// swept holds each directory's sweep by sweepStaleTemps.
+	sweptMu sync.Mutex
+	swept   map[string]*dirSweep
 }
 
 func (c *sshConn) alive() bool {

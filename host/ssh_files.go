@@ -486,8 +486,7 @@ func syncDirSFTP(sc *sftp.Client, dir string) error {
 // this apply's own temporary files.
 func (c *sshConn) sweepStaleTemps(dir string) {
 	for {
-		v, _ := c.swept.LoadOrStore(dir, &dirSweep{})
-		v.(*dirSweep).once.Do(func() {
+		c.sweepOf(dir).once.Do(func() {
 			entries, _ := c.sftp.ReadDir(dir)
 			for _, e := range entries {
 				switch kind := tempKind(e.Name()); {
@@ -508,6 +507,21 @@ func (c *sshConn) sweepStaleTemps(dir string) {
 // dirSweep is one directory's sweep on a connection: sync.Once makes the
 // writes that come while it runs wait for it.
 type dirSweep struct{ once sync.Once }
+
+// sweepOf is dir's sweep on this connection, made at the first ask.
+func (c *sshConn) sweepOf(dir string) *dirSweep {
+	c.sweptMu.Lock()
+	defer c.sweptMu.Unlock()
+	s, ok := c.swept[dir]
+	if !ok {
+		if c.swept == nil {
+			c.swept = map[string]*dirSweep{}
+		}
+		s = &dirSweep{}
+		c.swept[dir] = s
+	}
+	return s
+}
 
 // mkdirParentsSFTP creates dir and its missing ancestors with mode 0755,
 // independent of the SFTP server's umask.
