@@ -179,7 +179,17 @@ type gameDay struct {
 	sock    string
 }
 
+// newGameDay is a game day of gamedayConfig.
 func newGameDay(t *testing.T) *gameDay {
+	t.Helper()
+	g := startGameDay(t)
+	require.NoError(t, os.WriteFile(filepath.Join(g.work, "main.tf"), []byte(gamedayConfig), 0o644))
+	return g
+}
+
+// startGameDay is a game day whose configuration directory is still
+// empty.
+func startGameDay(t *testing.T) *gameDay {
 	t.Helper()
 	if os.Getenv("SPICE_GAMEDAY") == "" {
 		t.Skip("the game day boots test containers: set SPICE_GAMEDAY=1")
@@ -188,7 +198,6 @@ func newGameDay(t *testing.T) *gameDay {
 	t.Setenv("SPICE_AGENT_BINARY", filepath.Join(bin, "spice"))
 	far := sshd.Start(t)
 	work := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(work, "main.tf"), []byte(gamedayConfig), 0o644))
 	return &gameDay{t: t, spice: testsupport.NewSpice(t, work, bin), work: work, far: far,
 		farPath: filepath.Join(t.TempDir(), "dc2"), sock: forwardToUnix(t, far.Addr)}
 }
@@ -235,13 +244,13 @@ func logRow(t *testing.T, scenario, manual, measured string) {
 		scenario, manual, measured)
 }
 
-// crashProbe kills the service's main process with SIGKILL and waits,
-// on the host itself (no round trip to this machine in the measured
-// time), until systemd has started a new main process that answers its
-// health check; it gives up after the 5-minute RTO. It prints the
-// nanoseconds from the kill to the first 200, and NRestarts before and
-// after.
-const crashProbe = `unit=gameday-app.service
+// crashProbe kills the main process of the unit $1 with SIGKILL and
+// waits, on the host itself (no round trip to this machine in the
+// measured time), until systemd has started a new main process whose
+// health check at $2 answers; it gives up after the 5-minute RTO. It
+// prints the nanoseconds from the kill to the first 200, and NRestarts
+// before and after.
+const crashProbe = `unit=$1 url=$2
 old=$(systemctl show -p MainPID --value $unit)
 before=$(systemctl show -p NRestarts --value $unit)
 [ "$old" -gt 0 ] || { echo "$unit is not running" >&2; exit 1; }
@@ -249,7 +258,7 @@ start=$(date +%s%N)
 kill -9 "$old"
 for i in $(seq 6000); do
   pid=$(systemctl show -p MainPID --value $unit)
-  if [ "$pid" -gt 0 ] && [ "$pid" != "$old" ] && curl -fs -o /dev/null http://127.0.0.1:8000/health; then
+  if [ "$pid" -gt 0 ] && [ "$pid" != "$old" ] && curl -fs -o /dev/null "$url"; then
     echo $(( $(date +%s%N) - start )) "$before" $(systemctl show -p NRestarts --value $unit)
     exit 0
   fi
@@ -258,6 +267,20 @@ done
 echo "$unit not healthy again within 5 minutes" >&2
 exit 1
 `
+
+// killAndTimeRecovery runs crashProbe on h for unit and its health url:
+// the time from the kill -9 to the first healthy answer, and it asserts
+// that systemd restarted the unit exactly once.
+func killAndTimeRecovery(t *testing.T, h *testhosts.Host, unit, url string) time.Duration {
+	t.Helper()
+	var ns int64
+	var before, after int
+	out := h.Exec(t, "sh", "-c", crashProbe, "crash-probe", unit, url)
+	_, err := fmt.Sscan(out, &ns, &before, &after)
+	require.NoError(t, err, "probe output %q", out)
+	assert.Equal(t, before+1, after, "systemd restarted %s once (NRestarts)", unit)
+	return time.Duration(ns)
+}
 
 // TestGameDayServiceCrash is the game day's part (a), measured: kill -9
 // of the service's main process, systemd's Restart=always brings it
@@ -271,13 +294,7 @@ func TestGameDayServiceCrash(t *testing.T) {
 		record(t, h, n)
 	}
 
-	var ns int64
-	var before, after int
-	out := h.Exec(t, "sh", "-c", crashProbe)
-	_, err := fmt.Sscan(out, &ns, &before, &after)
-	require.NoError(t, err, "probe output %q", out)
-	recovered := time.Duration(ns)
-	assert.Equal(t, before+1, after, "systemd restarted the service once (NRestarts)")
+	recovered := killAndTimeRecovery(t, h, "gameday-app.service", "http://127.0.0.1:8000/health")
 	assert.Equal(t, "record 1\nrecord 2\nrecord 3\n", h.Exec(t, "cat", "/srv/app/data/records.log"), "a crash loses no data")
 
 	// The service is healthy, so the apply leaves it alone; the objective

@@ -66,7 +66,6 @@ var manualEndpoints = map[string]string{
 func TestManualBareHost(t *testing.T) {
 	bin := testsupport.BuildBinary(t)
 	fake := buildTerminusDBFake(t)
-	example := filepath.Join(testsupport.RepoDir(t), "examples", manualExample)
 	for _, frontEnd := range []string{"spice", "terraform"} {
 		t.Run(frontEnd, func(t *testing.T) {
 			if frontEnd == "terraform" && os.Getenv("SPICE_TEST_MANUAL_TERRAFORM") != "1" {
@@ -75,10 +74,8 @@ func TestManualBareHost(t *testing.T) {
 			}
 			t.Parallel()
 			h := testhosts.Start(t, 1)[0]
-			prepareManualHost(t, h, fake)
 			work := t.TempDir()
-			testsupport.CopyExample(t, example, work)
-			writeTestHostVars(t, h, work, manualVars)
+			prepareManualExample(t, h, fake, work, "")
 			spice := testsupport.NewSpice(t, work, bin)
 			fe := spice
 			if frontEnd == "terraform" {
@@ -142,6 +139,15 @@ func importManualEnv(t *testing.T, h *testhosts.Host, spice *testsupport.Runner)
 			assert.NotContains(t, printed, secret, "%s printed a secret of .env", cmd)
 		}
 	}
+}
+
+// prepareManualExample readies the bare host h for the manual example,
+// and the example in dir for h: manualVars and then vars.
+func prepareManualExample(t *testing.T, h *testhosts.Host, terminusdbFake []byte, dir, vars string) {
+	t.Helper()
+	prepareManualHost(t, h, terminusdbFake)
+	testsupport.CopyExample(t, filepath.Join(testsupport.RepoDir(t), "examples", manualExample), dir)
+	writeTestHostVars(t, h, dir, manualVars+vars)
 }
 
 // prepareManualHost puts in place, inside h, what the example's README

@@ -651,3 +651,32 @@ func TestSSH_sudo(t *testing.T) {
 		assert.ErrorContains(t, err, "needs a password; configure NOPASSWD for "+user+" or connect as root")
 	}
 }
+
+// Writes on one connection run in parallel (an apply's resources): the
+// first write into a directory sweeps it for stale temporary files, and
+// no sweep may remove the temporary file of a write running beside it
+// (its rename then fails: "file does not exist"). The ancestors are swept
+// first, by a write beside the directory, as an apply's earlier resources
+// do.
+func TestSSH_parallelWritesIntoOneDirectory(t *testing.T) {
+	srv := sshd.Start(t)
+	root := t.TempDir()
+	cfg := sshConfig(srv)
+	cfg.Root = root
+	h := dialSSH(t, cfg)
+	attrs := host.Attrs{Perm: 0o644, UID: host.KeepID, GID: host.KeepID}
+	require.NoError(t, h.WriteFile(context.Background(), "/before", []byte("x\n"), attrs))
+	require.NoError(t, os.Mkdir(filepath.Join(root, "config"), 0o755))
+
+	var wg sync.WaitGroup
+	errs := make([]error, 32)
+	for i := range errs {
+		wg.Go(func() {
+			errs[i] = h.WriteFile(context.Background(), fmt.Sprintf("/config/%02d.yml", i), []byte("x\n"), attrs)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		assert.NoError(t, err, "write %02d.yml", i)
+	}
+}
