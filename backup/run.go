@@ -85,7 +85,7 @@ func runSources(ctx context.Context, p *Policy, opts Options, start time.Time, r
 	}
 	clock := time.Now()
 	for _, s := range p.Sources {
-		smd, err := backupSource(ctx, dir, s, p.compression())
+		smd, err := backupSource(ctx, dir, s, p.compression(), p.compressionLevel())
 		if err != nil {
 			return nil, failBackup(dir, fmt.Errorf("backup %s of policy %s: %w", res.ID, p.Name, err))
 		}
