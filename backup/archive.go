@@ -3,7 +3,6 @@ package backup
 import (
 	"archive/tar"
 	"bufio"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -27,10 +26,7 @@ func archiveName(s Source, compression string) string {
 	if s.IsCommand() {
 		name = s.Name + ".out"
 	}
-	if compression == CompressionGzip {
-		name += ".gz"
-	}
-	return name
+	return name + compressionSuffix[compression]
 }
 
 // archiveWriter is the stored file of one source: what is written goes
@@ -44,15 +40,16 @@ type archiveWriter struct {
 	compressor io.WriteCloser // nil without compression
 }
 
-func createArchive(path, compression string) (*archiveWriter, error) {
+func createArchive(path, compression string, level int) (*archiveWriter, error) {
 	f, err := osfile.OpenNoFollow(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, err
 	}
 	a := &archiveWriter{file: f, sum: sha256.New()}
 	a.buffered = bufio.NewWriterSize(io.MultiWriter(f, a.sum, (*counter)(&a.stored)), 256<<10)
-	if compression == CompressionGzip {
-		a.compressor, _ = gzip.NewWriterLevel(a.buffered, gzip.BestSpeed)
+	if a.compressor, err = newCompressor(a.buffered, compression, level); err != nil {
+		_ = f.Close()
+		return nil, err
 	}
 	return a, nil
 }
@@ -88,16 +85,23 @@ func (a *archiveWriter) finish() error {
 	return errors.Join(err, a.file.Close())
 }
 
-func (a *archiveWriter) abort() { _ = a.file.Close() }
+// abort stops the compressor's goroutines; the partial file stays for
+// failBackup to remove.
+func (a *archiveWriter) abort() {
+	if a.compressor != nil {
+		_ = a.compressor.Close()
+	}
+	_ = a.file.Close()
+}
 
 // backupSource writes one source's archive into dir.
-func backupSource(ctx context.Context, dir string, s Source, compression string) (SourceMetadata, error) {
+func backupSource(ctx context.Context, dir string, s Source, compression string, level int) (SourceMetadata, error) {
 	start := time.Now()
 	md := SourceMetadata{Name: s.Name, Kind: KindPaths, File: archiveName(s, compression), BaseDir: s.BaseDir, Paths: s.Paths}
 	if s.IsCommand() {
 		md.Kind = KindCommand
 	}
-	a, err := createArchive(filepath.Join(dir, md.File), compression)
+	a, err := createArchive(filepath.Join(dir, md.File), compression, level)
 	if err != nil {
 		return md, fmt.Errorf("source %s: %w", s.Name, err)
 	}

@@ -127,6 +127,65 @@ func FuzzStageTar(f *testing.F) {
 	})
 }
 
+// FuzzStageCompressed: whatever a compressed archive holds (a zstd or gzip
+// stream that is truncated, hostile, or declares a huge window), reading it
+// back as a restore does, through the decompressor its metadata names,
+// does not panic and writes nothing outside the staging directories. The
+// seeds are FuzzStageTar's archives compressed as a backup stores them,
+// plus broken streams.
+func FuzzStageCompressed(f *testing.F) {
+	for _, compression := range []string{CompressionZstd, CompressionGzip} {
+		for _, archive := range archiveSeeds(f) {
+			var b bytes.Buffer
+			w, err := newCompressor(&b, compression, 1)
+			if err != nil {
+				f.Fatal(err)
+			}
+			if _, err := w.Write(archive); err != nil {
+				f.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				f.Fatal(err)
+			}
+			f.Add(compression, b.Bytes())
+			f.Add(compression, b.Bytes()[:b.Len()/2])
+		}
+	}
+	// A zstd frame header declaring a 2 GiB window, and plain garbage.
+	f.Add(CompressionZstd, []byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa8, 0x00, 0x00})
+	f.Add(CompressionZstd, []byte("not zstd at all"))
+	f.Fuzz(func(t *testing.T, compression string, stored []byte) {
+		sandbox := t.TempDir()
+		destination, base := filepath.Join(sandbox, "backups"), filepath.Join(sandbox, "base")
+		if err := os.Mkdir(destination, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		r, err := newDecompressor(bytes.NewReader(stored), compression)
+		if err != nil {
+			return
+		}
+		defer func() { _ = r.Close() }()
+		const id = "20260101T000000Z"
+		_, _ = stageTar(destination, id, base, fuzzPaths, r)
+		err = filepath.WalkDir(sandbox, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(sandbox, p)
+			switch {
+			case rel == "." || rel == "backups" || rel == "base" || rel == "base/data",
+				strings.HasPrefix(rel, "base/.spice-restore-"+id+"-"), strings.HasPrefix(rel, "base/data/.spice-restore-"+id+"-"):
+			default:
+				t.Errorf("the archive wrote %s outside the staging directories", rel)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 // FuzzReadBackup: whatever a backup directory's metadata.json and FAILED
 // hold, and whatever it is named, listing the destination and verifying
 // the backup do not panic. Only a directory named like a backup ID is

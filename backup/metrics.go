@@ -11,7 +11,7 @@ import (
 // last-success gauges come from the newest complete backup on disk, so they
 // stay right after a failed run. Policy names need no label escaping: they
 // are restricted to [A-Za-z0-9._-].
-func writeMetrics(p *Policy, success bool, runSeconds float64) error {
+func writeMetrics(p *Policy, success bool, runSeconds float64, removed []Removed) error {
 	if p.MetricsFile == "" {
 		return nil
 	}
@@ -25,6 +25,12 @@ func writeMetrics(p *Policy, success bool, runSeconds float64) error {
 	}
 	gauge("spice_backup_last_run_success", "1 if the last backup run succeeded, 0 if it failed.", boolGauge(success))
 	gauge("spice_backup_last_run_duration_seconds", "Duration of the last backup run, successful or not.", runSeconds)
+	var removedBytes int64
+	for _, r := range removed {
+		removedBytes += r.Bytes
+	}
+	gauge("spice_backup_last_run_removed_incomplete", "Incomplete backups left by killed runs that the last run removed.", float64(len(removed)))
+	gauge("spice_backup_last_run_removed_incomplete_bytes", "Bytes of the incomplete backups that the last run removed.", float64(removedBytes))
 	complete := 0
 	var newest *Backup
 	for i := range backups {

@@ -20,11 +20,22 @@ import (
 // for hosts that keep policies elsewhere.
 var PolicyDir = "/etc/spice/backup"
 
-// Compression values of Policy.Compression. The empty string means gzip.
+// Compression values of Policy.Compression. The empty string means zstd.
 const (
+	CompressionZstd = "zstd"
 	CompressionGzip = "gzip"
 	CompressionNone = "none"
 )
+
+// DefaultCompression is what an empty Policy.Compression means.
+const DefaultCompression = CompressionZstd
+
+// CompressionLevels are the levels compression_level accepts for each
+// compression; 0 (unset) is the fastest, 1. zstd has the four speeds of
+// github.com/klauspost/compress/zstd (1 fastest ≈ `zstd -1`, 2 default ≈
+// `zstd -3`, 3 better ≈ `zstd -7`, 4 best ≈ `zstd -11`); gzip has its
+// usual 1 (fastest) to 9 (smallest).
+var CompressionLevels = map[string]int{CompressionZstd: 4, CompressionGzip: 9}
 
 // Policy is one backup policy: the JSON file that spice_backup_policy writes
 // to /etc/spice/backup/NAME.json and that `spice backup` reads.
@@ -38,8 +49,12 @@ type Policy struct {
 	Destination string    `json:"destination"`
 	Retention   Retention `json:"retention"`
 	Sources     []Source  `json:"sources"`
-	// Compression of every archive: "gzip" (default, also when empty) or "none".
+	// Compression of every archive: "zstd" (default, also when empty),
+	// "gzip" or "none".
 	Compression string `json:"compression,omitempty"`
+	// CompressionLevel: 1 (fastest, also when 0) up to the compression's
+	// highest (CompressionLevels).
+	CompressionLevel int `json:"compression_level,omitempty"`
 	// MetricsFile, when set, is rewritten after every run in node_exporter
 	// textfile format.
 	MetricsFile string `json:"metrics_file,omitempty"`
@@ -216,9 +231,17 @@ func (p *Policy) Validate() error {
 		bad("retention.min_keep", "must not be negative, got %d", p.Retention.MinKeep)
 	}
 	switch p.Compression {
-	case "", CompressionGzip, CompressionNone:
+	case "", CompressionZstd, CompressionGzip, CompressionNone:
+		highest := CompressionLevels[p.compression()]
+		switch {
+		case p.CompressionLevel == 0:
+		case highest == 0:
+			bad("compression_level", "must not be set with compression %q", p.compression())
+		case p.CompressionLevel < 1 || p.CompressionLevel > highest:
+			bad("compression_level", "%d is out of range for %s (1-%d)", p.CompressionLevel, p.compression(), highest)
+		}
 	default:
-		bad("compression", "%q is not supported: use %q or %q", p.Compression, CompressionGzip, CompressionNone)
+		bad("compression", "%q is not supported: use %q, %q or %q", p.Compression, CompressionZstd, CompressionGzip, CompressionNone)
 	}
 	if p.MetricsFile != "" {
 		checkAbsolute("metrics_file", p.MetricsFile)
@@ -332,7 +355,10 @@ func within(path, dir string) bool {
 
 func (p *Policy) compression() string {
 	if p.Compression == "" {
-		return CompressionGzip
+		return DefaultCompression
 	}
 	return p.Compression
 }
+
+// compressionLevel is the level to compress at: 1 when unset.
+func (p *Policy) compressionLevel() int { return max(p.CompressionLevel, 1) }

@@ -2,7 +2,6 @@ package backup
 
 import (
 	"archive/tar"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -238,16 +237,13 @@ func stageSource(dir, id string, s SourceMetadata, compression, to string) ([]*p
 		return nil, err
 	}
 	defer func() { _ = f.Close() }()
-	var r io.Reader = f
-	if compression == CompressionGzip {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.File, err)
-		}
-		r = gz
+	r, err := newDecompressor(f, compression)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
+	defer func() { _ = r.Close() }()
 	if s.Kind == KindCommand {
-		pl, err := newPlacement(filepath.Dir(dir), id, filepath.Join(to, strings.TrimSuffix(s.File, ".gz")))
+		pl, err := newPlacement(filepath.Dir(dir), id, filepath.Join(to, strings.TrimSuffix(s.File, compressionSuffix[compression])))
 		if err != nil {
 			return nil, err
 		}

@@ -27,6 +27,9 @@ type Options struct {
 type Result struct {
 	ID       string
 	Metadata *Metadata
+	// Removed lists the incomplete backups of killed runs that this run
+	// removed before it started.
+	Removed []Removed
 	// Pruned lists the backups that retention removed after the run.
 	Pruned []string
 	// Offsite lists the verified copies pushed to off-site targets.
@@ -36,7 +39,8 @@ type Result struct {
 const metadataFormatVersion = 1
 
 // Run makes one backup of every source of the policy into a new directory
-// under the destination, holding the destination lock throughout. Sources
+// under the destination, holding the destination lock throughout. It first
+// removes what killed runs left (removeIncomplete). Sources
 // run in order; the first failure stops the run, writes FAILED with the
 // reason, removes the partial archives and returns the error. metadata.json
 // is written last and atomically. After a successful run retention prunes
@@ -57,9 +61,12 @@ func Run(ctx context.Context, p *Policy, opts Options) (*Result, error) {
 	}
 	defer lock.release()
 
-	start, clock := now().UTC(), time.Now()
+	clock := time.Now()
 	res := &Result{}
-	md, err := runSources(ctx, p, opts, start, res)
+	// A failed removal fails the run but does not stop the backup.
+	var removeErr error
+	res.Removed, removeErr = removeIncomplete(p)
+	md, err := runSources(ctx, p, opts, now().UTC(), res)
 	if err == nil {
 		res.Metadata = md
 		res.Pruned, err = prune(p, now())
@@ -67,8 +74,9 @@ func Run(ctx context.Context, p *Policy, opts Options) (*Result, error) {
 		res.Offsite, pushErr = pushOffsite(ctx, p, md, now)
 		err = errors.Join(err, pushErr)
 	}
+	err = errors.Join(removeErr, err)
 	runSeconds := time.Since(clock).Seconds()
-	return res, errors.Join(err, writeMetrics(p, err == nil, runSeconds))
+	return res, errors.Join(err, writeMetrics(p, err == nil, runSeconds, res.Removed))
 }
 
 func runSources(ctx context.Context, p *Policy, opts Options, start time.Time, res *Result) (*Metadata, error) {
@@ -85,7 +93,7 @@ func runSources(ctx context.Context, p *Policy, opts Options, start time.Time, r
 	}
 	clock := time.Now()
 	for _, s := range p.Sources {
-		smd, err := backupSource(ctx, dir, s, p.compression())
+		smd, err := backupSource(ctx, dir, s, p.compression(), p.compressionLevel())
 		if err != nil {
 			return nil, failBackup(dir, fmt.Errorf("backup %s of policy %s: %w", res.ID, p.Name, err))
 		}

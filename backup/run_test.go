@@ -15,7 +15,7 @@ import (
 )
 
 func TestRunVerifyRestore(t *testing.T) {
-	for _, compression := range []string{"", CompressionGzip, CompressionNone} {
+	for _, compression := range []string{"", CompressionZstd, CompressionGzip, CompressionNone} {
 		t.Run("compression="+compression, func(t *testing.T) {
 			base := t.TempDir()
 			makeTree(t, filepath.Join(base, "data"))
@@ -37,6 +37,10 @@ func TestRunVerifyRestore(t *testing.T) {
 			}
 			if md.Policy != "test" || md.SpiceVersion != "1.2.3" || len(md.Sources) != 2 || md.Status != StatusComplete {
 				t.Fatalf("metadata: %+v", md)
+			}
+			wantFiles := map[string]string{"": "files.tar.zst", CompressionZstd: "files.tar.zst", CompressionGzip: "files.tar.gz", CompressionNone: "files.tar"}
+			if md.Compression != p.compression() || md.Sources[0].File != wantFiles[compression] {
+				t.Fatalf("compression %q recorded as %q, archive %s", compression, md.Compression, md.Sources[0].File)
 			}
 			var total int64
 			for _, s := range md.Sources {
@@ -369,7 +373,7 @@ func TestMetadataRecordsSources(t *testing.T) {
 	}
 	host, _ := os.Hostname()
 	s := md.Sources[0]
-	if md.ID != res.ID || md.Host != host || md.Bytes != s.Bytes || s.File != "files.tar.gz" || s.Kind != KindPaths ||
+	if md.ID != res.ID || md.Host != host || md.Bytes != s.Bytes || s.File != "files.tar.zst" || s.Kind != KindPaths ||
 		s.BaseDir != base || len(s.SHA256) != 64 || md.FinishedAt.Before(md.StartedAt) {
 		t.Fatalf("metadata %+v", md)
 	}

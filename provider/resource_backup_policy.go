@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -55,6 +56,7 @@ type backupPolicyModel struct {
 	Schedule      types.String          `tfsdk:"schedule"`
 	Destination   types.String          `tfsdk:"destination"`
 	Compression   types.String          `tfsdk:"compression"`
+	CompressLevel types.Int64           `tfsdk:"compression_level"`
 	MetricsFile   types.String          `tfsdk:"metrics_file"`
 	BinaryPath    types.String          `tfsdk:"binary_path"`
 	Retention     *backupRetentionModel `tfsdk:"retention"`
@@ -110,6 +112,8 @@ func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 			"Each run makes one directory per backup under `destination`, named by its UTC start time, with one archive per `source` and `metadata.json` " +
 			"written last (a backup without it is incomplete and never counted); retention prunes by those timestamps and never removes the newest complete backup. " +
 			"Refresh reads the backups through the agent: `last_success_at`, `last_backup_id`, `backup_count`, `last_duration`.\n\n" +
+			"A run killed outright leaves a directory without `metadata.json`: the next run removes it, under the destination's lock, before it starts, " +
+			"and says so in its log and in `spice_backup_last_run_removed_incomplete`. Complete and failed backups are left to retention.\n\n" +
 			"Each `offsite` block names another host that keeps copies: after every successful run the agent pushes the new backup there over SFTP " +
 			"(its own key, the pinned host key), verifies every checksum by reading the copy back, renames it into place, and applies retention there. " +
 			"A failed push fails the run (exit status, journal, metrics) and keeps the local backup. Recovery objectives with `offsite = true` count only these copies.\n\n" +
@@ -139,9 +143,16 @@ func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators:          []validator.String{spiceschema.AbsolutePath()},
 			},
 			"compression": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(backup.CompressionGzip),
-				MarkdownDescription: "`gzip` (the default, fastest level) or `none`.",
-				Validators:          []validator.String{stringvalidator.OneOf(backup.CompressionGzip, backup.CompressionNone)},
+				Optional: true, Computed: true, Default: stringdefault.StaticString(backup.DefaultCompression),
+				MarkdownDescription: "`zstd` (the default, `.tar.zst`: encoded while the next data is read, so one backup uses both cores of a small host), `gzip` (one core, `.tar.gz` as the manual's backups) or `none`. " +
+					"A change applies to the next backups; each backup is restored with the compression its `metadata.json` records.",
+				Validators: []validator.String{stringvalidator.OneOf(backup.CompressionZstd, backup.CompressionGzip, backup.CompressionNone)},
+			},
+			"compression_level": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How hard to compress; the fastest level, `1`, when omitted. `zstd`: `1` fastest (about `zstd -1`), `2` (about `zstd -3`), `3` (about `zstd -7`), `4` smallest (about `zstd -11`). " +
+					"`gzip`: `1` to `9`. Not allowed with `none`.",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"metrics_file": schema.StringAttribute{
 				Optional: true,
@@ -223,7 +234,7 @@ var safeUnitPath = regexp.MustCompile(`^[A-Za-z0-9/._+-]+$`)
 func (m *backupPolicyModel) policy() *backup.Policy {
 	p := &backup.Policy{
 		Name: m.Name.ValueString(), Schedule: m.Schedule.ValueString(), Destination: m.Destination.ValueString(),
-		Compression: m.Compression.ValueString(), MetricsFile: m.MetricsFile.ValueString(),
+		Compression: m.Compression.ValueString(), CompressionLevel: int(m.CompressLevel.ValueInt64()), MetricsFile: m.MetricsFile.ValueString(),
 	}
 	if m.Retention != nil {
 		p.Retention = backup.Retention{Days: int(m.Retention.Days.ValueInt64()), MinKeep: int(m.Retention.MinKeep.ValueInt64())}
@@ -272,7 +283,7 @@ func (r *backupPolicyResource) ValidateConfig(ctx context.Context, req resource.
 		return
 	}
 	if m.Compression.IsNull() {
-		m.Compression = types.StringValue(backup.CompressionGzip)
+		m.Compression = types.StringValue(backup.DefaultCompression)
 	}
 	for i, o := range m.Offsite {
 		// The message never holds the key: only the parser's reason.
@@ -546,7 +557,11 @@ func (m *backupPolicyModel) fromPolicy(p *backup.Policy) {
 	m.Schedule, m.Destination = types.StringValue(p.Schedule), types.StringValue(p.Destination)
 	m.Compression = types.StringValue(p.Compression)
 	if p.Compression == "" {
-		m.Compression = types.StringValue(backup.CompressionGzip)
+		m.Compression = types.StringValue(backup.DefaultCompression)
+	}
+	m.CompressLevel = types.Int64Null()
+	if p.CompressionLevel != 0 {
+		m.CompressLevel = types.Int64Value(int64(p.CompressionLevel))
 	}
 	m.MetricsFile = types.StringNull()
 	if p.MetricsFile != "" {

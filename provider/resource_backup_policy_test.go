@@ -40,10 +40,12 @@ resource "spice_backup_policy" "daily" {
 }
 
 resource "spice_backup_policy" "hourly" {
-  name         = "hourly"
-  schedule     = "0 * * * *"
-  destination  = "/var/backups/spice/hourly"
-  metrics_file = "/var/lib/node_exporter/spice_backup_hourly.prom"
+  name              = "hourly"
+  schedule          = "0 * * * *"
+  destination       = "/var/backups/spice/hourly"
+  metrics_file      = "/var/lib/node_exporter/spice_backup_hourly.prom"
+  compression       = "gzip"
+  compression_level = 9
   source {
     name     = "config"
     base_dir = "/srv/app"
@@ -103,6 +105,12 @@ func TestAccBackupPolicy_container(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
+				// A level the compression does not have fails the plan,
+				// naming the attribute.
+				Config:      strings.Replace(cfg, "compression_level = 9", "compression_level = 10", 1),
+				ExpectError: regexp.MustCompile(`compression_level: 10 is out of range for gzip \(1-9\)`),
+			},
+			{
 				// The timers are installed and active; the daily schedule
 				// cannot meet a 1h RPO, and the plan says why.
 				Config: cfg,
@@ -119,6 +127,8 @@ func TestAccBackupPolicy_container(t *testing.T) {
 						return nil
 					},
 					resource.TestCheckResourceAttr(daily, "backup_count", "0"),
+					resource.TestCheckResourceAttr(daily, "compression", "zstd"),
+					resource.TestCheckNoResourceAttr(daily, "compression_level"),
 					resource.TestCheckResourceAttr(dailyDB, "status", "breached"),
 					resource.TestCheckResourceAttr(dailyDB, "achievable_rpo", "24h0m0s"),
 					resource.TestMatchResourceAttr(dailyDB, "findings.0", regexp.MustCompile(`^policy daily: schedule "\*-\*-\* 02:00:00" leaves gaps of 24h0m0s; rpo is 1h0m0s$`)),
@@ -159,7 +169,7 @@ func TestAccBackupPolicy_container(t *testing.T) {
 				// A byte flipped in an archive: verify fails, restore
 				// refuses and changes nothing.
 				PreConfig: func() {
-					archive := "/var/backups/spice/daily/" + firstID + "/config.tar.gz"
+					archive := "/var/backups/spice/daily/" + firstID + "/config.tar.zst"
 					h.Exec(t, "sh", "-c", "printf 'X' | dd of="+archive+" bs=1 seek=100 conv=notrunc status=none")
 					if out, err := h.Command("spice", "backup", "verify", "-policy", "daily", firstID).CombinedOutput(); err == nil || !strings.Contains(string(out), "corrupt") {
 						t.Fatalf("verify of a corrupt backup: %v\n%s", err, out)

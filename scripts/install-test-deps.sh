@@ -28,6 +28,8 @@ packages=(python3-dotenv systemd-container openssh-server openssh-client socat i
 command -v npm >/dev/null || packages+=(npm)
 # make bench also compares with Ansible.
 [[ "${1:-}" == "bench" ]] && packages+=(ansible-core)
+# make bench also compares backups with GNU tar piped into zstd, measured by GNU time.
+[[ "${1:-}" == "bench" ]] && packages+=(zstd time)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -140,6 +140,11 @@ func (c *backupCommand) run(p *backup.Policy, timeout time.Duration) int {
 		defer cancel()
 	}
 	res, err := backup.Run(ctx, p, backup.Options{Version: c.Version})
+	if res != nil {
+		for _, r := range res.Removed {
+			fmt.Fprintf(c.Stdout, "Removed incomplete backup %s left by an interrupted run (%s).\n", r.ID, humanBytes(r.Bytes))
+		}
+	}
 	if res != nil && res.Metadata != nil {
 		md := res.Metadata
 		fmt.Fprintf(c.Stdout, "Backup %s of policy %s complete: %d sources, %s in %s.\n",

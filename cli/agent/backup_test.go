@@ -90,7 +90,7 @@ func TestBackupVerbs(t *testing.T) {
 	}
 
 	// A flipped byte: verify and restore exit 1, and the target is untouched.
-	archive := filepath.Join(dir, "backups", id, "db.out.gz")
+	archive := filepath.Join(dir, "backups", id, "db.out.zst")
 	b, _ := os.ReadFile(archive)
 	b[len(b)/2] ^= 0x10
 	if err := os.WriteFile(archive, b, 0o600); err != nil {
@@ -178,7 +178,7 @@ func TestBackupOffsite(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Pushed backup "+id+" to offsite dc2:") || !strings.Contains(out, "Pruned backup 20200101T000000Z on offsite dc2.") {
 		t.Fatalf("run: exit %d\n%s", code, out)
 	}
-	for _, name := range []string{"conf.tar.gz", "db.out.gz", backup.MetadataFile} {
+	for _, name := range []string{"conf.tar.zst", "db.out.zst", backup.MetadataFile} {
 		local, _ := os.ReadFile(filepath.Join(dir, "backups", id, name))
 		copied, err := os.ReadFile(filepath.Join(far, id, name))
 		if err != nil || !bytes.Equal(local, copied) || len(local) == 0 {
@@ -229,8 +229,8 @@ func TestBackupOffsite(t *testing.T) {
 	}
 
 	// A tampered copy fails verification; restore refuses it.
-	flipByte(t, filepath.Join(far, id, "db.out.gz"))
-	if out, code = runCLI(t, "backup", "verify", "-policy", "app", "-offsite", "dc2", id); code != 1 || !strings.Contains(out, "corrupt") || !strings.Contains(out, "db.out.gz has sha256") {
+	flipByte(t, filepath.Join(far, id, "db.out.zst"))
+	if out, code = runCLI(t, "backup", "verify", "-policy", "app", "-offsite", "dc2", id); code != 1 || !strings.Contains(out, "corrupt") || !strings.Contains(out, "db.out.zst has sha256") {
 		t.Fatalf("verify -offsite of a tampered copy: exit %d\n%s", code, out)
 	}
 	if out, code = runCLI(t, "backup", "restore", "-policy", "app", "-offsite", "dc2", "-source", "db", "-to", to, id); code != 1 || !strings.Contains(out, "refusing to restore") {

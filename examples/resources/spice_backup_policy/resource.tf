@@ -10,6 +10,8 @@ resource "spice_backup_policy" "daily" {
   name        = "daily"
   schedule    = "*-*-* 02:00:00"
   destination = "/data/backups/daily"
+  # zstd is the default; gzip writes the manual's .tar.gz archives.
+  compression = "zstd"
 
   retention {
     days     = 7

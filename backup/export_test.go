@@ -1,0 +1,4 @@
+package backup
+
+// WriteLogLike is writeLogLike for the benchmarks of package backup_test.
+var WriteLogLike = writeLogLike
