@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -60,6 +61,9 @@ type backupPolicyModel struct {
 	Retention     *backupRetentionModel `tfsdk:"retention"`
 	Sources       []backupSourceModel   `tfsdk:"source"`
 	Offsite       []backupOffsiteModel  `tfsdk:"offsite"`
+	Engine        types.String          `tfsdk:"engine"`
+	Repository    types.String          `tfsdk:"repository"`
+	Password      types.String          `tfsdk:"password"`
 	ServiceUnit   types.String          `tfsdk:"service_unit"`
 	TimerUnit     types.String          `tfsdk:"timer_unit"`
 	TimerActive   types.Bool            `tfsdk:"timer_active"`
@@ -215,6 +219,7 @@ func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, resticAttributes())
 }
 
 var safeUnitPath = regexp.MustCompile(`^[A-Za-z0-9/._+-]+$`)
@@ -224,6 +229,10 @@ func (m *backupPolicyModel) policy() *backup.Policy {
 	p := &backup.Policy{
 		Name: m.Name.ValueString(), Schedule: m.Schedule.ValueString(), Destination: m.Destination.ValueString(),
 		Compression: m.Compression.ValueString(), MetricsFile: m.MetricsFile.ValueString(),
+		Engine: m.Engine.ValueString(), Repository: m.Repository.ValueString(),
+	}
+	if p.Engine == backup.EngineRestic {
+		p.PasswordFile = backup.ResticPasswordFile(p.Name)
 	}
 	if m.Retention != nil {
 		p.Retention = backup.Retention{Days: int(m.Retention.Days.ValueInt64()), MinKeep: int(m.Retention.MinKeep.ValueInt64())}
@@ -274,6 +283,10 @@ func (r *backupPolicyResource) ValidateConfig(ctx context.Context, req resource.
 	if m.Compression.IsNull() {
 		m.Compression = types.StringValue(backup.CompressionGzip)
 	}
+	if m.Engine.IsNull() {
+		m.Engine = types.StringValue(backup.EngineNative)
+	}
+	m.validateRestic(&resp.Diagnostics)
 	for i, o := range m.Offsite {
 		// The message never holds the key: only the parser's reason.
 		if _, err := ssh.ParsePrivateKey([]byte(o.PrivateKey.ValueString())); err != nil {
@@ -361,7 +374,8 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.BinarySHA256 = types.StringValue(agent.sha256)
 	}
 	if r.hostContext != nil {
-		planned := plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString(), Destination: plan.Destination.ValueString()}
+		planned := plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString(), Destination: plan.Destination.ValueString(),
+			OffsiteRepository: plan.policy().OffsiteRepository()}
 		for _, o := range plan.Offsite {
 			planned.Offsite = append(planned.Offsite, o.Name.ValueString())
 		}
@@ -389,6 +403,9 @@ func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel
 		return err
 	}
 	if err := r.installOffsiteKeys(ctx, m); err != nil {
+		return err
+	}
+	if err := r.installResticPassword(ctx, m); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(m.policy(), "", "  ")
@@ -500,6 +517,9 @@ func (r *backupPolicyResource) refresh(ctx context.Context, m *backupPolicyModel
 		return fail(fmt.Errorf("%s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
 	}
 	m.fromPolicy(&p)
+	if err := r.readResticPassword(ctx, m, &p); err != nil {
+		return fail(err)
+	}
 	for i := range m.Offsite {
 		// The installed key is the truth: a key changed or removed on
 		// the host shows as a (sensitive) diff.
@@ -617,6 +637,9 @@ func (r *backupPolicyResource) destroy(ctx context.Context, m *backupPolicyModel
 	}
 	if err := r.host.RemoveAll(ctx, backup.OffsiteKeyDir(name)); err != nil {
 		return nil, fmt.Errorf("remove %s on %s: %w", backup.OffsiteKeyDir(name), r.host.Name(), err)
+	}
+	if err := r.host.Remove(ctx, backup.ResticPasswordFile(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("remove %s on %s: %w", backup.ResticPasswordFile(name), r.host.Name(), err)
 	}
 	return nil, nil
 }
