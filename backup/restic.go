@@ -240,28 +240,27 @@ func (s resticSnapshot) tag(prefix string) string {
 }
 
 // snapshots lists the policy's snapshots; a repository that does not
-// exist yet holds none.
-func (e *resticEngine) snapshots(ctx context.Context) ([]resticSnapshot, error) {
+// exist yet (exists false) holds none.
+func (e *resticEngine) snapshots(ctx context.Context) (snaps []resticSnapshot, exists bool, err error) {
 	out, err := e.output(ctx, "snapshots", "--json", "--tag", tagPolicy+e.p.Name)
 	var rerr *resticError
 	if errors.As(err, &rerr) && rerr.noRepository() {
-		return nil, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("list backups of policy %s: %w", e.p.Name, err)
+		return nil, false, fmt.Errorf("list backups of policy %s: %w", e.p.Name, err)
 	}
-	var snaps []resticSnapshot
 	if err := json.Unmarshal(out, &snaps); err != nil {
-		return nil, fmt.Errorf("list backups of policy %s: restic snapshots printed no snapshot list: %w", e.p.Name, err)
+		return nil, true, fmt.Errorf("list backups of policy %s: restic snapshots printed no snapshot list: %w", e.p.Name, err)
 	}
-	return snaps, nil
+	return snaps, true, nil
 }
 
 // List groups the policy's snapshots into backups by their backup tag,
 // oldest first. A backup is complete when its metadata snapshot is there
 // and it has every source it recorded; its Path is the repository.
 func (e *resticEngine) List(ctx context.Context) ([]Backup, error) {
-	snaps, err := e.snapshots(ctx)
+	snaps, _, err := e.snapshots(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +297,14 @@ func (e *resticEngine) backup(id string, t time.Time, snaps []resticSnapshot) Ba
 		}
 		sm := SourceMetadata{Name: s.tag(tagSource), Kind: s.tag(tagKind), Snapshot: s.ID}
 		if src, ok := e.source(sm.Name); ok && sm.Kind == KindPaths {
-			sm.BaseDir, sm.Paths = src.BaseDir, src.Paths
+			// The snapshot records absolute paths; the policy's base_dir
+			// decides where they go, as for a native backup.
+			sm.BaseDir = src.BaseDir
+			for _, abs := range s.Paths {
+				if rel, err := filepath.Rel(src.BaseDir, abs); err == nil && filepath.IsLocal(rel) {
+					sm.Paths = append(sm.Paths, rel)
+				}
+			}
 		}
 		if sm.Kind == KindCommand {
 			sm.File = sm.Name + ".out"
@@ -363,11 +369,11 @@ func (e *resticEngine) Run(ctx context.Context, opts Options) (*Result, error) {
 
 func (e *resticEngine) backupAll(ctx context.Context, opts Options, start time.Time, res *Result) (*Metadata, error) {
 	p := e.p
-	snaps, err := e.snapshots(ctx)
+	snaps, exists, err := e.snapshots(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if snaps == nil {
+	if !exists {
 		if err := e.init(ctx); err != nil {
 			return nil, err
 		}
@@ -524,7 +530,7 @@ func hostnameOr() string {
 func (e *resticEngine) abandon(id string, cause error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	snaps, err := e.snapshots(ctx)
+	snaps, _, err := e.snapshots(ctx)
 	if err != nil {
 		return errors.Join(cause, err)
 	}

@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,5 +87,28 @@ func TestResticVersionCheck(t *testing.T) {
 	_, err = EngineOf(p).Run(context.Background(), Options{})
 	if err == nil || !strings.Contains(err.Error(), "restic 0.11.0 is too old for policy test: spice needs restic 0.14.0 or newer") {
 		t.Errorf("with restic 0.11.0: %v", err)
+	}
+}
+
+// TestResticFailedCommand: a command source that fails leaves nothing in
+// the repository that counts or lingers: no backup, no snapshot.
+func TestResticFailedCommand(t *testing.T) {
+	if _, err := exec.LookPath("restic"); err != nil {
+		t.Skip("restic is not installed (scripts/install-test-deps.sh installs it)")
+	}
+	p := testPolicy(t, Source{Name: "db", Command: []string{"sh", "-c", "echo partial dump; echo dump failed >&2; exit 3"}})
+	password := filepath.Join(t.TempDir(), "password")
+	if err := os.WriteFile(password, []byte("test"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.Engine, p.Repository, p.PasswordFile = EngineRestic, filepath.Join(t.TempDir(), "repo"), password
+	e := &resticEngine{p: p}
+	_, err := e.Run(context.Background(), Options{})
+	if err == nil || !strings.Contains(err.Error(), "source db: command \"sh\": exit status 3: dump failed") {
+		t.Fatalf("run: %v", err)
+	}
+	snaps, exists, err := e.snapshots(context.Background())
+	if err != nil || !exists || len(snaps) != 0 {
+		t.Fatalf("after the failed run the repository (exists %v) holds %d snapshots: %v", exists, len(snaps), err)
 	}
 }
