@@ -73,6 +73,9 @@ type SourceMetadata struct {
 	DurationSeconds float64  `json:"duration_seconds"`
 	BaseDir         string   `json:"base_dir,omitempty"`
 	Paths           []string `json:"paths,omitempty"`
+	// Snapshot is the restic snapshot holding the source (engine restic,
+	// where File and SHA256 are empty: restic checks its own data).
+	Snapshot string `json:"snapshot,omitempty"`
 }
 
 // Source kinds in SourceMetadata.Kind.

@@ -1,6 +1,8 @@
 package backup
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,10 +17,6 @@ func writeMetrics(p *Policy, success bool, runSeconds float64, removed []Removed
 	if p.MetricsFile == "" {
 		return nil
 	}
-	backups, err := List(p)
-	if err != nil {
-		return err
-	}
 	var b strings.Builder
 	gauge := func(name, help string, value float64) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s{policy=%q} %s\n", name, help, name, name, p.Name, strconv.FormatFloat(value, 'f', -1, 64))
@@ -31,6 +29,9 @@ func writeMetrics(p *Policy, success bool, runSeconds float64, removed []Removed
 	}
 	gauge("spice_backup_last_run_removed_incomplete", "Incomplete backups left by killed runs that the last run removed.", float64(len(removed)))
 	gauge("spice_backup_last_run_removed_incomplete_bytes", "Bytes of the incomplete backups that the last run removed.", float64(removedBytes))
+	// A repository that cannot be read (a wrong restic password) still
+	// reports the failed run.
+	backups, listErr := EngineOf(p).List(context.Background())
 	complete := 0
 	var newest *Backup
 	for i := range backups {
@@ -39,7 +40,11 @@ func writeMetrics(p *Policy, success bool, runSeconds float64, removed []Removed
 			newest = &backups[i]
 		}
 	}
-	gauge("spice_backup_backups", "Complete backups in the destination.", float64(complete))
+	if listErr == nil {
+		gauge("spice_backup_backups", "Complete backups in the destination.", float64(complete))
+	} else {
+		listErr = fmt.Errorf("metrics of policy %s: %w", p.Name, listErr)
+	}
 	if newest != nil {
 		gauge("spice_backup_last_success_timestamp_seconds", "Start time of the newest complete backup (its ID), Unix seconds.", float64(newest.Time.Unix()))
 		gauge("spice_backup_last_duration_seconds", "Duration of the newest complete backup.", newest.DurationSeconds)
@@ -47,9 +52,9 @@ func writeMetrics(p *Policy, success bool, runSeconds float64, removed []Removed
 	}
 	writeOffsiteMetrics(&b, p)
 	if err := writeAtomic(p.MetricsFile, []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("write metrics file of policy %s: %w", p.Name, err)
+		return errors.Join(listErr, fmt.Errorf("write metrics file of policy %s: %w", p.Name, err))
 	}
-	return nil
+	return listErr
 }
 
 func boolGauge(v bool) float64 {

@@ -60,7 +60,27 @@ type Policy struct {
 	MetricsFile string `json:"metrics_file,omitempty"`
 	// Offsite targets receive a verified copy of every successful backup.
 	Offsite []Offsite `json:"offsite,omitempty"`
+	// Engine stores the backups: "native" (default, also when empty) in
+	// directories under Destination, or "restic" in Repository, where
+	// Destination only holds the lock, restic's cache and the records.
+	Engine string `json:"engine,omitempty"`
+	// Repository is the restic repository: a local path or any location
+	// restic takes (sftp:user@host:/path, rest:, s3:, ...).
+	Repository string `json:"repository,omitempty"`
+	// PasswordFile holds the repository password (0600, written by
+	// spice_backup_policy to ResticPasswordFile): never on a command line.
+	PasswordFile string `json:"password_file,omitempty"`
 }
+
+// Engines of Policy.Engine; empty means native.
+const (
+	EngineNative = "native"
+	EngineRestic = "restic"
+)
+
+// ResticPasswordFile is where spice_backup_policy installs the restic
+// repository password of policy.
+func ResticPasswordFile(policy string) string { return PolicyDir + "/" + policy + ".restic-password" }
 
 // Offsite is another host that keeps copies of the policy's backups,
 // reached over SSH/SFTP with its own key and a pinned host key. After each
@@ -247,6 +267,7 @@ func (p *Policy) Validate() error {
 		checkAbsolute("metrics_file", p.MetricsFile)
 	}
 	errs = append(errs, p.validateOffsite(checkAbsolute)...)
+	errs = append(errs, p.validateEngine(checkAbsolute)...)
 	if len(p.Sources) == 0 {
 		bad("sources", "at least one source is required")
 	}

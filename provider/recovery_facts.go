@@ -25,6 +25,8 @@ type plannedPolicy struct {
 	BinaryPath  string
 	Destination string
 	Offsite     []string
+	// OffsiteRepository: a restic repository that is not local.
+	OffsiteRepository bool
 }
 
 // plannedPolicies holds the policies planned in this provider
@@ -61,9 +63,11 @@ func policyFacts(ctx context.Context, hc *hostContext, name string, now time.Tim
 	binary := defaultBinaryPath
 	var destination string
 	var offsite []string
+	var offsiteRepository bool
 	planned, ok := hc.policies.lookup(name)
 	if ok {
 		f.Schedule, destination, offsite = planned.Schedule, planned.Destination, planned.Offsite
+		offsiteRepository = planned.OffsiteRepository
 		if planned.BinaryPath != "" {
 			binary = planned.BinaryPath
 		}
@@ -71,6 +75,7 @@ func policyFacts(ctx context.Context, hc *hostContext, name string, now time.Tim
 		var p backup.Policy
 		if json.Unmarshal(b, &p) == nil {
 			f.Schedule, destination = p.Schedule, p.Destination
+			offsiteRepository = p.OffsiteRepository()
 			for _, o := range p.Offsite {
 				offsite = append(offsite, o.Name)
 			}
@@ -85,6 +90,11 @@ func policyFacts(ctx context.Context, hc *hostContext, name string, now time.Tim
 			t.PushDuration = time.Duration(rec.PushSeconds * float64(time.Second))
 		}
 		f.Offsite = append(f.Offsite, t)
+	}
+	if offsiteRepository {
+		// Every complete backup is in the remote repository: an off-site
+		// copy verified by restic as it was stored, with no separate push.
+		f.Offsite = append(f.Offsite, recovery.OffsiteFacts{Name: "repository"})
 	}
 	if s, err := schedule.Parse(f.Schedule); err == nil && f.Schedule != "" {
 		f.MaxGap = schedule.MaxGap(s, now)
@@ -103,6 +113,9 @@ func policyFacts(ctx context.Context, hc *hostContext, name string, now time.Tim
 			f.Newest = b.Time
 			f.LastDuration = time.Duration(b.DurationSeconds * float64(time.Second))
 		}
+	}
+	if offsiteRepository {
+		f.Offsite[0].Newest = f.Newest
 	}
 	return f
 }

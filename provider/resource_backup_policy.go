@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -62,6 +63,9 @@ type backupPolicyModel struct {
 	Retention     *backupRetentionModel `tfsdk:"retention"`
 	Sources       []backupSourceModel   `tfsdk:"source"`
 	Offsite       []backupOffsiteModel  `tfsdk:"offsite"`
+	Engine        types.String          `tfsdk:"engine"`
+	Repository    types.String          `tfsdk:"repository"`
+	Password      types.String          `tfsdk:"password"`
 	ServiceUnit   types.String          `tfsdk:"service_unit"`
 	TimerUnit     types.String          `tfsdk:"timer_unit"`
 	TimerActive   types.Bool            `tfsdk:"timer_active"`
@@ -145,7 +149,8 @@ func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 			"compression": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(backup.DefaultCompression),
 				MarkdownDescription: "`zstd` (the default, `.tar.zst`: encoded while the next data is read, so one backup uses both cores of a small host), `gzip` (one core, `.tar.gz` as the manual's backups) or `none`. " +
-					"A change applies to the next backups; each backup is restored with the compression its `metadata.json` records.",
+					"A change applies to the next backups; each backup is restored with the compression its `metadata.json` records. " +
+					"The native engine's archives only: a restic repository compresses as restic does.",
 				Validators: []validator.String{stringvalidator.OneOf(backup.CompressionZstd, backup.CompressionGzip, backup.CompressionNone)},
 			},
 			"compression_level": schema.Int64Attribute{
@@ -226,6 +231,7 @@ func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, resticAttributes())
 }
 
 var safeUnitPath = regexp.MustCompile(`^[A-Za-z0-9/._+-]+$`)
@@ -235,6 +241,10 @@ func (m *backupPolicyModel) policy() *backup.Policy {
 	p := &backup.Policy{
 		Name: m.Name.ValueString(), Schedule: m.Schedule.ValueString(), Destination: m.Destination.ValueString(),
 		Compression: m.Compression.ValueString(), CompressionLevel: int(m.CompressLevel.ValueInt64()), MetricsFile: m.MetricsFile.ValueString(),
+		Engine: m.Engine.ValueString(), Repository: m.Repository.ValueString(),
+	}
+	if p.Engine == backup.EngineRestic {
+		p.PasswordFile = backup.ResticPasswordFile(p.Name)
 	}
 	if m.Retention != nil {
 		p.Retention = backup.Retention{Days: int(m.Retention.Days.ValueInt64()), MinKeep: int(m.Retention.MinKeep.ValueInt64())}
@@ -285,6 +295,10 @@ func (r *backupPolicyResource) ValidateConfig(ctx context.Context, req resource.
 	if m.Compression.IsNull() {
 		m.Compression = types.StringValue(backup.DefaultCompression)
 	}
+	if m.Engine.IsNull() {
+		m.Engine = types.StringValue(backup.EngineNative)
+	}
+	m.validateRestic(&resp.Diagnostics)
 	for i, o := range m.Offsite {
 		// The message never holds the key: only the parser's reason.
 		if _, err := ssh.ParsePrivateKey([]byte(o.PrivateKey.ValueString())); err != nil {
@@ -372,7 +386,8 @@ func (r *backupPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.BinarySHA256 = types.StringValue(agent.sha256)
 	}
 	if r.hostContext != nil {
-		planned := plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString(), Destination: plan.Destination.ValueString()}
+		planned := plannedPolicy{Schedule: plan.Schedule.ValueString(), BinaryPath: plan.BinaryPath.ValueString(), Destination: plan.Destination.ValueString(),
+			OffsiteRepository: plan.policy().OffsiteRepository()}
 		for _, o := range plan.Offsite {
 			planned.Offsite = append(planned.Offsite, o.Name.ValueString())
 		}
@@ -400,6 +415,9 @@ func (r *backupPolicyResource) install(ctx context.Context, m *backupPolicyModel
 		return err
 	}
 	if err := r.installOffsiteKeys(ctx, m); err != nil {
+		return err
+	}
+	if err := r.installResticPassword(ctx, m); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(m.policy(), "", "  ")
@@ -511,6 +529,9 @@ func (r *backupPolicyResource) refresh(ctx context.Context, m *backupPolicyModel
 		return fail(fmt.Errorf("%s on %s: %w", backup.PolicyFile(name), r.host.Name(), err))
 	}
 	m.fromPolicy(&p)
+	if err := r.readResticPassword(ctx, m, &p); err != nil {
+		return fail(err)
+	}
 	for i := range m.Offsite {
 		// The installed key is the truth: a key changed or removed on
 		// the host shows as a (sensitive) diff.
@@ -632,6 +653,9 @@ func (r *backupPolicyResource) destroy(ctx context.Context, m *backupPolicyModel
 	}
 	if err := r.host.RemoveAll(ctx, backup.OffsiteKeyDir(name)); err != nil {
 		return nil, fmt.Errorf("remove %s on %s: %w", backup.OffsiteKeyDir(name), r.host.Name(), err)
+	}
+	if err := r.host.Remove(ctx, backup.ResticPasswordFile(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("remove %s on %s: %w", backup.ResticPasswordFile(name), r.host.Name(), err)
 	}
 	return nil, nil
 }

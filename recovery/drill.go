@@ -72,7 +72,8 @@ func drill(ctx context.Context, o *Installed, opts DrillOptions, j *Journal, pro
 			return err
 		}
 		into := backup.RestoreOptions{To: filepath.Join(scratch, name)}
-		if o.Offsite {
+		// A restic repository that is not local is itself off site.
+		if o.Offsite && !p.OffsiteRepository() {
 			target, newest, err := newestOffsite(ctx, p)
 			if err != nil {
 				return err
@@ -84,12 +85,13 @@ func drill(ctx context.Context, o *Installed, opts DrillOptions, j *Journal, pro
 			j.Policies = append(j.Policies, DrilledPolicy{Name: name, BackupID: newest.ID, BackupTime: newest.Time, Bytes: newest.Bytes})
 			continue
 		}
-		newest, err := newestComplete(p)
+		engine := backup.EngineOf(p)
+		newest, err := newestComplete(ctx, p, engine)
 		if err != nil {
 			return err
 		}
 		progress(fmt.Sprintf("Restoring backup %s of policy %s (%d bytes)...", newest.ID, name, newest.Bytes))
-		if _, err := backup.Restore(p, newest.ID, into); err != nil {
+		if _, err := engine.Restore(ctx, newest.ID, into); err != nil {
 			return fmt.Errorf("restore backup %s of policy %s: %w", newest.ID, name, err)
 		}
 		j.Policies = append(j.Policies, DrilledPolicy{Name: name, BackupID: newest.ID, BackupTime: newest.Time, Bytes: newest.Bytes})
@@ -103,8 +105,8 @@ func drill(ctx context.Context, o *Installed, opts DrillOptions, j *Journal, pro
 	return nil
 }
 
-func newestComplete(p *backup.Policy) (backup.Backup, error) {
-	backups, err := backup.List(p)
+func newestComplete(ctx context.Context, p *backup.Policy, engine backup.Engine) (backup.Backup, error) {
+	backups, err := engine.List(ctx)
 	if err != nil {
 		return backup.Backup{}, err
 	}

@@ -18,12 +18,13 @@
 # python3-wheel (venvs, and a wheelhouse built with pip wheel); and nodejs
 # and npm, with which TerminusDB's official JavaScript client
 # (@terminusdb/terminusdb-client, pinned below, installed under .cache/)
-# checks the TerminusDB contract fake.
+# checks the TerminusDB contract fake; and restic, which the restic backup
+# engine drives (on this machine and inside the test hosts).
 # Needs root (CI runs as root); without it, says what to install instead.
 set -euo pipefail
 
 packages=(python3-dotenv systemd-container openssh-server openssh-client socat iproute2 sudo nginx-light logrotate chromium prometheus postgresql
-	dpkg-dev git python3-venv python3-pip python3-setuptools python3-wheel nodejs)
+	dpkg-dev git python3-venv python3-pip python3-setuptools python3-wheel nodejs restic)
 # npm ships inside NodeSource's nodejs; Debian's comes as its own package.
 command -v npm >/dev/null || packages+=(npm)
 # make bench also compares with Ansible.

@@ -103,7 +103,7 @@ func (c *backupCommand) Run(args []string) int {
 	case "list":
 		return c.list(p, offsite, asJSON)
 	case "verify":
-		verify := func() (*backup.Metadata, error) { return backup.Verify(p, pos[0]) }
+		verify := func() (*backup.Metadata, error) { return backup.EngineOf(p).Verify(ctx, pos[0]) }
 		if offsite != "" {
 			verify = func() (*backup.Metadata, error) { return backup.VerifyOffsite(ctx, p, offsite, pos[0]) }
 		}
@@ -114,7 +114,7 @@ func (c *backupCommand) Run(args []string) int {
 		fmt.Fprintf(c.Stdout, "Backup %s of policy %s%s is intact: %d sources, %s verified.\n", md.ID, p.Name, where, len(md.Sources), humanBytes(md.Bytes))
 		return 0
 	default:
-		restore := func() ([]backup.Restored, error) { return backup.Restore(p, pos[0], opts) }
+		restore := func() ([]backup.Restored, error) { return backup.EngineOf(p).Restore(ctx, pos[0], opts) }
 		if offsite != "" {
 			restore = func() ([]backup.Restored, error) { return backup.RestoreOffsite(ctx, p, offsite, pos[0], opts) }
 		}
@@ -139,7 +139,7 @@ func (c *backupCommand) run(p *backup.Policy, timeout time.Duration) int {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	res, err := backup.Run(ctx, p, backup.Options{Version: c.Version})
+	res, err := backup.EngineOf(p).Run(ctx, backup.Options{Version: c.Version})
 	if res != nil {
 		for _, r := range res.Removed {
 			fmt.Fprintf(c.Stdout, "Removed incomplete backup %s left by an interrupted run (%s).\n", r.ID, humanBytes(r.Bytes))
@@ -166,7 +166,7 @@ func (c *backupCommand) run(p *backup.Policy, timeout time.Duration) int {
 }
 
 func (c *backupCommand) list(p *backup.Policy, offsite string, asJSON bool) int {
-	list, where := func() ([]backup.Backup, error) { return backup.List(p) }, p.Destination
+	list, where := func() ([]backup.Backup, error) { return backup.EngineOf(p).List(context.Background()) }, p.Destination
 	if offsite != "" {
 		list = func() ([]backup.Backup, error) { return backup.ListOffsite(context.Background(), p, offsite) }
 		where = "offsite " + offsite

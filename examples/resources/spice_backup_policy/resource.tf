@@ -63,3 +63,32 @@ resource "spice_backup_policy" "daily_offsite" {
     }
   }
 }
+
+variable "restic_password" {
+  description = "The restic repository's password."
+  type        = string
+  sensitive   = true
+}
+
+# The same database, in an encrypted, deduplicated restic repository in
+# another data center: an unchanged backup adds almost nothing, and the
+# repository counts as the off-site copy. restic (0.14 or newer) must be on
+# the host, and root's ssh must know the key and host key for sftp.
+resource "spice_backup_policy" "restic" {
+  name        = "daily-restic"
+  schedule    = "*-*-* 00/4:00:00"
+  destination = "/var/lib/spice/daily-restic"
+  engine      = "restic"
+  repository  = "sftp:spice-backup@backup.example.net:/srv/restic/daily"
+  password    = var.restic_password
+
+  retention {
+    days     = 30
+    min_keep = 7
+  }
+
+  source {
+    name    = "terminusdb"
+    command = ["docker", "exec", "terminusdb", "terminusdb", "bundle", "admin/production", "-o", "/dev/stdout"]
+  }
+}
