@@ -714,16 +714,30 @@ func replaceAction(r *config.Resource) Action {
 	return DeleteThenCreate
 }
 
-// planChange calls PlanResourceChange with Terraform's proposed new state.
+// noChangePlanner is a provider server run in process that can tell,
+// without PlanResourceChange, that PlanResourceChange would plan an
+// existing object as it is (the spice provider's PlansNoChange).
+type noChangePlanner interface {
+	PlansNoChange(ctx context.Context, typ string, config, prior *tfprotov6.DynamicValue) bool
+}
+
+// planChange calls PlanResourceChange with Terraform's proposed new state;
+// for an existing object the provider says it would plan as it is, the
+// plan is that object.
 func (e *Engine) planChange(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, prior, cfg cty.Value, priorPrivate []byte, subject func(*tftypes.AttributePath) *hcl.Range, addr string) (cty.Value, []cty.Path, []byte, hcl.Diagnostics) {
-	proposed := proposedNew(schema.Proto.Block, prior, cfg)
 	priorDV, err1 := encode(prior, schema.Type)
-	proposedDV, err2 := encode(proposed, schema.Type)
-	cfgDV, err3 := encode(cfg, schema.Type)
-	for _, err := range []error{err1, err2, err3} {
+	cfgDV, err2 := encode(cfg, schema.Type)
+	for _, err := range []error{err1, err2} {
 		if err != nil {
 			return cty.NilVal, nil, nil, hcl.Diagnostics{sourceless("Cannot plan "+addr, err.Error())}
 		}
+	}
+	if quick, ok := server.(noChangePlanner); ok && !prior.IsNull() && quick.PlansNoChange(ctx, typ, cfgDV, priorDV) {
+		return prior, nil, priorPrivate, nil
+	}
+	proposedDV, err := encode(proposedNew(schema.Proto.Block, prior, cfg), schema.Type)
+	if err != nil {
+		return cty.NilVal, nil, nil, hcl.Diagnostics{sourceless("Cannot plan "+addr, err.Error())}
 	}
 	resp, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
 		TypeName: typ, PriorState: priorDV, ProposedNewState: proposedDV, Config: cfgDV, PriorPrivate: priorPrivate,

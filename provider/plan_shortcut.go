@@ -1,0 +1,201 @@
+package provider
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// plannedInProcess are the resource types whose converged plans the
+// engine may take from PlansNoChange instead of PlanResourceChange: each
+// is covered by TestPlansNoChangeAgreesWithFramework.
+var plannedInProcess = map[string]bool{"spice_file": true}
+
+// PlansNoChange tells the spice engine, which runs this provider in
+// process, that PlanResourceChange would plan the instance of type typ
+// whose configuration is config and whose refreshed state is prior as
+// prior itself: no change, no replacement, no diagnostics, the private
+// state kept. It answers false whenever it cannot tell, and the engine
+// then asks PlanResourceChange. On a converged plan of thousands of
+// files, the framework's request handling of PlanResourceChange (schema
+// walks, logging context per attribute, value conversions) cost more
+// than everything else the plan did.
+//
+// It does what the framework's PlanResourceChange does on the way to its
+// answer, for the types of plannedInProcess: the proposed new state with
+// the attributes' defaults must be prior, the attribute plan modifiers
+// must be ones that change nothing when the plan equals the state, and
+// the resource's own ModifyPlan runs, as it is, on prior (reading a
+// source file on this machine, for example), and must leave it as it is.
+// Terraform never calls it: under Terraform, every plan goes through the
+// framework.
+func (s closingServer) PlansNoChange(ctx context.Context, typ string, config, prior *tfprotov6.DynamicValue) bool {
+	sc := s.provider.shortcut(ctx, typ)
+	if sc == nil || config == nil || prior == nil {
+		return false
+	}
+	cfgVal, err := config.Unmarshal(sc.objType)
+	if err != nil || !cfgVal.IsFullyKnown() || cfgVal.IsNull() {
+		return false
+	}
+	priorVal, err := prior.Unmarshal(sc.objType)
+	if err != nil || !priorVal.IsFullyKnown() || priorVal.IsNull() {
+		return false
+	}
+	if !sc.proposesPrior(cfgVal, priorVal) {
+		return false
+	}
+	modifier, ok := sc.resource.(resource.ResourceWithModifyPlan)
+	if !ok {
+		return true
+	}
+	plan := tfsdk.Plan{Raw: priorVal, Schema: sc.schema}
+	resp := resource.ModifyPlanResponse{Plan: plan, RequiresReplace: path.Paths{}}
+	modifier.ModifyPlan(ctx, resource.ModifyPlanRequest{
+		Config: tfsdk.Config{Raw: cfgVal, Schema: sc.schema},
+		Plan:   plan,
+		State:  tfsdk.State{Raw: priorVal, Schema: sc.schema},
+	}, &resp)
+	return len(resp.Diagnostics) == 0 && len(resp.RequiresReplace) == 0 && resp.Deferred == nil &&
+		resp.Private == nil && resp.Plan.Raw.Equal(priorVal)
+}
+
+// planShortcut is what PlansNoChange needs of one resource type: the
+// resource, configured as the framework configures it, and its schema.
+type planShortcut struct {
+	resource resource.Resource
+	schema   schema.Schema
+	objType  tftypes.Type
+	// defaults holds the value of each attribute with a default.
+	defaults map[string]tftypes.Value
+}
+
+// shortcut returns the planShortcut of typ, nil when the type is not
+// planned in process, has a schema PlansNoChange cannot follow, or the
+// provider is not configured yet.
+func (p *spiceProvider) shortcut(ctx context.Context, typ string) *planShortcut {
+	if !plannedInProcess[typ] {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.resourceData == nil {
+		return nil
+	}
+	if sc, ok := p.shortcuts[typ]; ok {
+		return sc
+	}
+	if p.shortcuts == nil {
+		p.shortcuts = map[string]*planShortcut{}
+	}
+	p.shortcuts[typ] = p.newShortcut(ctx, typ)
+	return p.shortcuts[typ]
+}
+
+func (p *spiceProvider) newShortcut(ctx context.Context, typ string) *planShortcut {
+	for _, newResource := range p.Resources(ctx) {
+		r := newResource()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "spice"}, &meta)
+		if meta.TypeName != typ {
+			continue
+		}
+		var sr resource.SchemaResponse
+		r.Schema(ctx, resource.SchemaRequest{}, &sr)
+		if sr.Diagnostics.HasError() || len(sr.Schema.Blocks) > 0 {
+			return nil
+		}
+		sc := &planShortcut{resource: r, schema: sr.Schema, objType: sr.Schema.Type().TerraformType(ctx), defaults: map[string]tftypes.Value{}}
+		for name, a := range sr.Schema.Attributes {
+			if !sc.follow(ctx, name, a) {
+				return nil
+			}
+		}
+		if c, ok := r.(resource.ResourceWithConfigure); ok {
+			var resp resource.ConfigureResponse
+			c.Configure(ctx, resource.ConfigureRequest{ProviderData: p.resourceData}, &resp)
+			if resp.Diagnostics.HasError() {
+				return nil
+			}
+		}
+		return sc
+	}
+	return nil
+}
+
+// inertStringModifiers are the plan modifiers that change nothing when
+// the plan equals the state and is known: UseStateForUnknown acts only
+// on unknown values, RequiresReplace only on changed ones.
+var inertStringModifiers = map[reflect.Type]bool{
+	reflect.TypeOf(stringplanmodifier.UseStateForUnknown()): true,
+	reflect.TypeOf(stringplanmodifier.RequiresReplace()):    true,
+}
+
+// follow records attribute a's default; false when a is of a kind whose
+// planning PlansNoChange does not know: anything but a string attribute
+// with inert plan modifiers.
+func (sc *planShortcut) follow(ctx context.Context, name string, a schema.Attribute) bool {
+	s, ok := a.(schema.StringAttribute)
+	if !ok || s.WriteOnly {
+		return false
+	}
+	for _, m := range s.PlanModifiers {
+		if !inertStringModifiers[reflect.TypeOf(m)] {
+			return false
+		}
+	}
+	if s.Default == nil {
+		return true
+	}
+	return sc.addDefault(ctx, name, s.Default)
+}
+
+func (sc *planShortcut) addDefault(ctx context.Context, name string, d defaults.String) bool {
+	var resp defaults.StringResponse
+	d.DefaultString(ctx, defaults.StringRequest{Path: path.Root(name)}, &resp)
+	if resp.Diagnostics.HasError() {
+		return false
+	}
+	v, err := resp.PlanValue.ToTerraformValue(ctx)
+	if err != nil {
+		return false
+	}
+	sc.defaults[name] = v
+	return true
+}
+
+// proposesPrior reports whether the framework's planned state before the
+// plan modifiers, Terraform's proposed new state with the defaults of the
+// attributes the configuration leaves null, is prior.
+func (sc *planShortcut) proposesPrior(config, prior tftypes.Value) bool {
+	var cfgAttrs, priorAttrs map[string]tftypes.Value
+	if config.As(&cfgAttrs) != nil || prior.As(&priorAttrs) != nil {
+		return false
+	}
+	for name, a := range sc.schema.Attributes {
+		c, p := cfgAttrs[name], priorAttrs[name]
+		var proposed tftypes.Value
+		switch d, hasDefault := sc.defaults[name]; {
+		case !c.IsNull():
+			proposed = c
+		case hasDefault:
+			proposed = d
+		case a.IsComputed():
+			proposed = p
+		default:
+			proposed = c
+		}
+		if !proposed.Equal(p) {
+			return false
+		}
+	}
+	return true
+}
