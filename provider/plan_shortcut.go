@@ -10,14 +10,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// plannedInProcess are the resource types whose converged plans the
-// engine may take from PlansNoChange instead of PlanResourceChange: each
-// is covered by TestPlansNoChangeAgreesWithFramework.
-var plannedInProcess = map[string]bool{"spice_file": true}
+// inProcess are the resource types the engine may plan with PlansNoChange
+// instead of PlanResourceChange, and refresh with ReadInProcess instead of
+// ReadResource: TestInProcessShortcutsAgreeWithFramework (engine/core)
+// covers each.
+var inProcess = map[string]bool{"spice_file": true}
 
 // PlansNoChange tells the spice engine, which runs this provider in
 // process, that PlanResourceChange would plan the instance of type typ
@@ -30,7 +32,7 @@ var plannedInProcess = map[string]bool{"spice_file": true}
 // than everything else the plan did.
 //
 // It does what the framework's PlanResourceChange does on the way to its
-// answer, for the types of plannedInProcess: the proposed new state with
+// answer, for the types of inProcess: the proposed new state with
 // the attributes' defaults must be prior, the attribute plan modifiers
 // must be ones that change nothing when the plan equals the state, and
 // the resource's own ModifyPlan runs, as it is, on prior (reading a
@@ -68,8 +70,9 @@ func (s closingServer) PlansNoChange(ctx context.Context, typ string, config, pr
 		resp.Private == nil && resp.Plan.Raw.Equal(priorVal)
 }
 
-// planShortcut is what PlansNoChange needs of one resource type: the
-// resource, configured as the framework configures it, and its schema.
+// planShortcut is what PlansNoChange and ReadInProcess need of one
+// resource type: the resource, configured as the framework configures it,
+// and its schema.
 type planShortcut struct {
 	resource resource.Resource
 	schema   schema.Schema
@@ -79,10 +82,10 @@ type planShortcut struct {
 }
 
 // shortcut returns the planShortcut of typ, nil when the type is not
-// planned in process, has a schema PlansNoChange cannot follow, or the
+// one of inProcess, has a schema PlansNoChange cannot follow, or the
 // provider is not configured yet.
 func (p *spiceProvider) shortcut(ctx context.Context, typ string) *planShortcut {
-	if !plannedInProcess[typ] {
+	if !inProcess[typ] {
 		return nil
 	}
 	p.mu.Lock()
@@ -198,4 +201,75 @@ func (sc *planShortcut) proposesPrior(config, prior tftypes.Value) bool {
 		}
 	}
 	return true
+}
+
+// ReadInProcess is ReadResource for the spice engine, which runs this
+// provider in process: the resource's Read and what the framework does
+// around it (keeping prior values its types call semantically equal),
+// without the framework's request handling, which cost a refresh of
+// thousands of files more than reading them. ok=false when it does not
+// apply: a type not in inProcess, private state (the framework's keys in
+// it change how Read goes), or any diagnostic from Read, so that the
+// engine asks ReadResource and Terraform's words reach the user.
+func (s closingServer) ReadInProcess(ctx context.Context, typ string, current *tfprotov6.DynamicValue, private []byte) (newState *tfprotov6.DynamicValue, ok bool) {
+	sc := s.provider.shortcut(ctx, typ)
+	if sc == nil || current == nil || len(private) > 0 {
+		return nil, false
+	}
+	prior, err := current.Unmarshal(sc.objType)
+	if err != nil || prior.IsNull() {
+		return nil, false
+	}
+	state := tfsdk.State{Raw: prior, Schema: sc.schema}
+	resp := resource.ReadResponse{State: state}
+	sc.resource.Read(ctx, resource.ReadRequest{State: state}, &resp)
+	if len(resp.Diagnostics) > 0 || resp.Deferred != nil || resp.Private != nil || resp.Identity != nil {
+		return nil, false
+	}
+	read := resp.State.Raw
+	if !read.IsNull() {
+		if read, ok = sc.keepSemanticallyEqual(ctx, prior, read); !ok {
+			return nil, false
+		}
+	}
+	out, err := tfprotov6.NewDynamicValue(sc.objType, read)
+	return &out, err == nil
+}
+
+// keepSemanticallyEqual keeps the prior value of each attribute whose
+// type calls the value read semantically equal to it, as the framework's
+// ReadResource does; ok=false on any diagnostic.
+func (sc *planShortcut) keepSemanticallyEqual(ctx context.Context, prior, read tftypes.Value) (tftypes.Value, bool) {
+	var priorAttrs, readAttrs map[string]tftypes.Value
+	if prior.As(&priorAttrs) != nil || read.As(&readAttrs) != nil {
+		return read, false
+	}
+	kept := false
+	for name, a := range sc.schema.Attributes {
+		p, r := priorAttrs[name], readAttrs[name]
+		if !p.IsKnown() || p.IsNull() || !r.IsKnown() || r.IsNull() {
+			continue
+		}
+		rv, err1 := a.GetType().ValueFromTerraform(ctx, r)
+		pv, err2 := a.GetType().ValueFromTerraform(ctx, p)
+		if err1 != nil || err2 != nil {
+			return read, false
+		}
+		readSE, ok1 := rv.(basetypes.StringValuableWithSemanticEquals)
+		priorSE, ok2 := pv.(basetypes.StringValuableWithSemanticEquals)
+		if !ok1 || !ok2 {
+			continue
+		}
+		equal, diags := readSE.StringSemanticEquals(ctx, priorSE)
+		if len(diags) > 0 {
+			return read, false
+		}
+		if equal && !r.Equal(p) {
+			readAttrs[name], kept = p, true
+		}
+	}
+	if !kept {
+		return read, true
+	}
+	return tftypes.NewValue(sc.objType, readAttrs), true
 }

@@ -222,7 +222,7 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 	if err != nil {
 		return fail("Cannot read state", err.Error())
 	}
-	rr, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: sr.Type, CurrentState: enc, Private: inst.Private})
+	rr, err := readResource(ctx, server, &tfprotov6.ReadResourceRequest{TypeName: sr.Type, CurrentState: enc, Private: inst.Private})
 	if err != nil {
 		return fail("Provider error", err.Error())
 	}
@@ -243,6 +243,23 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 	}
 	prior.value, prior.private = nv, rr.Private
 	return prior, drift, nil
+}
+
+// inProcessReader is a provider server run in process that can refresh
+// some objects without ReadResource's request handling (the spice
+// provider's ReadInProcess); ok=false sends the engine to ReadResource.
+type inProcessReader interface {
+	ReadInProcess(ctx context.Context, typ string, current *tfprotov6.DynamicValue, private []byte) (newState *tfprotov6.DynamicValue, ok bool)
+}
+
+// readResource is ReadResource, in process where the provider offers it.
+func readResource(ctx context.Context, server tfprotov6.ProviderServer, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	if quick, ok := server.(inProcessReader); ok {
+		if newState, ok := quick.ReadInProcess(ctx, req.TypeName, req.CurrentState, req.Private); ok {
+			return &tfprotov6.ReadResourceResponse{NewState: newState, Private: req.Private}, nil
+		}
+	}
+	return server.ReadResource(ctx, req)
 }
 
 // upgrade turns stored attributes into a value of the current schema. State

@@ -16,27 +16,35 @@ import (
 )
 
 // shortcutServer is the provider server the spice CLI runs (with
-// PlansNoChange), counting the PlanResourceChange calls it still gets.
+// PlansNoChange and ReadInProcess), counting the PlanResourceChange and
+// ReadResource calls it still gets.
 type shortcutServer struct {
-	noChangeServer
-	plans *atomic.Int64
+	inProcessServer
+	plans, reads *atomic.Int64
 }
 
-type noChangeServer interface {
+type inProcessServer interface {
 	tfprotov6.ProviderServer
 	noChangePlanner
+	inProcessReader
 }
 
 func (s shortcutServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	s.plans.Add(1)
-	return s.noChangeServer.PlanResourceChange(ctx, req)
+	return s.inProcessServer.PlanResourceChange(ctx, req)
 }
 
-// A converged plan takes the provider's PlansNoChange instead of
-// PlanResourceChange, and plans exactly what PlanResourceChange plans:
-// the same plan as the framework's alone, for a converged configuration
-// and for each thing that must still show up as a change.
-func TestPlanShortcutHidesNoChange(t *testing.T) {
+func (s shortcutServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	s.reads.Add(1)
+	return s.inProcessServer.ReadResource(ctx, req)
+}
+
+// Plans take the provider's in-process shortcuts (PlansNoChange instead
+// of PlanResourceChange, ReadInProcess instead of ReadResource) and come
+// out exactly as the framework's: the same changes, values, private state
+// and drift as a plan with the framework alone, for a converged
+// configuration and for each thing that must still show up.
+func TestInProcessShortcutsAgreeWithFramework(t *testing.T) {
 	const config = `
 provider "spice" {
   root = "ROOT"
@@ -49,6 +57,13 @@ resource "spice_file" "f" {
 resource "spice_file" "s" {
   path   = "/etc/s"
   source = "ROOT/source.txt"
+}
+# Refresh reads the mode back as "0640": the framework keeps "640", which
+# its type calls semantically equal.
+resource "spice_file" "m" {
+  path    = "/etc/m"
+  content = "m\n"
+  mode    = "640"
 }
 `
 	tests := []struct {
@@ -64,6 +79,9 @@ resource "spice_file" "s" {
 		{name: "mode changed on the host, default mode planned by ModifyPlan", change: func(t *testing.T, te *testEngine) {
 			require.NoError(t, os.Chmod(filepath.Join(te.root, "etc/f2"), 0o600))
 		}, changed: map[string]Action{"spice_file.f[2]": Update}, calls: 1},
+		{name: "file removed from the host", change: func(t *testing.T, te *testEngine) {
+			require.NoError(t, os.Remove(filepath.Join(te.root, "etc/f0")))
+		}, changed: map[string]Action{"spice_file.f[0]": Create}, calls: 1},
 		{name: "content changed in the configuration", change: func(t *testing.T, te *testEngine) {
 			te.write(t, map[string]string{"main.tf": strings.Replace(config, `source = "ROOT/source.txt"`, `content = "declared\n"`, 1)})
 		}, changed: map[string]Action{"spice_file.s": Update}, calls: 1},
@@ -77,6 +95,9 @@ resource "spice_file" "s" {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			te := newTestEngine(t, map[string]string{"main.tf": config})
+			// No create brings parent directories along, so no object has
+			// private state, which ReadInProcess leaves to ReadResource.
+			require.NoError(t, os.Mkdir(filepath.Join(te.root, "etc"), 0o755))
 			require.NoError(t, os.WriteFile(filepath.Join(te.root, "source.txt"), []byte("source\n"), 0o644))
 			te.apply(t, te.plan(t, NormalMode))
 			tt.change(t, te)
@@ -84,19 +105,26 @@ resource "spice_file" "s" {
 			te.reload(t)
 			framework := te.plan(t, NormalMode)
 
-			var plans atomic.Int64
+			var plans, reads atomic.Int64
 			te.Factory = func() tfprotov6.ProviderServer {
-				return shortcutServer{provider.NewServer("test").(noChangeServer), &plans}
+				return shortcutServer{provider.NewServer("test").(inProcessServer), &plans, &reads}
 			}
 			te.reload(t)
 			shortcut := te.plan(t, NormalMode)
 
-			want := map[string]Action{"spice_file.f[0]": NoOp, "spice_file.f[1]": NoOp, "spice_file.f[2]": NoOp, "spice_file.s": NoOp}
+			want := map[string]Action{"spice_file.f[0]": NoOp, "spice_file.f[1]": NoOp, "spice_file.f[2]": NoOp, "spice_file.s": NoOp, "spice_file.m": NoOp}
 			for addr, action := range tt.changed {
 				want[addr] = action
 			}
 			assert.Equal(t, want, actionsOf(framework), "the framework's plan")
 			assert.Equal(t, tt.calls, plans.Load(), "PlanResourceChange calls")
+			assert.Zero(t, reads.Load(), "ReadResource calls")
+			require.Len(t, shortcut.Drift, len(framework.Drift))
+			for i, d := range shortcut.Drift {
+				fd := framework.Drift[i]
+				assert.Equal(t, fd.Addr, d.Addr)
+				assert.True(t, fd.After.RawEquals(d.After), "%s: refreshed %#v, the framework %#v", d.Addr, d.After, fd.After)
+			}
 			require.Len(t, shortcut.Changes, len(framework.Changes))
 			for i, c := range shortcut.Changes {
 				fc := framework.Changes[i]
