@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -272,4 +273,81 @@ func (sc *planShortcut) keepSemanticallyEqual(ctx context.Context, prior, read t
 		return read, true
 	}
 	return tftypes.NewValue(sc.objType, readAttrs), true
+}
+
+// ValidatesClean tells the spice engine, which runs this provider in
+// process, that ValidateResourceConfig would answer the configuration
+// config of type typ with no diagnostic at all. It runs what the
+// framework's ValidateResourceConfig runs (each attribute's type
+// validation, the required and read-only checks, the attribute
+// validators, the resource's config validators and ValidateConfig)
+// without its request handling; false whenever anything has something to
+// say, and the engine then asks ValidateResourceConfig, whose words reach
+// the user.
+func (s closingServer) ValidatesClean(ctx context.Context, typ string, config *tfprotov6.DynamicValue) bool {
+	sc := s.provider.shortcut(ctx, typ)
+	if sc == nil || config == nil || sc.schema.DeprecationMessage != "" {
+		return false
+	}
+	cfgVal, err := config.Unmarshal(sc.objType)
+	if err != nil || cfgVal.IsNull() {
+		return false
+	}
+	var attrs map[string]tftypes.Value
+	if cfgVal.As(&attrs) != nil {
+		return false
+	}
+	cfg := tfsdk.Config{Raw: cfgVal, Schema: sc.schema}
+	for name, a := range sc.schema.Attributes {
+		if !sc.validAttribute(ctx, cfg, name, a.(schema.StringAttribute), attrs[name]) {
+			return false
+		}
+	}
+	req := resource.ValidateConfigRequest{Config: cfg}
+	if r, ok := sc.resource.(resource.ResourceWithConfigValidators); ok {
+		for _, v := range r.ConfigValidators(ctx) {
+			var resp resource.ValidateConfigResponse
+			if v.ValidateResource(ctx, req, &resp); len(resp.Diagnostics) > 0 {
+				return false
+			}
+		}
+	}
+	if r, ok := sc.resource.(resource.ResourceWithValidateConfig); ok {
+		var resp resource.ValidateConfigResponse
+		if r.ValidateConfig(ctx, req, &resp); len(resp.Diagnostics) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// validAttribute is the framework's AttributeValidate of a string
+// attribute (follow admits no other kind), true when it says nothing.
+func (sc *planShortcut) validAttribute(ctx context.Context, cfg tfsdk.Config, name string, a schema.StringAttribute, raw tftypes.Value) bool {
+	v, err := a.GetType().ValueFromTerraform(ctx, raw)
+	if err != nil || !valid(ctx, v, codecField{name: name, typ: a.GetType()}, raw) {
+		return false
+	}
+	switch {
+	case a.IsComputed() && !a.IsOptional() && !v.IsNull(),
+		a.IsRequired() && v.IsNull(),
+		a.GetDeprecationMessage() != "" && !v.IsNull() && !v.IsUnknown():
+		return false
+	}
+	valuable, ok := v.(basetypes.StringValuable)
+	if !ok {
+		return false
+	}
+	value, diags := valuable.ToStringValue(ctx)
+	if len(diags) > 0 {
+		return false
+	}
+	req := validator.StringRequest{Config: cfg, ConfigValue: value, Path: path.Root(name), PathExpression: path.MatchRoot(name)}
+	for _, check := range a.Validators {
+		var resp validator.StringResponse
+		if check.ValidateString(ctx, req, &resp); len(resp.Diagnostics) > 0 {
+			return false
+		}
+	}
+	return true
 }

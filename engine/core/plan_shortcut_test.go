@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,13 +21,26 @@ import (
 // ReadResource calls it still gets.
 type shortcutServer struct {
 	inProcessServer
-	plans, reads *atomic.Int64
+	plans, reads, validations *atomic.Int64
 }
 
 type inProcessServer interface {
 	tfprotov6.ProviderServer
 	noChangePlanner
 	inProcessReader
+	cleanValidator
+}
+
+func newShortcutServer() (*atomic.Int64, *atomic.Int64, *atomic.Int64, Factory) {
+	var plans, reads, validations atomic.Int64
+	return &plans, &reads, &validations, func() tfprotov6.ProviderServer {
+		return shortcutServer{provider.NewServer("test").(inProcessServer), &plans, &reads, &validations}
+	}
+}
+
+func (s shortcutServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	s.validations.Add(1)
+	return s.inProcessServer.ValidateResourceConfig(ctx, req)
 }
 
 func (s shortcutServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
@@ -105,10 +119,8 @@ resource "spice_file" "m" {
 			te.reload(t)
 			framework := te.plan(t, NormalMode)
 
-			var plans, reads atomic.Int64
-			te.Factory = func() tfprotov6.ProviderServer {
-				return shortcutServer{provider.NewServer("test").(inProcessServer), &plans, &reads}
-			}
+			plans, reads, validations, shortcutFactory := newShortcutServer()
+			te.Factory = shortcutFactory
 			te.reload(t)
 			shortcut := te.plan(t, NormalMode)
 
@@ -119,6 +131,7 @@ resource "spice_file" "m" {
 			assert.Equal(t, want, actionsOf(framework), "the framework's plan")
 			assert.Equal(t, tt.calls, plans.Load(), "PlanResourceChange calls")
 			assert.Zero(t, reads.Load(), "ReadResource calls")
+			assert.Zero(t, validations.Load(), "ValidateResourceConfig calls")
 			require.Len(t, shortcut.Drift, len(framework.Drift))
 			for i, d := range shortcut.Drift {
 				fd := framework.Drift[i]
@@ -133,6 +146,42 @@ resource "spice_file" "m" {
 				assert.Equal(t, fc.Private, c.Private, c.Addr)
 				assert.Equal(t, fc.ReplacePaths, c.ReplacePaths, c.Addr)
 			}
+		})
+	}
+}
+
+// Configurations the provider finds fault with are validated by the
+// framework, whatever finds the fault, and draw its diagnostics exactly.
+func TestInProcessValidationLeavesFaultsToFramework(t *testing.T) {
+	tests := []struct{ name, body, summary string }{
+		{name: "attribute validator", body: `path = "relative"
+  content = "x"`, summary: "Invalid path"},
+		{name: "type validation", body: `path = "/etc/f"
+  content = "x"
+  mode = "999"`, summary: "Invalid file mode"},
+		{name: "resource ValidateConfig", body: `path = "/etc/f"
+  content = "x"
+  source = "/etc/hostname"`, summary: "Invalid attribute combination"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			te := newTestEngine(t, map[string]string{"main.tf": `
+provider "spice" {
+  root = "ROOT"
+}
+resource "spice_file" "f" {
+  ` + tt.body + `
+}
+`})
+			_, want := te.Plan(context.Background(), NormalMode)
+			_, _, validations, shortcutFactory := newShortcutServer()
+			te.Factory = shortcutFactory
+			te.reload(t)
+			_, got := te.Plan(context.Background(), NormalMode)
+			require.NotEmpty(t, want.Errs())
+			assert.Equal(t, tt.summary, want.Errs()[0].(*hcl.Diagnostic).Summary)
+			assert.Equal(t, want.Error(), got.Error())
+			assert.Equal(t, int64(1), validations.Load(), "ValidateResourceConfig calls")
 		})
 	}
 }
