@@ -235,10 +235,11 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 		return fail("Provider error", err.Error())
 	}
 	var drift *Drift
+	// One copy of an unchanged object: a large plan holds thousands. State
+	// holds no unknown values, so the raw equality is equality.
 	if nv.RawEquals(v) {
-		nv = v // one copy of an unchanged object: a large plan holds thousands
-	}
-	if eq := nv.Equals(v); !eq.IsKnown() || eq.False() {
+		nv = v
+	} else if eq := nv.Equals(v); !eq.IsKnown() || eq.False() {
 		drift = &Drift{Addr: addr, Module: sr.Module, Mode: config.StateMode(sr.Mode), Type: sr.Type, Name: sr.Name, Key: key,
 			Before: v, After: nv, Sensitive: statePaths(schema, inst.SensitiveAttributes)}
 	}
@@ -750,10 +751,10 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 		}
 	default:
 		c.Action = Update
-		if planned.RawEquals(priorVal) {
+		if planned.RawEquals(priorVal) { // the prior, from state, holds no unknown values
 			planned = priorVal // one copy of an unchanged object, as in refreshInstance
-		}
-		if eq := planned.Equals(priorVal); eq.IsKnown() && eq.True() {
+			c.Action = NoOp
+		} else if eq := planned.Equals(priorVal); eq.IsKnown() && eq.True() {
 			c.Action = NoOp
 		}
 	}
