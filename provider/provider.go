@@ -69,10 +69,10 @@ type spiceProvider struct {
 	version string
 	mu      sync.Mutex
 	hosts   []host.Host // configured, for closingServer
-	// resourceData is what Configure gave the resources; shortcuts the
-	// plan shortcut of each resource type (see PlansNoChange).
-	resourceData any
-	shortcuts    map[string]*planShortcut
+	// resourceData is what Configure gave the resources; inProcessTypes
+	// what the engine's in-process calls need of each type (in_process.go).
+	resourceData   any
+	inProcessTypes map[string]*inProcessType
 }
 
 type providerModel struct {

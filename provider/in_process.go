@@ -17,9 +17,10 @@ import (
 )
 
 // inProcess are the resource types the engine may plan with PlansNoChange
-// instead of PlanResourceChange, and refresh with ReadInProcess instead of
-// ReadResource: TestInProcessShortcutsAgreeWithFramework (engine/core)
-// covers each.
+// instead of PlanResourceChange, refresh with ReadInProcess instead of
+// ReadResource and validate with ValidatesClean instead of
+// ValidateResourceConfig: the tests TestInProcess* in engine/core compare
+// each with the framework.
 var inProcess = map[string]bool{"spice_file": true}
 
 // PlansNoChange tells the spice engine, which runs this provider in
@@ -41,7 +42,7 @@ var inProcess = map[string]bool{"spice_file": true}
 // Terraform never calls it: under Terraform, every plan goes through the
 // framework.
 func (s closingServer) PlansNoChange(ctx context.Context, typ string, config, prior *tfprotov6.DynamicValue) bool {
-	sc := s.provider.shortcut(ctx, typ)
+	sc := s.provider.typeInProcess(ctx, typ)
 	if sc == nil || config == nil || prior == nil {
 		return false
 	}
@@ -71,10 +72,10 @@ func (s closingServer) PlansNoChange(ctx context.Context, typ string, config, pr
 		resp.Private == nil && resp.Plan.Raw.Equal(priorVal)
 }
 
-// planShortcut is what PlansNoChange and ReadInProcess need of one
-// resource type: the resource, configured as the framework configures it,
-// and its schema.
-type planShortcut struct {
+// inProcessType is what PlansNoChange, ReadInProcess and ValidatesClean
+// need of one resource type: the resource, configured as the framework
+// configures it, and its schema.
+type inProcessType struct {
 	resource resource.Resource
 	schema   schema.Schema
 	objType  tftypes.Type
@@ -82,10 +83,10 @@ type planShortcut struct {
 	defaults map[string]tftypes.Value
 }
 
-// shortcut returns the planShortcut of typ, nil when the type is not
+// typeInProcess returns the inProcessType of typ, nil when the type is not
 // one of inProcess, has a schema PlansNoChange cannot follow, or the
 // provider is not configured yet.
-func (p *spiceProvider) shortcut(ctx context.Context, typ string) *planShortcut {
+func (p *spiceProvider) typeInProcess(ctx context.Context, typ string) *inProcessType {
 	if !inProcess[typ] {
 		return nil
 	}
@@ -94,17 +95,17 @@ func (p *spiceProvider) shortcut(ctx context.Context, typ string) *planShortcut 
 	if p.resourceData == nil {
 		return nil
 	}
-	if sc, ok := p.shortcuts[typ]; ok {
+	if sc, ok := p.inProcessTypes[typ]; ok {
 		return sc
 	}
-	if p.shortcuts == nil {
-		p.shortcuts = map[string]*planShortcut{}
+	if p.inProcessTypes == nil {
+		p.inProcessTypes = map[string]*inProcessType{}
 	}
-	p.shortcuts[typ] = p.newShortcut(ctx, typ)
-	return p.shortcuts[typ]
+	p.inProcessTypes[typ] = p.newInProcessType(ctx, typ)
+	return p.inProcessTypes[typ]
 }
 
-func (p *spiceProvider) newShortcut(ctx context.Context, typ string) *planShortcut {
+func (p *spiceProvider) newInProcessType(ctx context.Context, typ string) *inProcessType {
 	for _, newResource := range p.Resources(ctx) {
 		r := newResource()
 		var meta resource.MetadataResponse
@@ -117,7 +118,7 @@ func (p *spiceProvider) newShortcut(ctx context.Context, typ string) *planShortc
 		if sr.Diagnostics.HasError() || len(sr.Schema.Blocks) > 0 {
 			return nil
 		}
-		sc := &planShortcut{resource: r, schema: sr.Schema, objType: sr.Schema.Type().TerraformType(ctx), defaults: map[string]tftypes.Value{}}
+		sc := &inProcessType{resource: r, schema: sr.Schema, objType: sr.Schema.Type().TerraformType(ctx), defaults: map[string]tftypes.Value{}}
 		for name, a := range sr.Schema.Attributes {
 			if !sc.follow(ctx, name, a) {
 				return nil
@@ -146,7 +147,7 @@ var inertStringModifiers = map[reflect.Type]bool{
 // follow records attribute a's default; false when a is of a kind whose
 // planning PlansNoChange does not know: anything but a string attribute
 // with inert plan modifiers.
-func (sc *planShortcut) follow(ctx context.Context, name string, a schema.Attribute) bool {
+func (sc *inProcessType) follow(ctx context.Context, name string, a schema.Attribute) bool {
 	s, ok := a.(schema.StringAttribute)
 	if !ok || s.WriteOnly {
 		return false
@@ -162,7 +163,7 @@ func (sc *planShortcut) follow(ctx context.Context, name string, a schema.Attrib
 	return sc.addDefault(ctx, name, s.Default)
 }
 
-func (sc *planShortcut) addDefault(ctx context.Context, name string, d defaults.String) bool {
+func (sc *inProcessType) addDefault(ctx context.Context, name string, d defaults.String) bool {
 	var resp defaults.StringResponse
 	d.DefaultString(ctx, defaults.StringRequest{Path: path.Root(name)}, &resp)
 	if resp.Diagnostics.HasError() {
@@ -179,7 +180,7 @@ func (sc *planShortcut) addDefault(ctx context.Context, name string, d defaults.
 // proposesPrior reports whether the framework's planned state before the
 // plan modifiers, Terraform's proposed new state with the defaults of the
 // attributes the configuration leaves null, is prior.
-func (sc *planShortcut) proposesPrior(config, prior tftypes.Value) bool {
+func (sc *inProcessType) proposesPrior(config, prior tftypes.Value) bool {
 	var cfgAttrs, priorAttrs map[string]tftypes.Value
 	if config.As(&cfgAttrs) != nil || prior.As(&priorAttrs) != nil {
 		return false
@@ -213,7 +214,7 @@ func (sc *planShortcut) proposesPrior(config, prior tftypes.Value) bool {
 // it change how Read goes), or any diagnostic from Read, so that the
 // engine asks ReadResource and Terraform's words reach the user.
 func (s closingServer) ReadInProcess(ctx context.Context, typ string, current *tfprotov6.DynamicValue, private []byte) (newState *tfprotov6.DynamicValue, ok bool) {
-	sc := s.provider.shortcut(ctx, typ)
+	sc := s.provider.typeInProcess(ctx, typ)
 	if sc == nil || current == nil || len(private) > 0 {
 		return nil, false
 	}
@@ -240,7 +241,7 @@ func (s closingServer) ReadInProcess(ctx context.Context, typ string, current *t
 // keepSemanticallyEqual keeps the prior value of each attribute whose
 // type calls the value read semantically equal to it, as the framework's
 // ReadResource does; ok=false on any diagnostic.
-func (sc *planShortcut) keepSemanticallyEqual(ctx context.Context, prior, read tftypes.Value) (tftypes.Value, bool) {
+func (sc *inProcessType) keepSemanticallyEqual(ctx context.Context, prior, read tftypes.Value) (tftypes.Value, bool) {
 	var priorAttrs, readAttrs map[string]tftypes.Value
 	if prior.As(&priorAttrs) != nil || read.As(&readAttrs) != nil {
 		return read, false
@@ -285,7 +286,7 @@ func (sc *planShortcut) keepSemanticallyEqual(ctx context.Context, prior, read t
 // say, and the engine then asks ValidateResourceConfig, whose words reach
 // the user.
 func (s closingServer) ValidatesClean(ctx context.Context, typ string, config *tfprotov6.DynamicValue) bool {
-	sc := s.provider.shortcut(ctx, typ)
+	sc := s.provider.typeInProcess(ctx, typ)
 	if sc == nil || config == nil || sc.schema.DeprecationMessage != "" {
 		return false
 	}
@@ -323,7 +324,7 @@ func (s closingServer) ValidatesClean(ctx context.Context, typ string, config *t
 
 // validAttribute is the framework's AttributeValidate of a string
 // attribute (follow admits no other kind), true when it says nothing.
-func (sc *planShortcut) validAttribute(ctx context.Context, cfg tfsdk.Config, name string, a schema.StringAttribute, raw tftypes.Value) bool {
+func (sc *inProcessType) validAttribute(ctx context.Context, cfg tfsdk.Config, name string, a schema.StringAttribute, raw tftypes.Value) bool {
 	v, err := a.GetType().ValueFromTerraform(ctx, raw)
 	if err != nil || !valid(ctx, v, codecField{name: name, typ: a.GetType()}, raw) {
 		return false
