@@ -300,7 +300,8 @@ func (s closingServer) ValidatesClean(ctx context.Context, typ string, config *t
 	}
 	cfg := tfsdk.Config{Raw: cfgVal, Schema: sc.schema}
 	for name, a := range sc.schema.Attributes {
-		if !sc.validAttribute(ctx, cfg, name, a.(schema.StringAttribute), attrs[name]) {
+		str, ok := a.(schema.StringAttribute)
+		if !ok || !sc.validAttribute(ctx, cfg, name, str, attrs[name]) {
 			return false
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,7 +33,11 @@ type inProcessServer interface {
 func newShortcutServer() (*atomic.Int64, *atomic.Int64, *atomic.Int64, Factory) {
 	var plans, reads, validations atomic.Int64
 	return &plans, &reads, &validations, func() tfprotov6.ProviderServer {
-		return shortcutServer{provider.NewServer("test").(inProcessServer), &plans, &reads, &validations}
+		server, ok := provider.NewServer("test").(inProcessServer)
+		if !ok {
+			panic("the provider's in-process server lost its in-process calls")
+		}
+		return shortcutServer{server, &plans, &reads, &validations}
 	}
 }
 
@@ -179,7 +182,7 @@ resource "spice_file" "f" {
 			te.reload(t)
 			_, got := te.Plan(context.Background(), NormalMode)
 			require.NotEmpty(t, want.Errs())
-			assert.Equal(t, tt.summary, want.Errs()[0].(*hcl.Diagnostic).Summary)
+			assert.Equal(t, tt.summary, want[0].Summary)
 			assert.Equal(t, want.Error(), got.Error())
 			assert.Equal(t, int64(1), validations.Load(), "ValidateResourceConfig calls")
 		})
