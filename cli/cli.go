@@ -36,12 +36,14 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 	}
 	// A run is short and allocation-heavy (every provider call converts
 	// values): collect garbage less often, but stay well under the memory
-	// budget of large plans. GOGC and GOMEMLIMIT still override.
+	// budget of large plans: a converged plan of 10,000 files keeps ~85 MB
+	// live, and the process's RSS runs ~20 MB over the limit. GOGC and
+	// GOMEMLIMIT still override.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(200 << 20)
+		debug.SetMemoryLimit(160 << 20)
 	}
 	// SPICE_CPU_PROFILE=FILE writes a CPU profile of the run, for make bench.
 	if path := os.Getenv("SPICE_CPU_PROFILE"); path != "" {

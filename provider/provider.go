@@ -69,6 +69,10 @@ type spiceProvider struct {
 	version string
 	mu      sync.Mutex
 	hosts   []host.Host // configured, for closingServer
+	// resourceData is what Configure gave the resources; inProcessTypes
+	// what the engine's in-process calls need of each type (in_process.go).
+	resourceData   any
+	inProcessTypes map[string]*inProcessType
 }
 
 type providerModel struct {
@@ -191,13 +195,14 @@ func (p *spiceProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 		h = remote
 	}
-	p.mu.Lock()
-	p.hosts = append(p.hosts, h)
-	p.mu.Unlock()
 	hc := newHostContext(h)
 	if cfg.TerminusDB != nil {
 		hc.terminusdb = *cfg.TerminusDB
 	}
+	p.mu.Lock()
+	p.hosts = append(p.hosts, h)
+	p.resourceData = hc
+	p.mu.Unlock()
 	resp.ResourceData = hc
 	resp.DataSourceData = hc
 }

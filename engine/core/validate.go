@@ -122,7 +122,7 @@ func (e *Engine) validateResource(ctx context.Context, server tfprotov6.Provider
 		if r.Mode == config.Data {
 			resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: r.Type, Config: cfg})
 			v.answer, v.err = dataAnswer(resp), err
-		} else {
+		} else if quick, ok := server.(cleanValidator); !ok || !quick.ValidatesClean(ctx, r.Type, cfg) {
 			resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: r.Type, Config: cfg})
 			v.answer, v.err = resourceAnswer(resp), err
 		}
@@ -131,6 +131,13 @@ func (e *Engine) validateResource(ctx context.Context, server tfprotov6.Provider
 		return hcl.Diagnostics{transportDiag(r, v.err)}
 	}
 	return protoDiags(v.answer, subject, r.Address())
+}
+
+// cleanValidator is a provider server run in process that can tell,
+// without ValidateResourceConfig's request handling, that a configuration
+// draws no diagnostic (the spice provider's ValidatesClean).
+type cleanValidator interface {
+	ValidatesClean(ctx context.Context, typ string, config *tfprotov6.DynamicValue) bool
 }
 
 func dataAnswer(resp *tfprotov6.ValidateDataResourceConfigResponse) []*tfprotov6.Diagnostic {
