@@ -329,8 +329,16 @@ func (c *Change) reusablePlan(cfg cty.Value) bool {
 // forgetUpstreamPlans makes every change below a resource that this apply
 // changes (directly or through locals, modules, other resources) plan again
 // at apply time: its configuration may only now be known, and what its
-// provider reads on the host while planning may have changed.
+// provider reads on the host while planning may have changed. A rollout
+// plans every change again: its batches apply one after another, each
+// seeing only its own changes, with maintenance modes switched around them.
 func (e *Engine) forgetUpstreamPlans(changes []*Change) {
+	if e.rollout != nil {
+		for _, c := range changes {
+			c.plannedConfig = cty.NilVal
+		}
+		return
+	}
 	changed := map[string]bool{}
 	for _, c := range changes {
 		if c.Action != NoOp && c.Action != Forget {
