@@ -27,6 +27,7 @@ type Local struct {
 	rootFd  int // root, opened once: every path is resolved from it
 	cleanup runtime.Cleanup
 	temps   tempListing // stale temporary files, listed once per directory
+	syncs   dirSyncs    // directory syncs shared by concurrent writes
 }
 
 // NewLocal returns the local host. root "" means "/"; any other root must be
@@ -191,7 +192,7 @@ func (l *Local) WriteFile(_ context.Context, p string, content []byte, attrs Att
 	return l.at("write", p, true, func(dirfd int, name string) error {
 		removeStaleTemps(dirfd, name, &l.temps)
 		for attempt := 0; ; attempt++ {
-			err := writeAt(dirfd, name, content, attrs)
+			err := writeAt(dirfd, name, content, attrs, &l.syncs)
 			if errors.Is(err, errTempLost) && attempt < 3 {
 				continue
 			}

@@ -241,16 +241,25 @@ type tempListing struct {
 	dirs map[dirID][]string
 }
 
+// dirID names a directory by its file system and inode; a caller holds a
+// descriptor of it, so they cannot name another directory meanwhile.
 type dirID struct{ dev, ino uint64 }
+
+func dirIDOf(dirfd int) (dirID, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(dirfd, &st); err != nil {
+		return dirID{}, err
+	}
+	return dirID{uint64(st.Dev), st.Ino}, nil //nolint:unconvert // Dev is int32 on darwin
+}
 
 // candidates are the names in dirfd's listing that are temporary names
 // of name; they leave the listing, as they are dealt with now.
 func (t *tempListing) candidates(dirfd int, name string) []string {
-	var st unix.Stat_t
-	if unix.Fstat(dirfd, &st) != nil {
+	id, err := dirIDOf(dirfd)
+	if err != nil {
 		return nil
 	}
-	id := dirID{uint64(st.Dev), st.Ino} //nolint:unconvert // Dev is int32 on darwin
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	names, listed := t.dirs[id]
@@ -321,7 +330,7 @@ var errTempLost = errors.New("temporary file lost")
 // through a link), gets its ownership and mode while still empty, and only
 // then its content: no one who may not read the final file can ever open
 // it, and a link or file planted under a temporary name is never used.
-func writeAt(dirfd int, name string, content []byte, attrs Attrs) (err error) {
+func writeAt(dirfd int, name string, content []byte, attrs Attrs, syncs *dirSyncs) (err error) {
 	tmp := tempName(name)
 	fd, err := unix.Openat(dirfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if errors.Is(err, unix.EEXIST) {
@@ -363,7 +372,7 @@ func writeAt(dirfd int, name string, content []byte, attrs Attrs) (err error) {
 		return err
 	}
 	renamed = true
-	return syncDir(dirfd)
+	return syncs.sync(dirfd)
 }
 
 // syncDir makes a rename in dirfd durable: without it a crash can forget
@@ -373,6 +382,77 @@ func writeAt(dirfd int, name string, content []byte, attrs Attrs) (err error) {
 func syncDir(dirfd int) error {
 	if err := unix.Fsync(dirfd); err != nil && !errors.Is(err, unix.EBADF) {
 		return err
+	}
+	return nil
+}
+
+// dirSyncs shares directory syncs between concurrent writes (group
+// commit): a sync of a directory that starts after a rename in it makes
+// that rename durable, so writers into one directory who wait together
+// need one sync between them, not one each. Writing 10,000 files into one
+// directory with -parallelism=10 takes far fewer syncs of it.
+type dirSyncs struct {
+	mu   sync.Mutex
+	dirs map[dirID]*dirSync // directories someone syncs or waits on now
+}
+
+type dirSync struct {
+	wake    sync.Cond // on dirSyncs.mu
+	running bool      // a sync runs, started as number started
+	started uint64    // syncs started
+	done    uint64    // the number of the last sync that ended
+	failed  uint64    // the number of the last sync that failed, 0 for none
+	err     error     // its error
+	users   int       // callers holding the entry
+}
+
+// sync makes the renames done in dirfd before the call durable, as
+// syncDir does, and reports a failure of the sync that covered them (or a
+// later one, which is the safe side).
+func (s *dirSyncs) sync(dirfd int) error {
+	id, err := dirIDOf(dirfd)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dirs == nil {
+		s.dirs = map[dirID]*dirSync{}
+	}
+	d := s.dirs[id]
+	if d == nil {
+		d = &dirSync{}
+		d.wake.L = &s.mu
+		s.dirs[id] = d
+	}
+	d.users++
+	defer func() {
+		if d.users--; d.users == 0 {
+			delete(s.dirs, id)
+		}
+	}()
+	// A sync running now may have started before the rename: only the
+	// next one to start covers it.
+	want := d.started + 1
+	for d.done < want {
+		if d.running {
+			d.wake.Wait()
+			continue
+		}
+		d.running = true
+		d.started++
+		n := d.started
+		s.mu.Unlock()
+		err := syncDir(dirfd)
+		s.mu.Lock()
+		d.running, d.done = false, n
+		if err != nil {
+			d.failed, d.err = n, err
+		}
+		d.wake.Broadcast()
+	}
+	if d.failed >= want {
+		return d.err
 	}
 	return nil
 }

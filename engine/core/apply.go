@@ -78,6 +78,7 @@ func (e *Engine) apply(ctx context.Context, plan *Plan, w *stateWriter) hcl.Diag
 	}
 
 	// Creations and updates in the configuration's dependency order.
+	e.forgetUpstreamPlans(plan.Changes)
 	changesOf := map[string][]*Change{}
 	for _, c := range plan.Changes {
 		if c.Action != Delete {
@@ -261,10 +262,14 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 	} else {
 		cfg = ignoreChanges(r, cfg, prior)
 	}
-	planned, _, private, d := e.planChange(ctx, server, r.Type, schema, prior, cfg, priorPrivate, e.subjectFunc(r, schema, body), c.Addr)
-	diags = append(diags, d...)
-	if d.HasErrors() {
-		return cty.NilVal, diags
+	planned, private := c.After, c.Private
+	if !c.reusablePlan(cfg) {
+		var d hcl.Diagnostics
+		planned, _, private, d = e.planChange(ctx, server, r.Type, schema, prior, cfg, priorPrivate, e.subjectFunc(r, schema, body), c.Addr)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return cty.NilVal, diags
+		}
 	}
 	kind := opModify
 	if prior.IsNull() {
@@ -305,6 +310,61 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 		deposed.complete(cty.NullVal(schema.Type))
 	}
 	return markSensitive(newVal, c.Sensitive), diags
+}
+
+// reusablePlan tells whether the plan of c can be applied as it is,
+// without asking the provider to plan again with the values now known, as
+// Terraform asks it. With the configuration wholly known and what the plan
+// had (cfg is evaluated now), the same prior object (c.Before, or null for a
+// create or a replacement, as the plan had it) and the same configured
+// provider, the question is the one the plan asked; and the answer cannot
+// differ in a known value: that would be an inconsistent final plan, which
+// Terraform refuses. A provider may read the host while planning, so
+// forgetUpstreamPlans leaves no plan to reuse where this apply may have
+// changed what it read. That saves a provider round trip per instance.
+func (c *Change) reusablePlan(cfg cty.Value) bool {
+	return c.plannedConfig != cty.NilVal && cfg.IsWhollyKnown() && cfg.RawEquals(c.plannedConfig)
+}
+
+// forgetUpstreamPlans makes every change below a resource that this apply
+// changes (directly or through locals, modules, other resources) plan again
+// at apply time: its configuration may only now be known, and what its
+// provider reads on the host while planning may have changed. A rollout
+// plans every change again: its batches apply one after another, each
+// seeing only its own changes, with maintenance modes switched around them.
+func (e *Engine) forgetUpstreamPlans(changes []*Change) {
+	if e.rollout != nil {
+		for _, c := range changes {
+			c.plannedConfig = cty.NilVal
+		}
+		return
+	}
+	changed := map[string]bool{}
+	for _, c := range changes {
+		if c.Action != NoOp && c.Action != Forget {
+			changed[c.ResourceAddr] = true
+		}
+	}
+	below := map[string]bool{}
+	var belowChange func(id string) bool
+	belowChange = func(id string) bool {
+		if v, ok := below[id]; ok {
+			return v
+		}
+		below[id] = false // the graph has no cycles; this ends any walk
+		for _, d := range e.graph.deps[id] {
+			if changed[d] || belowChange(d) {
+				below[id] = true
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range changes {
+		if belowChange(c.ResourceAddr) {
+			c.plannedConfig = cty.NilVal
+		}
+	}
 }
 
 func (e *Engine) applyChange(ctx context.Context, server tfprotov6.ProviderServer, c *Change, prior, planned, cfg cty.Value, private []byte) (cty.Value, []byte, hcl.Diagnostics) {

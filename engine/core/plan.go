@@ -758,7 +758,7 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 			c.Action = NoOp
 		}
 	}
-	c.After, c.Private = planned, private
+	c.After, c.Private, c.plannedConfig = planned, private, cfg
 	// Evaluated on the planned object, unknown parts and all, as Terraform
 	// does: a condition that depends on them is unknown until apply.
 	postStatus, d := e.checkConditions(e.scopeFor(r), r.Lifecycle.Postconditions, inst, planned, "Resource postcondition failed")

@@ -124,6 +124,9 @@ type Change struct {
 	// Reason says why an object not in the configuration is deleted or
 	// forgotten, as Terraform's JSON action_reason.
 	Reason string
+	// plannedConfig is the configuration this process planned After
+	// from (a saved plan does not carry it): see reusablePlan.
+	plannedConfig cty.Value
 }
 
 // Drift is an object that changed outside spice, found by refresh.
