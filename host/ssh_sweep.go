@@ -48,6 +48,10 @@ import (
 //   - a directory that no later run writes into is not swept: what a
 //     broken link keeps the same process from removing is removed
 //     through its next connection instead (leftovers);
+//   - a server of a cut connection that still carries out requests it
+//     had received after the next run swept their directory (sshd has
+//     not yet noticed the cut) can leave entries that wait for a later
+//     run;
 //   - a process id reused by another process keeps its entries until
 //     that process exits;
 //   - a directory being made by a live spice whose server this host does
