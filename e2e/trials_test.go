@@ -177,12 +177,9 @@ func checkTrialFiles(t *testing.T, base string) {
 }
 
 // checkConverged: after the next apply everything exists whole, a plan
-// finds nothing to do and no temporary file is left in the working
-// directory, nor below base when hostSweeps: the local host removes what
-// a killed write left, while over SSH a cut's leftovers stay (a sweep
-// there raced with the same process's concurrent writes and was taken
-// out until it is safe).
-func checkConverged(t *testing.T, spice *testsupport.Runner, work, base string, hostSweeps bool) {
+// finds nothing to do and no temporary file is left, in the working
+// directory or below base.
+func checkConverged(t *testing.T, spice *testsupport.Runner, work, base string) {
 	t.Helper()
 	spice.MustRun(0, "plan", "-detailed-exitcode")
 	b, err := os.ReadFile(filepath.Join(work, "terraform.tfstate"))
@@ -199,9 +196,6 @@ func checkConverged(t *testing.T, spice *testsupport.Runner, work, base string, 
 	for _, e := range entries {
 		assert.Contains(t, []string{"main.tf", "terraform.tfstate", "terraform.tfstate.backup", ".terraform.tfstate.spice-lock"},
 			e.Name(), "left in the working directory")
-	}
-	if !hostSweeps {
-		return
 	}
 	err = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -238,7 +232,7 @@ func TestTrialsKill9(t *testing.T) {
 		}
 		checkInterrupted(t, spice, work, base, completed)
 		spice.MustRun(0, "apply", "-auto-approve")
-		checkConverged(t, spice, work, base, true)
+		checkConverged(t, spice, work, base)
 		t.Logf("trial %d: moment %d of %d progress lines, %d objects reported complete", i, moment, 2*trialObjects, len(completed))
 		if t.Failed() {
 			t.Fatalf("trial %d failed", i)
@@ -277,7 +271,7 @@ func TestTrialsSSHCut(t *testing.T) {
 		}
 		checkInterrupted(t, spice, work, base, completed)
 		spice.MustRun(0, "apply", "-auto-approve")
-		checkConverged(t, spice, work, base, false)
+		checkConverged(t, spice, work, base)
 		t.Logf("trial %d: moment %d of %d progress lines, %d objects reported complete", i, moment, 2*trialObjects, len(completed))
 		if t.Failed() {
 			t.Fatalf("trial %d failed", i)

@@ -8,3 +8,13 @@ import "context"
 func DialSSHWithSudo(ctx context.Context, cfg SSHConfig, sudo []string) (*SSH, error) {
 	return dialSSH(ctx, cfg, sudo)
 }
+
+// TempNameOfThisConnection is a temporary name for name, as a write through
+// s's current connection would make it.
+func (s *SSH) TempNameOfThisConnection(ctx context.Context, name string) (string, error) {
+	c, err := s.current(ctx)
+	if err != nil {
+		return "", err
+	}
+	return tempName(name, c.creator), nil
+}

@@ -26,8 +26,8 @@ type Local struct {
 	root    string
 	rootFd  int // root, opened once: every path is resolved from it
 	cleanup runtime.Cleanup
-	temps   tempListing // stale temporary files, listed once per directory
-	syncs   dirSyncs    // directory syncs shared by concurrent writes
+	swept   sweptDirs // directories swept of stale temporary entries
+	syncs   dirSyncs  // directory syncs shared by concurrent writes
 }
 
 // NewLocal returns the local host. root "" means "/"; any other root must be
@@ -96,6 +96,9 @@ func (l *Local) at(op, p string, create bool, fn func(dirfd int, name string) er
 		return l.fail(op, p, err)
 	}
 	defer func() { _ = unix.Close(dirfd) }()
+	if create {
+		l.swept.sweep(dirfd)
+	}
 	if err := fn(dirfd, name); err != nil {
 		return l.fail(op, p, err)
 	}
@@ -190,7 +193,7 @@ func (l *Local) ReadDir(_ context.Context, p string) ([]string, error) {
 // never written through.
 func (l *Local) WriteFile(_ context.Context, p string, content []byte, attrs Attrs) error {
 	return l.at("write", p, true, func(dirfd int, name string) error {
-		removeStaleTemps(dirfd, name, &l.temps)
+		removeLegacyTemp(dirfd, name)
 		for attempt := 0; ; attempt++ {
 			err := writeAt(dirfd, name, content, attrs, &l.syncs)
 			if errors.Is(err, errTempLost) && attempt < 3 {

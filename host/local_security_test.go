@@ -124,11 +124,14 @@ func TestLocal_hardLinks(t *testing.T) {
 }
 
 // TestLocal_staleTemporaryFiles: a write killed before its rename leaves
-// its temporary file; the next write of the same file removes it (and one
-// under the fixed name of earlier versions), and
-// nothing else: not a temporary file a live write holds (locked), nor one
-// another user owns, nor a link, nor one of another file, nor anything
-// not named exactly like one.
+// its temporary file; the next write into the directory removes it, and
+// that of another file (their creators, 01234567, have exited), and the
+// next write of the same file one under the fixed name of earlier
+// versions; nothing else: not a temporary file a live write holds
+// (locked, though its creator 11111111 has exited), nor one of an unknown
+// creator, nor one another user owns, nor a link, nor one with a second
+// name, nor anything not named exactly like one. See also
+// TestLocal_sweepsStaleTemporaryEntries.
 func TestLocal_staleTemporaryFiles(t *testing.T) {
 	ctx := context.Background()
 	l, root := newLocal(t)
@@ -140,7 +143,7 @@ func TestLocal_staleTemporaryFiles(t *testing.T) {
 		return p
 	}
 	stale := write(".app.conf.0123456789abcdef.spice-tmp")
-	stale2 := write(".app.conf.00000000000000ff.spice-tmp")
+	other := write(".other.conf.0123456789abcdef.spice-tmp")
 	legacy := write(".app.conf.spice-tmp") // the fixed name spice used before
 	locked := write(".app.conf.1111111111111111.spice-tmp")
 	f, err := os.Open(locked)
@@ -149,10 +152,10 @@ func TestLocal_staleTemporaryFiles(t *testing.T) {
 	require.NoError(t, unix.Flock(int(f.Fd()), unix.LOCK_EX))
 	kept := []string{
 		locked,
+		write(".app.conf.00000000000000ff.spice-tmp"),
 		write(".app.conf.spice-tmp.spice-tmp"),
 		write(".app.conf.0123456789abcdeg.spice-tmp"),
 		write(".app.conf.0123456789abcde.spice-tmp"),
-		write(".other.conf.0123456789abcdef.spice-tmp"),
 		write("app.conf.0123456789abcdef.spice-tmp"),
 	}
 	if os.Geteuid() == 0 {
@@ -168,7 +171,7 @@ func TestLocal_staleTemporaryFiles(t *testing.T) {
 	kept = append(kept, shared)
 
 	require.NoError(t, l.WriteFile(ctx, "/etc/app.conf", []byte("new"), private))
-	for _, p := range []string{stale, stale2, legacy} {
+	for _, p := range []string{stale, other, legacy} {
 		_, err := os.Lstat(p)
 		assert.ErrorIs(t, err, fs.ErrNotExist, "stale %s", filepath.Base(p))
 	}
@@ -219,4 +222,12 @@ func TestLocal_racedParents(t *testing.T) {
 	}
 	a.Stop()
 	assert.Equal(t, before, hosttest.DescribeTree(t, outside), "nothing outside root changed")
+}
+
+// TestLocal_sweepsStaleTemporaryEntries: see
+// hosttest.SweepsStaleTemporaryEntries (this process makes Local's names).
+func TestLocal_sweepsStaleTemporaryEntries(t *testing.T) {
+	l, root := newLocal(t)
+	own := fmt.Sprintf(".03.yml.%08x0a1b2c3d.spice-tmp", os.Getpid())
+	hosttest.SweepsStaleTemporaryEntries(t, l, root, own)
 }

@@ -62,6 +62,9 @@ func (l *Local) resolveDir(comps []string, create bool) (int, error) {
 			continue
 		}
 		cur := stack[len(stack)-1]
+		if create {
+			l.swept.sweep(cur)
+		}
 		fd, err := openDirAt(cur, c, true)
 		switch {
 		case err == nil:
@@ -144,7 +147,7 @@ func openDirAt(dirfd int, name string, nofollow bool) (int, error) {
 // only if nothing is there yet, so that a directory created meanwhile (by
 // a directory resource applied in parallel) keeps its own mode.
 func mkdirAt(dirfd int, name string) error {
-	tmp := tempDirName(name)
+	tmp := tempDirName(name, localCreator)
 	if err := unix.Mkdirat(dirfd, tmp, 0o700); err != nil {
 		return err
 	}
@@ -211,34 +214,37 @@ func plainFile(st *unix.Stat_t) bool {
 
 func sameFile(a, b *unix.Stat_t) bool { return a.Dev == b.Dev && a.Ino == b.Ino }
 
-// removeStaleTemps removes temporary files of name that an atomic write
-// killed before its rename left in dirfd. A candidate must be ours: a
-// regular file with one name, owned by this process's user, with the
-// exact temporary name form, and not locked, that is, no live write holds
-// it (each write keeps its temporary file locked until the rename).
-// Anything else, such as a file another user planted under such a name,
-// or a link, is left alone. Errors only mean that nothing was removed.
-//
-// The candidates come from temps: listing the directory for every write
-// would make writing N files into one directory cost O(N^2).
-func removeStaleTemps(dirfd int, name string, temps *tempListing) {
-	euid := uint32(os.Geteuid())
-	for _, e := range temps.candidates(dirfd, name) {
-		var st unix.Stat_t
-		if unix.Fstatat(dirfd, e, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || !plainFile(&st) || st.Uid != euid {
-			continue
-		}
-		removeIfUnlocked(dirfd, e, &st)
-	}
-}
+// localCreator marks the temporary names this process makes (see
+// tempname.go).
+var localCreator = creatorTag(os.Getpid())
 
-// tempListing holds, per directory, the names that look like temporary
-// files of an atomic write, from one listing of the directory: taken at
-// the first write into it, when stale ones can be there (what this
-// process's writes leave, they remove themselves).
-type tempListing struct {
+// Stale temporary entries on Local. Before this process's first write,
+// link or mkdir into a directory, the directory and every one above it
+// (up to root) are swept, once each per Local, as SSH does (ssh_sweep.go).
+// An entry is removed only when all of these hold:
+//   - its name has exactly the temporary form (tempname.go);
+//   - its creator is known (not 00000000), is not this process, and has
+//     exited: no process has its id;
+//   - it is owned by this process's user;
+//   - a .spice-tmp entry is a regular file with one name and no write
+//     holds its lock (each write keeps its temporary file locked until
+//     the rename, so the lock proves a live write even where a process
+//     id was reused); a .spice-mkdir entry is a directory, removed with
+//     rmdir, which removes only an empty one.
+//
+// Nothing is followed: entries are looked at with AT_SYMLINK_NOFOLLOW and
+// opened with O_NOFOLLOW. A write also removes the fixed temporary name
+// of earlier versions of the file it writes (".NAME.spice-tmp"), by the
+// same checks. Errors only mean that less was removed. A spice in another
+// PID namespace writing the same directory is not seen as live: its
+// temporary files stay safe by their lock, but a directory it is making
+// can be removed (that mkdir fails, and its next apply makes it).
+//
+// Each directory is listed once: listing it for every write would make
+// writing N files into one directory cost O(N^2).
+type sweptDirs struct {
 	mu   sync.Mutex
-	dirs map[dirID][]string
+	dirs map[dirID]bool
 }
 
 // dirID names a directory by its file system and inode; a caller holds a
@@ -253,36 +259,60 @@ func dirIDOf(dirfd int) (dirID, error) {
 	return dirID{uint64(st.Dev), st.Ino}, nil //nolint:unconvert // Dev is int32 on darwin
 }
 
-// candidates are the names in dirfd's listing that are temporary names
-// of name; they leave the listing, as they are dealt with now.
-func (t *tempListing) candidates(dirfd int, name string) []string {
+// sweep removes dirfd's stale temporary entries, unless done before.
+func (t *sweptDirs) sweep(dirfd int) {
 	id, err := dirIDOf(dirfd)
 	if err != nil {
-		return nil
+		return
 	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	names, listed := t.dirs[id]
-	if !listed {
-		names = listTemps(dirfd)
+	done := t.dirs[id]
+	if !done {
 		if t.dirs == nil {
-			t.dirs = map[dirID][]string{}
+			t.dirs = map[dirID]bool{}
+		}
+		t.dirs[id] = true
+	}
+	t.mu.Unlock()
+	if done {
+		return
+	}
+	euid := uint32(os.Geteuid())
+	for _, e := range listTemps(dirfd) {
+		suffix, creator, ok := parseTemp(e)
+		if !ok || creator == 0 || creatorTag(creator) == localCreator || processExists(creator) {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Fstatat(dirfd, e, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Uid != euid {
+			continue
+		}
+		switch {
+		case suffix == tempSuffix && plainFile(&st):
+			removeIfUnlocked(dirfd, e, &st)
+		case suffix == mkdirSuffix && st.Mode&unix.S_IFMT == unix.S_IFDIR:
+			_ = unix.Unlinkat(dirfd, e, unix.AT_REMOVEDIR)
 		}
 	}
-	var out []string
-	kept := names[:0]
-	for _, e := range names {
-		if isTempOf(e, name) {
-			out = append(out, e)
-		} else {
-			kept = append(kept, e)
-		}
-	}
-	t.dirs[id] = kept
-	return out
 }
 
-// listTemps lists the entries of dirfd named like temporary files.
+// processExists reports whether a process pid runs.
+func processExists(pid int) bool {
+	err := unix.Kill(pid, 0)
+	return err == nil || errors.Is(err, unix.EPERM)
+}
+
+// removeLegacyTemp removes the fixed temporary name ".NAME.spice-tmp" of
+// earlier versions in dirfd, by the checks of sweep.
+func removeLegacyTemp(dirfd int, name string) {
+	legacy := "." + name + tempSuffix
+	var st unix.Stat_t
+	if unix.Fstatat(dirfd, legacy, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && plainFile(&st) && st.Uid == uint32(os.Geteuid()) {
+		removeIfUnlocked(dirfd, legacy, &st)
+	}
+}
+
+// listTemps lists the entries of dirfd named like temporary entries.
 func listTemps(dirfd int) []string {
 	list, err := unix.Openat(dirfd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -293,7 +323,7 @@ func listTemps(dirfd int) []string {
 	_ = d.Close()
 	var out []string
 	for _, e := range entries {
-		if strings.HasSuffix(e, tempSuffix) {
+		if strings.HasSuffix(e, tempSuffix) || strings.HasSuffix(e, mkdirSuffix) {
 			out = append(out, e)
 		}
 	}
@@ -331,7 +361,7 @@ var errTempLost = errors.New("temporary file lost")
 // then its content: no one who may not read the final file can ever open
 // it, and a link or file planted under a temporary name is never used.
 func writeAt(dirfd int, name string, content []byte, attrs Attrs, syncs *dirSyncs) (err error) {
-	tmp := tempName(name)
+	tmp := tempName(name, localCreator)
 	fd, err := unix.Openat(dirfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if errors.Is(err, unix.EEXIST) {
 		return errTempLost
@@ -461,7 +491,7 @@ func (s *dirSyncs) sync(dirfd int) error {
 // under a temporary name is renamed over name.
 func symlinkAt(dirfd int, name, target string) error {
 	for attempt := 0; ; attempt++ {
-		tmp := tempName(name)
+		tmp := tempName(name, localCreator)
 		err := unix.Symlinkat(target, dirfd, tmp)
 		if errors.Is(err, unix.EEXIST) && attempt < 3 {
 			continue

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -85,6 +86,9 @@ type SSH struct {
 	lock     chan struct{} // guards conn and closed; a channel so waiting honours ctx
 	conn     *sshConn
 	closed   bool
+
+	leftoverMu sync.Mutex
+	leftovers  []string // see leftover (ssh_sweep.go)
 }
 
 var _ Host = (*SSH)(nil)
@@ -248,6 +252,16 @@ type sshConn struct {
 	broken       atomic.Bool
 	// keepalive is the probe interval and timeout (SSH.keepalive).
 	keepalive time.Duration
+
+	// What the sweep of stale temporary entries needs (ssh_sweep.go):
+	// creator tags the temporary names made through this connection;
+	// serverPID and euid are its SFTP server's; sweeps is false where
+	// stale entries cannot be told; swept holds the directories swept.
+	creator   string
+	serverPID int
+	euid      int
+	sweeps    bool
+	swept     sync.Map
 }
 
 func (c *sshConn) alive() bool {
@@ -434,6 +448,7 @@ func (s *SSH) handshake(nc net.Conn) (*sshConn, error) {
 		c.close()
 		return nil, err
 	}
+	c.identify()
 	go func() {
 		_ = c.sftp.Wait()
 		close(c.sftpDead)

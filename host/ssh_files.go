@@ -44,16 +44,18 @@ func (s *SSH) fail(op, p string, err error) error {
 }
 
 // fileOp runs fn with the SFTP client and the remote path of p (see
+// resolve), for operations that create nothing; see connFileOp.
+func (s *SSH) fileOp(ctx context.Context, op, p string, fn func(sc *sftp.Client, real string) error) error {
+	return s.connFileOp(ctx, op, p, false, func(c *sshConn, real string) error { return fn(c.sftp, real) })
+}
+
+// connFileOp runs fn with the connection and the remote path of p (see
 // resolve; with create, missing parent directories are made 0755). When
 // the link breaks, the connection is replaced and fn runs once more from
 // the start: every file operation here is safe to repeat (reads,
 // idempotent changes, atomic writes; a repeated remove finds nothing,
-// which is the truth).
-func (s *SSH) fileOp(ctx context.Context, op, p string, create bool, fn func(sc *sftp.Client, real string) error) error {
-	return s.connFileOp(ctx, op, p, create, func(c *sshConn, real string) error { return fn(c.sftp, real) })
-}
-
-// connFileOp is fileOp for operations that need the connection itself.
+// which is the truth). What earlier connections left is removed first
+// (see leftover).
 func (s *SSH) connFileOp(ctx context.Context, op, p string, create bool, fn func(c *sshConn, real string) error) error {
 	if err := CheckPath(p); err != nil {
 		return fmt.Errorf("%q on %s: %w", p, s.name, err)
@@ -66,7 +68,8 @@ func (s *SSH) connFileOp(ctx context.Context, op, p string, create bool, fn func
 		if err != nil {
 			return s.fail(op, p, err)
 		}
-		real, err := s.resolve(c.sftp, p, create)
+		s.removeLeftovers(c)
+		real, err := s.resolve(c, p, create)
 		if err == nil {
 			err = fn(c, real)
 		}
@@ -90,12 +93,13 @@ func (s *SSH) connFileOp(ctx context.Context, op, p string, create bool, fn func
 // so that a link in the tree never leads out of it. SFTP has no openat:
 // this is checked one lstat at a time, not atomic as Local's descriptors
 // are. With create, missing parent directories are made 0755.
-func (s *SSH) resolve(sc *sftp.Client, p string, create bool) (string, error) {
+func (s *SSH) resolve(conn *sshConn, p string, create bool) (string, error) {
+	sc := conn.sftp
 	dir, name := path.Split(p)
 	if s.root == "" {
 		dir = path.Clean(dir)
 		if create && dir != "/" {
-			if err := mkdirParentsSFTP(sc, dir); err != nil {
+			if err := s.mkdirParentsSFTP(conn, dir); err != nil {
 				return "", err
 			}
 		}
@@ -124,7 +128,7 @@ func (s *SSH) resolve(sc *sftp.Client, p string, create bool) (string, error) {
 		info, err := sc.Lstat(next)
 		if errors.Is(err, fs.ErrNotExist) && create && created < maxSymlinks {
 			created++
-			if err := mkdirSFTP(sc, next); err != nil {
+			if err := s.mkdirSFTP(conn, next); err != nil {
 				return "", err
 			}
 			comps = append([]string{c}, comps...) // look again at what is there now
@@ -183,7 +187,7 @@ func (s *SSH) plainDirs(sc *sftp.Client, comps []string) bool {
 // is refused, not read.
 func (s *SSH) ReadFile(ctx context.Context, p string) ([]byte, error) {
 	var content []byte
-	err := s.fileOp(ctx, "read", p, false, func(sc *sftp.Client, real string) error {
+	err := s.fileOp(ctx, "read", p, func(sc *sftp.Client, real string) error {
 		seen, err := sc.Lstat(real)
 		if err != nil {
 			return err
@@ -307,7 +311,7 @@ func openVerified(sc *sftp.Client, real string) (*sftp.File, fs.FileInfo, error)
 
 func (s *SSH) Stat(ctx context.Context, p string) (FileInfo, error) {
 	var info FileInfo
-	err := s.fileOp(ctx, "stat", p, false, func(sc *sftp.Client, real string) error {
+	err := s.fileOp(ctx, "stat", p, func(sc *sftp.Client, real string) error {
 		fi, err := sc.Lstat(real)
 		if err != nil {
 			return err
@@ -334,7 +338,7 @@ func fileInfo(fi fs.FileInfo) FileInfo {
 // ReadDir lists the directory at p; a link there is not followed.
 func (s *SSH) ReadDir(ctx context.Context, p string) ([]string, error) {
 	var names []string
-	err := s.fileOp(ctx, "list", p, false, func(sc *sftp.Client, real string) error {
+	err := s.fileOp(ctx, "list", p, func(sc *sftp.Client, real string) error {
 		fi, err := sc.Lstat(real)
 		switch {
 		case err != nil:
@@ -359,16 +363,18 @@ func (s *SSH) ReadDir(ctx context.Context, p string) ([]string, error) {
 }
 
 func (s *SSH) WriteFile(ctx context.Context, p string, content []byte, attrs Attrs) error {
-	// A temporary file a broken link kept us from removing is removed
-	// before the write is repeated.
-	var leftover string
 	return s.connFileOp(ctx, "write", p, true, func(c *sshConn, real string) error {
-		if leftover != "" {
-			_ = c.sftp.Remove(leftover)
+		s.sweep(c, path.Dir(real))
+		for attempt := 0; ; attempt++ {
+			leftover, err := writeAtomicSFTP(c, real, content, attrs)
+			if leftover != "" {
+				s.leftover(leftover)
+			}
+			if errors.Is(err, errTempLost) && attempt < 3 {
+				continue
+			}
+			return err
 		}
-		var err error
-		leftover, err = writeAtomicSFTP(c.sftp, real, content, attrs, c.privateUmask)
-		return err
 	})
 }
 
@@ -379,12 +385,15 @@ func (s *SSH) WriteFile(ctx context.Context, p string, content []byte, attrs Att
 // it is private from the start; it gets its owner and mode while empty.
 // Only where the server's umask is not ours is it made private at once
 // by an explicit chmod, which leaves a window of one round trip.
-func writeAtomicSFTP(sc *sftp.Client, real string, content []byte, attrs Attrs, privateUmask bool) (leftover string, err error) {
+// A temporary file removed before the rename (only a sweep from another
+// host sharing the directory can: see ssh_sweep.go) is errTempLost.
+func writeAtomicSFTP(c *sshConn, real string, content []byte, attrs Attrs) (leftover string, err error) {
+	sc := c.sftp
 	dir, name := path.Split(real)
-	tmp := dir + tempName(name)
+	tmp := dir + tempName(name, c.creator)
 	f, err := sc.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
-		return "", err
+		return madeMaybe(tmp, err), err
 	}
 	closed, renamed := false, false
 	defer func() {
@@ -397,7 +406,7 @@ func writeAtomicSFTP(sc *sftp.Client, real string, content []byte, attrs Attrs, 
 			}
 		}
 	}()
-	if !privateUmask {
+	if !c.privateUmask {
 		if err := f.Chmod(0); err != nil {
 			return "", fmt.Errorf("chmod: %w", err)
 		}
@@ -427,10 +436,22 @@ func writeAtomicSFTP(sc *sftp.Client, real string, content []byte, attrs Attrs, 
 		return "", err
 	}
 	if err := sc.PosixRename(tmp, real); err != nil {
+		if _, serr := sc.Lstat(tmp); errors.Is(err, fs.ErrNotExist) && errors.Is(serr, fs.ErrNotExist) {
+			return "", errTempLost
+		}
 		return "", err
 	}
 	renamed = true
 	return "", syncDirSFTP(sc, path.Dir(real))
+}
+
+// madeMaybe is tmp when creating it failed with the link: the server may
+// have made it before the answer was lost, so it is a leftover.
+func madeMaybe(tmp string, err error) string {
+	if isTransport(err) {
+		return tmp
+	}
+	return ""
 }
 
 // resolveIDs fills in KeepID from the current owner: SFTP sets uid and gid
@@ -471,8 +492,8 @@ func syncDirSFTP(sc *sftp.Client, dir string) error {
 
 // mkdirParentsSFTP creates dir and its missing ancestors with mode 0755,
 // independent of the SFTP server's umask.
-func mkdirParentsSFTP(sc *sftp.Client, dir string) error {
-	info, err := sc.Stat(dir)
+func (s *SSH) mkdirParentsSFTP(c *sshConn, dir string) error {
+	info, err := c.sftp.Stat(dir)
 	if err == nil {
 		if !info.IsDir() {
 			return &hostError{msg: dir + " exists and is not a directory"}
@@ -483,21 +504,27 @@ func mkdirParentsSFTP(sc *sftp.Client, dir string) error {
 		return err
 	}
 	if parent := path.Dir(dir); parent != dir {
-		if err := mkdirParentsSFTP(sc, parent); err != nil {
+		if err := s.mkdirParentsSFTP(c, parent); err != nil {
 			return err
 		}
 	}
-	return mkdirSFTP(sc, dir)
+	return s.mkdirSFTP(c, dir)
 }
 
 // mkdirSFTP creates the directory dir with mode 0755: made complete under a
 // temporary name, then moved into place with SFTP's plain rename, which
 // refuses an existing target, so a directory created meanwhile (by a
 // directory resource applied in parallel) keeps its own mode. The mode is
-// set through a handle on the verified directory, never by name.
-func mkdirSFTP(sc *sftp.Client, dir string) error {
-	tmp := path.Join(path.Dir(dir), tempDirName(path.Base(dir)))
+// set through a handle on the verified directory, never by name. A
+// temporary directory a broken link keeps from being removed is a
+// leftover.
+func (s *SSH) mkdirSFTP(c *sshConn, dir string) error {
+	sc := c.sftp
+	tmp := path.Join(path.Dir(dir), tempDirName(path.Base(dir), c.creator))
 	if err := sc.Mkdir(tmp); err != nil {
+		if leftover := madeMaybe(tmp, err); leftover != "" {
+			s.leftover(leftover)
+		}
 		return err
 	}
 	err := chmodVerified(sc, tmp, 0o755)
@@ -508,7 +535,10 @@ func mkdirSFTP(sc *sftp.Client, dir string) error {
 			}
 		}
 	}
-	_ = sc.RemoveDirectory(tmp) // nothing left when renamed
+	// Nothing is left when renamed.
+	if isTransport(sc.RemoveDirectory(tmp)) {
+		s.leftover(tmp)
+	}
 	return err
 }
 
@@ -517,7 +547,9 @@ func chmodVerified(sc *sftp.Client, real string, perm Perm) error {
 }
 
 func (s *SSH) Mkdir(ctx context.Context, p string, attrs Attrs) error {
-	return s.fileOp(ctx, "mkdir", p, true, func(sc *sftp.Client, real string) error {
+	return s.connFileOp(ctx, "mkdir", p, true, func(c *sshConn, real string) error {
+		s.sweep(c, path.Dir(real))
+		sc := c.sftp
 		info, err := sc.Lstat(real)
 		switch {
 		case err == nil && info.Mode()&fs.ModeSymlink != 0:
@@ -543,7 +575,7 @@ func (s *SSH) Mkdir(ctx context.Context, p string, attrs Attrs) error {
 // p, through a handle on the object lstat found there (see openVerified):
 // a link there is ErrSymlink, never followed.
 func (s *SSH) SetAttrs(ctx context.Context, p string, attrs Attrs) error {
-	return s.fileOp(ctx, "set mode and owner of", p, false, func(sc *sftp.Client, real string) error {
+	return s.fileOp(ctx, "set mode and owner of", p, func(sc *sftp.Client, real string) error {
 		return setAttrsSFTP(sc, real, attrs)
 	})
 }
@@ -602,24 +634,24 @@ func (s *SSH) Symlink(ctx context.Context, target, p string) error {
 		}
 		return s.fail("link", p, &hostError{msg: "empty link target"})
 	}
-	var leftover string
-	return s.fileOp(ctx, "link", p, true, func(sc *sftp.Client, real string) error {
+	return s.connFileOp(ctx, "link", p, true, func(c *sshConn, real string) error {
+		s.sweep(c, path.Dir(real))
+		leftover, err := symlinkAtomicSFTP(c, target, real)
 		if leftover != "" {
-			_ = sc.Remove(leftover)
+			s.leftover(leftover)
 		}
-		var err error
-		leftover, err = symlinkAtomicSFTP(sc, target, real)
 		return err
 	})
 }
 
 // symlinkAtomicSFTP is Local's atomic link swap over SFTP; leftover as for
 // writeAtomicSFTP.
-func symlinkAtomicSFTP(sc *sftp.Client, target, real string) (leftover string, err error) {
+func symlinkAtomicSFTP(c *sshConn, target, real string) (leftover string, err error) {
+	sc := c.sftp
 	dir, name := path.Split(real)
-	tmp := dir + tempName(name)
+	tmp := dir + tempName(name, c.creator)
 	if err := sc.Symlink(target, tmp); err != nil {
-		return "", err
+		return madeMaybe(tmp, err), err
 	}
 	if err := sc.PosixRename(tmp, real); err != nil {
 		if sc.Remove(tmp) != nil {
@@ -632,7 +664,7 @@ func symlinkAtomicSFTP(sc *sftp.Client, target, real string) (leftover string, e
 
 func (s *SSH) ReadLink(ctx context.Context, p string) (string, error) {
 	var target string
-	err := s.fileOp(ctx, "read link", p, false, func(sc *sftp.Client, real string) error {
+	err := s.fileOp(ctx, "read link", p, func(sc *sftp.Client, real string) error {
 		var err error
 		target, err = sc.ReadLink(real)
 		return err
@@ -641,7 +673,7 @@ func (s *SSH) ReadLink(ctx context.Context, p string) (string, error) {
 }
 
 func (s *SSH) Remove(ctx context.Context, p string) error {
-	return s.fileOp(ctx, "remove", p, false, func(sc *sftp.Client, real string) error {
+	return s.fileOp(ctx, "remove", p, func(sc *sftp.Client, real string) error {
 		err := sc.Remove(real)
 		var status *sftp.StatusError
 		if errors.As(err, &status) {
@@ -661,7 +693,7 @@ func (s *SSH) Remove(ctx context.Context, p string) error {
 // removals through the link). Nothing there is no error.
 func (s *SSH) RemoveAll(ctx context.Context, p string) error {
 	var dir string
-	err := s.fileOp(ctx, "remove", p, false, func(sc *sftp.Client, real string) error {
+	err := s.fileOp(ctx, "remove", p, func(sc *sftp.Client, real string) error {
 		info, err := sc.Lstat(real)
 		switch {
 		case err != nil:

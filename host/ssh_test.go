@@ -680,3 +680,16 @@ func TestSSH_parallelWritesIntoOneDirectory(t *testing.T) {
 		assert.NoError(t, err, "write %02d.yml", i)
 	}
 }
+
+// TestSSH_sweepsStaleTemporaryEntries: see hosttest.SweepsStaleTemporaryEntries;
+// a temporary file of this connection (a write under way) is kept too.
+func TestSSH_sweepsStaleTemporaryEntries(t *testing.T) {
+	srv := sshd.Start(t)
+	root := t.TempDir()
+	cfg := sshConfig(srv)
+	cfg.Root = root
+	h := dialSSH(t, cfg)
+	own, err := h.TempNameOfThisConnection(context.Background(), "03.yml")
+	require.NoError(t, err)
+	hosttest.SweepsStaleTemporaryEntries(t, h, root, own)
+}
