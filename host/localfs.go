@@ -350,11 +350,6 @@ func removeIfUnlocked(dirfd int, entry string, seen *unix.Stat_t) {
 	}
 }
 
-// errTempLost: the temporary file was taken or removed before the rename
-// (a name collision, or a stale-file cleanup that raced the write); the
-// write starts again under a new name.
-var errTempLost = errors.New("temporary file lost")
-
 // writeAt writes content to a fresh temporary file in dirfd and renames it
 // over name. The file is created empty and private (mode 0, O_EXCL, never
 // through a link), gets its ownership and mode while still empty, and only

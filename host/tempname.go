@@ -3,11 +3,17 @@ package host
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 )
+
+// errTempLost: the temporary file was taken or removed before the rename
+// (a name collision, or a stale-file cleanup that raced the write); the
+// write starts again under a new name.
+var errTempLost = errors.New("temporary file lost")
 
 // Temporary names of atomic writes, link swaps and directories being made,
 // and the bound on links followed, shared by the local and SSH transports.

@@ -272,9 +272,6 @@ func NeedAttacker(t *testing.T) {
 	}
 }
 
-// NobodyUID and NobodyGID are the attacker's ids.
-const NobodyUID, NobodyGID = 65534, 65534
-
 // StartAttacker runs the attacker in mode against dir (which nobody must
 // be able to write) and waits until it is set up.
 func StartAttacker(t *testing.T, mode, dir string, args ...string) *Attacker {

@@ -23,6 +23,10 @@ import (
 	"github.com/spice-harvester/terraform-provider-spice/host"
 )
 
+// NobodyUID and NobodyGID are the ids of files that are not ours: the
+// attacker's, and the foreign files a sweep must keep.
+const NobodyUID, NobodyGID = 65534, 65534
+
 // Run runs the suite against the implementation newHost makes. newHost
 // returns a fresh host and the local directory that is "/" of it (an empty
 // one for each call), so the suite can check the bytes on disk.
