@@ -1,8 +1,11 @@
 package backup
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -116,3 +119,62 @@ func TestGzipBackupsRestoreAfterDefaultChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestZstdFrames: the frames writer's output is one zstd stream for every
+// input length around a frame's size, an empty input included, and a
+// failing destination fails Close and every later Write.
+func TestZstdFrames(t *testing.T) {
+	data := make([]byte, 3*zstdFrameSize+1)
+	_, _ = rand.NewChaCha8([32]byte{7}).Read(data[:zstdFrameSize]) // one frame incompressible
+	for _, n := range []int{0, 1, zstdFrameSize - 1, zstdFrameSize, zstdFrameSize + 1, len(data)} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			var out bytes.Buffer
+			w, err := newCompressor(&out, CompressionZstd, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Uneven writes, as tar makes them.
+			for rest := data[:n]; len(rest) > 0; {
+				k := min(len(rest), 100_003)
+				if _, err := w.Write(rest[:k]); err != nil {
+					t.Fatal(err)
+				}
+				rest = rest[k:]
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			r, err := newDecompressor(&out, CompressionZstd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatalf("read back %d bytes: %v", n, err)
+			}
+			if !bytes.Equal(got, data[:n]) {
+				t.Fatalf("read back %d bytes of %d written, not the same", len(got), n)
+			}
+		})
+	}
+	t.Run("failing destination", func(t *testing.T) {
+		full := errors.New("no space left")
+		w, err := newCompressor(failingWriter{full}, CompressionZstd, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatalf("the first frames are taken before any is written: %v", err)
+		}
+		if err := w.Close(); !errors.Is(err, full) {
+			t.Fatalf("Close = %v, want the destination's error", err)
+		}
+		if _, err := w.Write(data[:1]); err == nil {
+			t.Fatal("a Write after a failed Close succeeded")
+		}
+	})
+}
+
+type failingWriter struct{ err error }
+
+func (f failingWriter) Write([]byte) (int, error) { return 0, f.err }

@@ -148,7 +148,7 @@ func (r *backupPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"compression": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(backup.DefaultCompression),
-				MarkdownDescription: "`zstd` (the default, `.tar.zst`: encoded while the next data is read, so one backup uses both cores of a small host), `gzip` (one core, `.tar.gz` as the manual's backups) or `none`. " +
+				MarkdownDescription: "`zstd` (the default, `.tar.zst`: one frame per MiB, encoded on every core at once, so one backup uses both cores of a small host), `gzip` (one core, `.tar.gz` as the manual's backups) or `none`. " +
 					"A change applies to the next backups; each backup is restored with the compression its `metadata.json` records. " +
 					"The native engine's archives only: a restic repository compresses as restic does.",
 				Validators: []validator.String{stringvalidator.OneOf(backup.CompressionZstd, backup.CompressionGzip, backup.CompressionNone)},
