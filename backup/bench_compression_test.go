@@ -3,7 +3,6 @@ package backup_test
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,7 +45,7 @@ func BenchmarkCompression(b *testing.B) {
 		write func(path string, seed uint64)
 	}{
 		{"json-logs", func(path string, seed uint64) { backup.WriteLogLike(b, path, fileMB<<20, seed) }},
-		{"random", func(path string, seed uint64) { writeRandomFile(b, path, fileMB<<20, seed) }},
+		{"random", func(path string, seed uint64) { backup.WriteRandom(b, path, fileMB<<20, seed) }},
 	} {
 		data := b.TempDir()
 		files := max(size/fileMB, 1)
@@ -177,12 +176,4 @@ func storedBytes(b *testing.B, archive string, backupArgv []string) int64 {
 		b.Fatalf("no complete backup: %+v %v", backups, err)
 	}
 	return backups[len(backups)-1].Bytes
-}
-
-func writeRandomFile(b *testing.B, path string, size int, seed uint64) {
-	buf := make([]byte, size)
-	_, _ = rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8), 1}).Read(buf)
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
-		b.Fatal(err)
-	}
 }

@@ -2,8 +2,6 @@ package backup
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,28 +25,10 @@ func BenchmarkEngines(b *testing.B) {
 	if _, err := exec.LookPath("restic"); err != nil {
 		b.Skip("restic is not installed (scripts/install-test-deps.sh installs it)")
 	}
-	data := b.TempDir()
-	const streamSize = 100 << 20
-	writeRandomChunked(b, filepath.Join(data, "stream.bin"), streamSize, 1)
-	const files, fileSize = 2000, 32 << 10
-	for i := range files {
-		dir := filepath.Join(data, "tree", fmt.Sprintf("d%02d", i%50))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			b.Fatal(err)
-		}
-		writeRandomChunked(b, filepath.Join(dir, fmt.Sprintf("f%04d", i)), fileSize, uint64(i))
-	}
+	data, cases := benchDataSets(b)
 	password := filepath.Join(data, "password")
 	if err := os.WriteFile(password, []byte("bench"), 0o600); err != nil {
 		b.Fatal(err)
-	}
-	cases := []struct {
-		name   string
-		source Source
-		bytes  int64
-	}{
-		{"command-100MB", Source{Name: "stream", Command: []string{"cat", filepath.Join(data, "stream.bin")}}, streamSize},
-		{"tree-2000x32KB", Source{Name: "tree", BaseDir: data, Paths: []string{"tree"}}, files * fileSize},
 	}
 	for _, c := range cases {
 		for _, engine := range []string{EngineNative, EngineRestic} {
@@ -124,26 +104,4 @@ func reportUsage(b *testing.B, cpu func() float64, peakHeap func() uint64) {
 		b.ReportMetric(float64(ru.Maxrss)/1024, unit)
 	}
 	b.ReportMetric(float64(peakHeap())/(1<<20), "peak-heap-MB")
-}
-
-// writeRandomChunked writes the same bytes as writeRandom, 1 MiB at a
-// time, so that the process's peak RSS stays small.
-func writeRandomChunked(b *testing.B, path string, size int, seed uint64) {
-	b.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)})
-	buf := make([]byte, min(size, 1<<20))
-	for left := size; left > 0; left -= len(buf) {
-		buf = buf[:min(left, len(buf))]
-		_, _ = r.Read(buf)
-		if _, err := f.Write(buf); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
 }
