@@ -344,27 +344,14 @@ type summary struct {
 // Retention then runs restic's forget --prune. A failed run forgets what it
 // had stored.
 func (e *resticEngine) Run(ctx context.Context, opts Options) (*Result, error) {
-	p := e.p
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("backup policy %s: %w", p.Name, err)
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	lock, err := lockDestination(p)
-	if err != nil {
-		return nil, err
-	}
-	defer lock.release()
-	clock := time.Now()
-	res := &Result{}
-	md, err := e.backupAll(ctx, opts, now().UTC(), res)
-	if err == nil {
-		res.Metadata = md
-		res.Pruned, err = e.forget(ctx)
-	}
-	return res, errors.Join(err, writeMetrics(p, err == nil, time.Since(clock).Seconds(), res.Removed))
+	return runLocked(e.p, opts, func(now func() time.Time, res *Result) error {
+		md, err := e.backupAll(ctx, opts, now().UTC(), res)
+		if err == nil {
+			res.Metadata = md
+			res.Pruned, err = e.forget(ctx)
+		}
+		return err
+	})
 }
 
 func (e *resticEngine) backupAll(ctx context.Context, opts Options, start time.Time, res *Result) (*Metadata, error) {
@@ -638,51 +625,10 @@ func (e *resticEngine) Verify(ctx context.Context, id string) (*Metadata, error)
 // staging directories beside its targets and then moves everything into
 // place as the native restore does: a failure changes nothing.
 func (e *resticEngine) Restore(ctx context.Context, id string, opts RestoreOptions) ([]Restored, error) {
-	p := e.p
-	lock, err := lockDestination(p)
-	if err != nil {
-		return nil, err
-	}
-	defer lock.release()
-	md, err := e.Verify(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("refusing to restore: %w", err)
-	}
-	sources, err := chooseSources(md, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkAgainstPolicy(p, md, sources, opts.To != ""); err != nil {
-		return nil, fmt.Errorf("refusing to restore backup %s: %w", id, err)
-	}
-	if opts.To != "" {
-		if opts.To, err = filepath.Abs(opts.To); err != nil {
-			return nil, err
-		}
-	}
-	var staged []*placement
-	defer func() {
-		for _, pl := range staged {
-			_ = os.RemoveAll(pl.stageDir)
-		}
-	}()
-	var restored []Restored
-	for _, s := range sources {
-		pls, err := e.stageSource(ctx, id, s, opts.To)
-		staged = append(staged, pls...)
-		if err != nil {
-			return nil, fmt.Errorf("restore backup %s source %s: %w", id, s.Name, err)
-		}
-		r := Restored{Source: s.Name}
-		for _, pl := range pls {
-			r.Targets = append(r.Targets, pl.target)
-		}
-		restored = append(restored, r)
-	}
-	if err := placeAll(staged); err != nil {
-		return nil, fmt.Errorf("restore backup %s: %w (nothing was changed)", id, err)
-	}
-	return restored, nil
+	return restoreWith(e.p, id, opts, func() (*Metadata, error) { return e.Verify(ctx, id) },
+		func(_ *Metadata, s SourceMetadata, to string) ([]*placement, error) {
+			return e.stageSource(ctx, id, s, to)
+		})
 }
 
 // stageSource has restic write a source into staging: a command's stream

@@ -38,12 +38,24 @@ type Restored struct {
 // point removes the staging and leaves every target as it was. A corrupt or
 // incomplete backup is refused before anything is touched.
 func Restore(p *Policy, id string, opts RestoreOptions) ([]Restored, error) {
+	dir := filepath.Join(p.Destination, id)
+	return restoreWith(p, id, opts, func() (*Metadata, error) { return Verify(p, id) },
+		func(md *Metadata, s SourceMetadata, to string) ([]*placement, error) {
+			return stageSource(dir, id, s, md.Compression, to)
+		})
+}
+
+// restoreWith is the restore every engine shares (see Restore): verify
+// checks the backup, stage puts one source into staging beside its
+// targets; the rest is the same whatever stores the backup.
+func restoreWith(p *Policy, id string, opts RestoreOptions, verify func() (*Metadata, error),
+	stage func(md *Metadata, s SourceMetadata, to string) ([]*placement, error)) ([]Restored, error) {
 	lock, err := lockDestination(p)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.release()
-	md, err := Verify(p, id)
+	md, err := verify()
 	if err != nil {
 		return nil, fmt.Errorf("refusing to restore: %w", err)
 	}
@@ -59,7 +71,6 @@ func Restore(p *Policy, id string, opts RestoreOptions) ([]Restored, error) {
 			return nil, err
 		}
 	}
-	dir := filepath.Join(p.Destination, id)
 	var staged []*placement
 	defer func() {
 		for _, pl := range staged {
@@ -68,7 +79,7 @@ func Restore(p *Policy, id string, opts RestoreOptions) ([]Restored, error) {
 	}()
 	var restored []Restored
 	for _, s := range sources {
-		pls, err := stageSource(dir, id, s, md.Compression, opts.To)
+		pls, err := stage(md, s, opts.To)
 		staged = append(staged, pls...)
 		if err != nil {
 			return nil, fmt.Errorf("restore backup %s source %s: %w", id, s.Name, err)

@@ -48,6 +48,26 @@ const metadataFormatVersion = 1
 // retention applies too. A failed push fails the run but keeps the local
 // backup. The metrics file, if any, is rewritten after every run.
 func Run(ctx context.Context, p *Policy, opts Options) (*Result, error) {
+	return runLocked(p, opts, func(now func() time.Time, res *Result) error {
+		// A failed removal fails the run but does not stop the backup.
+		var removeErr error
+		res.Removed, removeErr = removeIncomplete(p)
+		md, err := runSources(ctx, p, opts, now().UTC(), res)
+		if err == nil {
+			res.Metadata = md
+			res.Pruned, err = prune(p, now())
+			var pushErr error
+			res.Offsite, pushErr = pushOffsite(ctx, p, md, now)
+			err = errors.Join(err, pushErr)
+		}
+		return errors.Join(removeErr, err)
+	})
+}
+
+// runLocked is what every engine's run shares: the policy validated, the
+// destination locked for the whole run, and the metrics file rewritten
+// after it, successful or not. backup fills res.
+func runLocked(p *Policy, opts Options, backup func(now func() time.Time, res *Result) error) (*Result, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("backup policy %s: %w", p.Name, err)
 	}
@@ -60,23 +80,10 @@ func Run(ctx context.Context, p *Policy, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer lock.release()
-
 	clock := time.Now()
 	res := &Result{}
-	// A failed removal fails the run but does not stop the backup.
-	var removeErr error
-	res.Removed, removeErr = removeIncomplete(p)
-	md, err := runSources(ctx, p, opts, now().UTC(), res)
-	if err == nil {
-		res.Metadata = md
-		res.Pruned, err = prune(p, now())
-		var pushErr error
-		res.Offsite, pushErr = pushOffsite(ctx, p, md, now)
-		err = errors.Join(err, pushErr)
-	}
-	err = errors.Join(removeErr, err)
-	runSeconds := time.Since(clock).Seconds()
-	return res, errors.Join(err, writeMetrics(p, err == nil, runSeconds, res.Removed))
+	err = backup(now, res)
+	return res, errors.Join(err, writeMetrics(p, err == nil, time.Since(clock).Seconds(), res.Removed))
 }
 
 func runSources(ctx context.Context, p *Policy, opts Options, start time.Time, res *Result) (*Metadata, error) {
