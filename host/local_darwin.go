@@ -29,6 +29,9 @@ func readlinkOf(_, dirfd int, name string) (string, error) {
 	return readlinkAt(dirfd, name)
 }
 
+// openDirBeneath is never the quick way here: resolveDir walks.
+func openDirBeneath(int, []string) (int, bool) { return -1, false }
+
 // renameNoReplace renames from to to in dirfd unless to exists (EEXIST):
 // renameatx_np with RENAME_EXCL.
 func renameNoReplace(dirfd int, from, to string) error {

@@ -3,6 +3,8 @@ package host
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -23,6 +25,34 @@ func openNoFollow(dirfd int, name string) (int, error) {
 // openNoFollow as name in dirfd).
 func readlinkOf(fd, _ int, _ string) (string, error) {
 	return readlinkAt(fd, "")
+}
+
+// openat2Missing is set once openat2 is found missing (Linux < 5.6) or
+// refused (a seccomp filter), so that it is not asked again.
+var openat2Missing atomic.Bool
+
+// openDirBeneath opens the directory comps name below dirfd in one system
+// call when no symbolic link is on the way and each directory can be
+// listed: the common case, which resolveDir's walk otherwise pays one
+// open and one close per component for. ok is false (and nothing is open)
+// on anything else, a link, a missing directory, a refusal, for the walk
+// to resolve or report.
+func openDirBeneath(dirfd int, comps []string) (fd int, ok bool) {
+	if openat2Missing.Load() {
+		return -1, false
+	}
+	name := "."
+	if len(comps) > 0 {
+		name = strings.Join(comps, "/")
+	}
+	fd, err := unix.Openat2(dirfd, name, &unix.OpenHow{
+		Flags:   unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC,
+		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS,
+	})
+	if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM) {
+		openat2Missing.Store(true)
+	}
+	return fd, err == nil
 }
 
 // renameNoReplace renames from to to in dirfd unless to exists (EEXIST).

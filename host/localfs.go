@@ -34,6 +34,13 @@ import (
 // With create, missing directories are made 0755. The descriptor can be
 // read (listed, synced) unless the directory only lets this user search it.
 func (l *Local) resolveDir(comps []string, create bool) (int, error) {
+	if !create { // a write sweeps each directory on the way: it walks
+		fd, ok := openDirBeneath(l.rootFd, comps)
+		runtime.KeepAlive(l) // its cleanup closes l.rootFd
+		if ok {
+			return fd, nil
+		}
+	}
 	rootFd, err := unix.FcntlInt(uintptr(l.rootFd), unix.F_DUPFD_CLOEXEC, 0)
 	runtime.KeepAlive(l) // its cleanup closes l.rootFd
 	if err != nil {
