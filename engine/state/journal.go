@@ -316,6 +316,9 @@ func Recover(ctx context.Context, s Store) ([]string, error) {
 			did = append(did, fmt.Sprintf("Removed %d temporary file(s) of %s left by an interrupted write.", len(removed), filepath.Base(p)))
 		}
 	}
+	if _, err := os.Lstat(js.JournalPath()); errors.Is(err, fs.ErrNotExist) {
+		return did, nil // no journal to fold: the state is whole as it is
+	}
 	f, exists, applied, err := readFolded(ctx, s)
 	if err != nil || !exists {
 		return did, err
