@@ -257,7 +257,7 @@ func (m *meta) open(ctx context.Context, operation string) (*session, bool) {
 		Module: mod, Vars: values, State: st, Factory: m.factory(), Schemas: schemas,
 		Parallelism: m.parallelism, Refresh: m.refresh, PlanTime: m.plannedAt, Workspace: access.workspace,
 		TargetAddrs: m.targets, ReplaceAddrs: m.replace,
-		Progress: func(line string) { fmt.Fprintln(m.Stdout, line) },
+		Progress: (&progressLines{w: m.Stdout}).line,
 	}
 	if js, ok := access.store.(state.Journaled); ok {
 		s.engine.Journal = func(lineage string, serial uint64) (*state.Journal, error) {
