@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -41,17 +40,9 @@ var inProcess = map[string]bool{"spice_file": true}
 // source file on this machine, for example), and must leave it as it is.
 // Terraform never calls it: under Terraform, every plan goes through the
 // framework.
-func (s closingServer) PlansNoChange(ctx context.Context, typ string, config, prior *tfprotov6.DynamicValue) bool {
+func (s closingServer) PlansNoChange(ctx context.Context, typ string, cfgVal, priorVal tftypes.Value) bool {
 	sc := s.provider.typeInProcess(ctx, typ)
-	if sc == nil || config == nil || prior == nil {
-		return false
-	}
-	cfgVal, err := config.Unmarshal(sc.objType)
-	if err != nil || !cfgVal.IsFullyKnown() || cfgVal.IsNull() {
-		return false
-	}
-	priorVal, err := prior.Unmarshal(sc.objType)
-	if err != nil || !priorVal.IsFullyKnown() || priorVal.IsNull() {
+	if sc == nil || !sc.fullyKnownObject(cfgVal) || !sc.fullyKnownObject(priorVal) {
 		return false
 	}
 	if !sc.proposesPrior(cfgVal, priorVal) {
@@ -177,6 +168,12 @@ func (sc *inProcessType) addDefault(ctx context.Context, name string, d defaults
 	return true
 }
 
+// fullyKnownObject reports whether v is a whole object of the type: not
+// null, nothing unknown.
+func (sc *inProcessType) fullyKnownObject(v tftypes.Value) bool {
+	return v.Type() != nil && v.Type().Equal(sc.objType) && !v.IsNull() && v.IsFullyKnown()
+}
+
 // proposesPrior reports whether the framework's planned state before the
 // plan modifiers, Terraform's proposed new state with the defaults of the
 // attributes the configuration leaves null, is prior.
@@ -213,29 +210,22 @@ func (sc *inProcessType) proposesPrior(config, prior tftypes.Value) bool {
 // apply: a type not in inProcess, private state (the framework's keys in
 // it change how Read goes), or any diagnostic from Read, so that the
 // engine asks ReadResource and Terraform's words reach the user.
-func (s closingServer) ReadInProcess(ctx context.Context, typ string, current *tfprotov6.DynamicValue, private []byte) (newState *tfprotov6.DynamicValue, ok bool) {
+func (s closingServer) ReadInProcess(ctx context.Context, typ string, prior tftypes.Value, private []byte) (newState tftypes.Value, ok bool) {
 	sc := s.provider.typeInProcess(ctx, typ)
-	if sc == nil || current == nil || len(private) > 0 {
-		return nil, false
-	}
-	prior, err := current.Unmarshal(sc.objType)
-	if err != nil || prior.IsNull() {
-		return nil, false
+	if sc == nil || len(private) > 0 || !sc.fullyKnownObject(prior) {
+		return tftypes.Value{}, false
 	}
 	state := tfsdk.State{Raw: prior, Schema: sc.schema}
 	resp := resource.ReadResponse{State: state}
 	sc.resource.Read(ctx, resource.ReadRequest{State: state}, &resp)
 	if len(resp.Diagnostics) > 0 || resp.Deferred != nil || resp.Private != nil || resp.Identity != nil {
-		return nil, false
+		return tftypes.Value{}, false
 	}
 	read := resp.State.Raw
-	if !read.IsNull() {
-		if read, ok = sc.keepSemanticallyEqual(ctx, prior, read); !ok {
-			return nil, false
-		}
+	if read.IsNull() {
+		return read, true
 	}
-	out, err := tfprotov6.NewDynamicValue(sc.objType, read)
-	return &out, err == nil
+	return sc.keepSemanticallyEqual(ctx, prior, read)
 }
 
 // keepSemanticallyEqual keeps the prior value of each attribute whose
@@ -285,13 +275,9 @@ func (sc *inProcessType) keepSemanticallyEqual(ctx context.Context, prior, read 
 // without its request handling; false whenever anything has something to
 // say, and the engine then asks ValidateResourceConfig, whose words reach
 // the user.
-func (s closingServer) ValidatesClean(ctx context.Context, typ string, config *tfprotov6.DynamicValue) bool {
+func (s closingServer) ValidatesClean(ctx context.Context, typ string, cfgVal tftypes.Value) bool {
 	sc := s.provider.typeInProcess(ctx, typ)
-	if sc == nil || config == nil || sc.schema.DeprecationMessage != "" {
-		return false
-	}
-	cfgVal, err := config.Unmarshal(sc.objType)
-	if err != nil || cfgVal.IsNull() {
+	if sc == nil || sc.schema.DeprecationMessage != "" || cfgVal.Type() == nil || !cfgVal.Type().Equal(sc.objType) || cfgVal.IsNull() {
 		return false
 	}
 	var attrs map[string]tftypes.Value

@@ -254,7 +254,7 @@ func (e *Engine) applyInstance(ctx context.Context, r *config.Resource, c *Chang
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}
-	cfg, marks := cfg.UnmarkDeepWithPaths()
+	cfg, marks := unmarkDeepWithPaths(cfg)
 	c.Sensitive = unionPaths(schema.Sensitive, marks)
 	prior, priorPrivate := c.Before, c.PriorPrivate
 	if c.Action.IsReplace() || c.Action == Create {

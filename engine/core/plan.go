@@ -219,20 +219,23 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 		return prior, nil, nil
 	}
 	e.progress("%s: Refreshing state...%s", addr, idSuffix(v))
-	enc, err := encode(v, schema.Type)
-	if err != nil {
-		return fail("Cannot read state", err.Error())
-	}
-	rr, err := readResource(ctx, server, &tfprotov6.ReadResourceRequest{TypeName: sr.Type, CurrentState: enc, Private: inst.Private})
-	if err != nil {
-		return fail("Provider error", err.Error())
-	}
-	if msg := errorDiags(rr.Diagnostics); msg != "" {
-		return fail("Cannot refresh "+addr, msg)
-	}
-	nv, err := decode(rr.NewState, schema.Type)
-	if err != nil {
-		return fail("Provider error", err.Error())
+	nv, private, ok := readInProcess(ctx, server, sr.Type, schema, v, inst.Private)
+	if !ok {
+		enc, err := encode(v, schema.Type)
+		if err != nil {
+			return fail("Cannot read state", err.Error())
+		}
+		rr, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: sr.Type, CurrentState: enc, Private: inst.Private})
+		if err != nil {
+			return fail("Provider error", err.Error())
+		}
+		if msg := errorDiags(rr.Diagnostics); msg != "" {
+			return fail("Cannot refresh "+addr, msg)
+		}
+		if nv, err = decode(rr.NewState, schema.Type); err != nil {
+			return fail("Provider error", err.Error())
+		}
+		private = rr.Private
 	}
 	var drift *Drift
 	// One copy of an unchanged object: a large plan holds thousands. State
@@ -243,7 +246,7 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 		drift = &Drift{Addr: addr, Module: sr.Module, Mode: config.StateMode(sr.Mode), Type: sr.Type, Name: sr.Name, Key: key,
 			Before: v, After: nv, Sensitive: statePaths(schema, inst.SensitiveAttributes)}
 	}
-	prior.value, prior.private = nv, rr.Private
+	prior.value, prior.private = nv, private
 	return prior, drift, nil
 }
 
@@ -251,17 +254,27 @@ func (e *Engine) refreshInstance(ctx context.Context, sr *state.Resource, inst s
 // some objects without ReadResource's request handling (the spice
 // provider's ReadInProcess); ok=false sends the engine to ReadResource.
 type inProcessReader interface {
-	ReadInProcess(ctx context.Context, typ string, current *tfprotov6.DynamicValue, private []byte) (newState *tfprotov6.DynamicValue, ok bool)
+	ReadInProcess(ctx context.Context, typ string, current tftypes.Value, private []byte) (newState tftypes.Value, ok bool)
 }
 
-// readResource is ReadResource, in process where the provider offers it.
-func readResource(ctx context.Context, server tfprotov6.ProviderServer, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	if quick, ok := server.(inProcessReader); ok {
-		if newState, ok := quick.ReadInProcess(ctx, req.TypeName, req.CurrentState, req.Private); ok {
-			return &tfprotov6.ReadResourceResponse{NewState: newState, Private: req.Private}, nil
-		}
+// readInProcess refreshes current through the provider's ReadInProcess,
+// which keeps the private state as it is; ok=false where the provider has
+// none or declines, for ReadResource to answer.
+func readInProcess(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, current cty.Value, private []byte) (cty.Value, []byte, bool) {
+	quick, ok := server.(inProcessReader)
+	if !ok {
+		return cty.NilVal, nil, false
 	}
-	return server.ReadResource(ctx, req)
+	cur, ok := tfValue(current, schema.TF)
+	if !ok {
+		return cty.NilVal, nil, false
+	}
+	read, ok := quick.ReadInProcess(ctx, typ, cur, private)
+	if !ok {
+		return cty.NilVal, nil, false
+	}
+	nv, ok := ctyValue(read, schema.Type)
+	return nv, private, ok
 }
 
 // upgrade turns stored attributes into a value of the current schema. State
@@ -579,7 +592,7 @@ func (e *Engine) readData(ctx context.Context, r *config.Resource, schema *Schem
 	if d := e.validateResource(ctx, server, r, schema, body, cfg); d.HasErrors() {
 		return nil, append(diags, d...)
 	}
-	cfg, marks := cfg.UnmarkDeepWithPaths()
+	cfg, marks := unmarkDeepWithPaths(cfg)
 	c := &Change{Addr: addr, ResourceAddr: r.Address(), Module: r.ModulePath, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key,
 		ProviderKey: r.ProviderKey, Deps: e.graph.deps[r.Address()], Schema: schema, Sensitive: unionPaths(schema.Sensitive, marks),
 		Before: cty.NullVal(schema.Type)}
@@ -714,7 +727,7 @@ func (e *Engine) planInstance(ctx context.Context, r *config.Resource, schema *S
 	if d := e.validateResource(ctx, server, r, schema, body, cfg); d.HasErrors() {
 		return nil, append(diags, d...)
 	}
-	cfg, marks := cfg.UnmarkDeepWithPaths()
+	cfg, marks := unmarkDeepWithPaths(cfg)
 	c := &Change{Addr: addr, ResourceAddr: r.Address(), Module: r.ModulePath, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: key, ProviderKey: r.ProviderKey,
 		Deps: deps, Schema: schema, Sensitive: unionPaths(schema.Sensitive, marks)}
 	priorVal, priorPrivate := cty.NullVal(schema.Type), []byte(nil)
@@ -783,22 +796,33 @@ func replaceAction(r *config.Resource) Action {
 // without PlanResourceChange, that PlanResourceChange would plan an
 // existing object as it is (the spice provider's PlansNoChange).
 type noChangePlanner interface {
-	PlansNoChange(ctx context.Context, typ string, config, prior *tfprotov6.DynamicValue) bool
+	PlansNoChange(ctx context.Context, typ string, config, prior tftypes.Value) bool
+}
+
+// plansNoChange is the provider's PlansNoChange, false where it has none.
+func plansNoChange(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, prior, cfg cty.Value) bool {
+	quick, ok := server.(noChangePlanner)
+	if !ok || prior.IsNull() {
+		return false
+	}
+	priorTF, ok1 := tfValue(prior, schema.TF)
+	cfgTF, ok2 := tfValue(cfg, schema.TF)
+	return ok1 && ok2 && quick.PlansNoChange(ctx, typ, cfgTF, priorTF)
 }
 
 // planChange calls PlanResourceChange with Terraform's proposed new state;
 // for an existing object the provider says it would plan as it is, the
 // plan is that object.
 func (e *Engine) planChange(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, prior, cfg cty.Value, priorPrivate []byte, subject func(*tftypes.AttributePath) *hcl.Range, addr string) (cty.Value, []cty.Path, []byte, hcl.Diagnostics) {
+	if plansNoChange(ctx, server, typ, schema, prior, cfg) {
+		return prior, nil, priorPrivate, nil
+	}
 	priorDV, err1 := encode(prior, schema.Type)
 	cfgDV, err2 := encode(cfg, schema.Type)
 	for _, err := range []error{err1, err2} {
 		if err != nil {
 			return cty.NilVal, nil, nil, hcl.Diagnostics{sourceless("Cannot plan "+addr, err.Error())}
 		}
-	}
-	if quick, ok := server.(noChangePlanner); ok && !prior.IsNull() && quick.PlansNoChange(ctx, typ, cfgDV, priorDV) {
-		return prior, nil, priorPrivate, nil
 	}
 	proposedDV, err := encode(proposedNew(schema.Proto.Block, prior, cfg), schema.Type)
 	if err != nil {

@@ -89,7 +89,7 @@ func protoDiags(diags []*tfprotov6.Diagnostic, subject func(*tftypes.AttributePa
 
 // encode converts a value for the provider: msgpack, as Terraform sends it.
 func encode(v cty.Value, ty cty.Type) (*tfprotov6.DynamicValue, error) {
-	v, _ = v.UnmarkDeep()
+	v, _ = unmarkDeepWithPaths(v)
 	b, err := ctymsgpack.Marshal(v, ty)
 	if err != nil {
 		return nil, err

@@ -18,6 +18,8 @@ type Schema struct {
 	Proto *tfprotov6.Schema
 	Spec  hcldec.ObjectSpec
 	Type  cty.Type
+	// TF is Type as tftypes, for the provider's in-process methods.
+	TF tftypes.Type
 	// Sensitive lists the attribute paths the provider marks sensitive.
 	Sensitive []cty.Path
 	// ReadOnly lists computed attributes that configuration cannot set.
@@ -30,7 +32,7 @@ func NewSchema(s *tfprotov6.Schema) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Schema{Proto: s, Spec: spec, Type: hcldec.ImpliedType(spec), Sensitive: sensitive}
+	out := &Schema{Proto: s, Spec: spec, Type: hcldec.ImpliedType(spec), TF: s.ValueType(), Sensitive: sensitive}
 	for _, a := range s.Block.Attributes {
 		if a.Computed && !a.Optional && !a.Required {
 			out.ReadOnly = append(out.ReadOnly, a.Name)

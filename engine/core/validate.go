@@ -122,7 +122,7 @@ func (e *Engine) validateResource(ctx context.Context, server tfprotov6.Provider
 		if r.Mode == config.Data {
 			resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: r.Type, Config: cfg})
 			v.answer, v.err = dataAnswer(resp), err
-		} else if quick, ok := server.(cleanValidator); !ok || !quick.ValidatesClean(ctx, r.Type, cfg) {
+		} else if !validatesClean(ctx, server, r.Type, schema, val) {
 			resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: r.Type, Config: cfg})
 			v.answer, v.err = resourceAnswer(resp), err
 		}
@@ -137,7 +137,17 @@ func (e *Engine) validateResource(ctx context.Context, server tfprotov6.Provider
 // without ValidateResourceConfig's request handling, that a configuration
 // draws no diagnostic (the spice provider's ValidatesClean).
 type cleanValidator interface {
-	ValidatesClean(ctx context.Context, typ string, config *tfprotov6.DynamicValue) bool
+	ValidatesClean(ctx context.Context, typ string, config tftypes.Value) bool
+}
+
+// validatesClean is the provider's ValidatesClean, false where it has none.
+func validatesClean(ctx context.Context, server tfprotov6.ProviderServer, typ string, schema *Schema, cfg cty.Value) bool {
+	quick, ok := server.(cleanValidator)
+	if !ok {
+		return false
+	}
+	cfgTF, ok := tfValue(cfg, schema.TF)
+	return ok && quick.ValidatesClean(ctx, typ, cfgTF)
 }
 
 func dataAnswer(resp *tfprotov6.ValidateDataResourceConfigResponse) []*tfprotov6.Diagnostic {
