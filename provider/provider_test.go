@@ -15,6 +15,7 @@ import (
 )
 
 func TestAccProvider_configuration(t *testing.T) {
+	sameOnEveryTransport(t)
 	t.Setenv("SPICE_HOST", "")
 	missing := filepath.Join(t.TempDir(), "missing")
 	refused := fmt.Sprintf("host = \"127.0.0.1\"\nport = %d\nconnect_timeout = \"2s\"", testsupport.ClosedPort(t))
@@ -43,6 +44,7 @@ func TestAccProvider_configuration(t *testing.T) {
 // SPICE_HOST stands in for host: the provider then dials it (here a closed
 // loopback port, so the dial is refused).
 func TestAccProvider_hostFromEnvironment(t *testing.T) {
+	sameOnEveryTransport(t)
 	t.Setenv("SPICE_HOST", "127.0.0.1")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),

@@ -178,6 +178,7 @@ resource "spice_env_file" "app" {
 
 func TestAccEnvFile_generatedSecretsValidation(t *testing.T) {
 	t.Parallel()
+	sameOnEveryTransport(t)
 	root := t.TempDir()
 	for name, tc := range map[string]struct{ vars, gen, want string }{
 		"length not a number": {`{}`, `{ K = { length = "long" } }`, `generated_secrets["K"]: length must be a whole number`},
@@ -189,7 +190,7 @@ func TestAccEnvFile_generatedSecretsValidation(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			// Validation never reaches the host: local in both phases.
+			// Validation never reaches the host: local, in the local phase.
 			cfg := testsupport.ProviderBlock(root) + `
 resource "spice_env_file" "app" {
   path              = "/opt/app/.env"
