@@ -71,20 +71,19 @@ func TestAccHTTPCheckDataSource(t *testing.T) {
 func TestAccHTTPCheckDataSource_validation(t *testing.T) {
 	t.Parallel()
 	provider := providerBlock(t, "/")
+	cases := map[string]resource.TestStep{}
 	for _, tc := range []struct{ body, want string }{
 		{`url = "ftp://127.0.0.1/x"`, `scheme "ftp" is not http or https`},
 		{`url = "http://u:secret@127.0.0.1/"`, "credentials in the URL"},
 		{"url = \"http://127.0.0.1/\"\n  timeout = \"soon\"", `"soon" is not a duration`},
 		{"url = \"http://127.0.0.1/\"\n  expect_status = 42", "between 100 and 599"},
 	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config:      provider + "data \"spice_http_check\" \"probe\" {\n  " + tc.body + "\n}\n",
-				ExpectError: testsupport.ErrorMatching(tc.want),
-			}},
-		})
+		cases[tc.body] = resource.TestStep{
+			Config:      provider + "data \"spice_http_check\" \"probe\" {\n  " + tc.body + "\n}\n",
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 // A service listening only on a container's loopback is reached through

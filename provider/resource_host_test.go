@@ -222,6 +222,7 @@ resource "spice_file" "oms" {
 func TestAccHost_validation(t *testing.T) {
 	t.Parallel()
 	sameOnEveryTransport(t)
+	cases := map[string]resource.TestStep{}
 	for name, tc := range map[string]struct{ body, want string }{
 		"unknown runtime":      {`runtimes = { ruby = ">= 3" }`, `value must be one of`},
 		"bad constraint":       {`runtimes = { python = ">> 3.9" }`, `version constraint ">> 3.9"`},
@@ -236,17 +237,13 @@ func TestAccHost_validation(t *testing.T) {
 		"negative minimum":     {`min_cpu_cores = -1`, `must be at least 0`},
 		"computed only":        {`violations = []`, `Invalid Configuration for Read-Only Attribute`},
 	} {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      hostConfig(tc.body),
-					PlanOnly:    true,
-					ExpectError: testsupport.ErrorMatching(tc.want),
-				}},
-			})
-		})
+		cases[name] = resource.TestStep{
+			Config:      hostConfig(tc.body),
+			PlanOnly:    true,
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 // Both front ends show the warning, count the error once with every

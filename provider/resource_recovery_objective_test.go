@@ -103,20 +103,19 @@ func TestAccRecoveryObjective_judgedFromHostFiles(t *testing.T) {
 func TestAccRecoveryObjective_validation(t *testing.T) {
 	t.Parallel()
 	provider := providerBlock(t, t.TempDir())
+	cases := map[string]resource.TestStep{}
 	for _, tc := range []struct{ body, want string }{
 		{`scenario = "Database corruption"` + "\n  rto = \"30m\"\n  rpo = \"1h\"", "lowercase letters"},
 		{`scenario = "db"` + "\n  rto = \"0s\"\n  rpo = \"1h\"", "must be greater than zero"},
 		{`scenario = "db"` + "\n  rto = \"30m\"\n  rpo = \"-1h\"", "must not be negative"},
 		{`scenario = "db"` + "\n  rto = \"30m\"\n  rpo = \"1h\"\n  enforcement = \"fail\"", `value must be one of`},
 	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config:      provider + "resource \"spice_recovery_objective\" \"x\" {\n  " + tc.body + "\n}\n",
-				ExpectError: testsupport.ErrorMatching(tc.want),
-			}},
-		})
+		cases[tc.body] = resource.TestStep{
+			Config:      provider + "resource \"spice_recovery_objective\" \"x\" {\n  " + tc.body + "\n}\n",
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 // An empty list in the configuration stays an empty list in state, and an
