@@ -123,28 +123,33 @@ func TestAccRecoveryObjective_validation(t *testing.T) {
 // scenarios without services, and the plan after apply must be empty.
 func TestAccRecoveryObjective_emptyListsConverge(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	provider := providerBlock(t, root)
-	for _, lists := range []string{
-		"backup_policies = []\n  services = []\n  verify_command = []",
-		"services = [\"spice-harvester-bff\"]",
-	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-			Steps: []resource.TestStep{
-				{
-					Config: provider + fmt.Sprintf(`
-resource "spice_recovery_objective" "o" {
-  scenario = "service-crash"
+	provider := providerBlock(t, t.TempDir())
+	// One objective with empty lists, one with a list and two omitted: one
+	// apply, then the framework plans again and fails on any diff.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: provider + `
+resource "spice_recovery_objective" "empty" {
+  scenario        = "service-crash"
+  rto             = "5m"
+  rpo             = "0s"
+  backup_policies = []
+  services        = []
+  verify_command  = []
+}
+
+resource "spice_recovery_objective" "omitted" {
+  scenario = "service-crash-bff"
   rto      = "5m"
   rpo      = "0s"
-  %s
+  services = ["spice-harvester-bff"]
 }
-`, lists),
-					// The framework plans again after apply and fails on any diff.
-					Check: resource.TestCheckResourceAttr("spice_recovery_objective.o", "scenario", "service-crash"),
-				},
-			},
-		})
-	}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("spice_recovery_objective.empty", "scenario", "service-crash"),
+				resource.TestCheckResourceAttr("spice_recovery_objective.omitted", "scenario", "service-crash-bff"),
+			),
+		}},
+	})
 }
