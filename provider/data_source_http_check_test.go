@@ -90,10 +90,12 @@ func TestAccHTTPCheckDataSource_validation(t *testing.T) {
 // the SSH connection: nothing is forwarded or opened towards this machine.
 func TestAccHTTPCheckDataSource_containerLoopback(t *testing.T) {
 	t.Parallel()
-	h := startContainers(t, 1)[0]
+	h := sharedContainer(t)
 	h.Exec(t, "mkdir", "-p", "/srv/probe")
 	h.Exec(t, "touch", "/srv/probe/health")
 	h.Exec(t, "systemd-run", "--unit=probe-target", "/usr/bin/python3", "-m", "http.server", "8002", "--bind", "127.0.0.1", "--directory", "/srv/probe")
+	// The host is shared: the next test there finds the unit name free.
+	t.Cleanup(func() { h.Exec(t, "systemctl", "stop", "probe-target") })
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	addr := "data.spice_http_check.probe"
 	deadline := time.Now().Add(10 * time.Second)

@@ -363,7 +363,7 @@ output "cpu_cores" {
 // (speed unknown), gathered in one command through the SSH connection.
 func TestAccHost_overSSH(t *testing.T) {
 	t.Parallel()
-	h := startContainers(t, 1)[0]
+	h := sharedContainer(t)
 	hostname := strings.TrimSpace(h.Exec(t, "hostname"))
 	cores, err := strconv.Atoi(strings.TrimSpace(h.Exec(t, "nproc")))
 	if err != nil {

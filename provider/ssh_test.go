@@ -99,7 +99,7 @@ func TestAccSSH_resourcesOverSSH(t *testing.T) {
 // every apply).
 func TestAccSSH_container(t *testing.T) {
 	t.Parallel()
-	h := startContainers(t, 1)[0]
+	h := sharedContainer(t)
 	cfg := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "") + sshResources
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),

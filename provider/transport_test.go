@@ -40,6 +40,15 @@ func startContainers(t *testing.T, n int) []*testhosts.Host {
 	return testhosts.Start(t, n)
 }
 
+// sharedContainer is the test host shared by the tests that change little
+// on it, each in paths, ports and units of its own: one boot for all of
+// them instead of one each (see reachedOverSSH).
+func sharedContainer(t *testing.T) *testhosts.Host {
+	t.Helper()
+	reachedOverSSH(t)
+	return testhosts.Shared(t, 1)[0]
+}
+
 // sameOnEveryTransport marks a test whose provider configuration does not
 // come from providerBlock (it manages this machine itself, or it is refused
 // before any host is reached): the SSH phase of make testacc would repeat
