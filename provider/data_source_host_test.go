@@ -114,6 +114,7 @@ func checkFacts(name string, m machine) resource.TestCheckFunc {
 // local host itself; reading changes nothing).
 func TestAccHostDataSource_facts(t *testing.T) {
 	t.Parallel()
+	sameOnEveryTransport(t)
 	m := thisMachine(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),

@@ -71,30 +71,31 @@ func TestAccHTTPCheckDataSource(t *testing.T) {
 func TestAccHTTPCheckDataSource_validation(t *testing.T) {
 	t.Parallel()
 	provider := providerBlock(t, "/")
+	cases := map[string]resource.TestStep{}
 	for _, tc := range []struct{ body, want string }{
 		{`url = "ftp://127.0.0.1/x"`, `scheme "ftp" is not http or https`},
 		{`url = "http://u:secret@127.0.0.1/"`, "credentials in the URL"},
 		{"url = \"http://127.0.0.1/\"\n  timeout = \"soon\"", `"soon" is not a duration`},
 		{"url = \"http://127.0.0.1/\"\n  expect_status = 42", "between 100 and 599"},
 	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config:      provider + "data \"spice_http_check\" \"probe\" {\n  " + tc.body + "\n}\n",
-				ExpectError: testsupport.ErrorMatching(tc.want),
-			}},
-		})
+		cases[tc.body] = resource.TestStep{
+			Config:      provider + "data \"spice_http_check\" \"probe\" {\n  " + tc.body + "\n}\n",
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 // A service listening only on a container's loopback is reached through
 // the SSH connection: nothing is forwarded or opened towards this machine.
 func TestAccHTTPCheckDataSource_containerLoopback(t *testing.T) {
 	t.Parallel()
-	h := startContainers(t, 1)[0]
+	h := sharedContainer(t)
 	h.Exec(t, "mkdir", "-p", "/srv/probe")
 	h.Exec(t, "touch", "/srv/probe/health")
 	h.Exec(t, "systemd-run", "--unit=probe-target", "/usr/bin/python3", "-m", "http.server", "8002", "--bind", "127.0.0.1", "--directory", "/srv/probe")
+	// The host is shared: the next test there finds the unit name free.
+	t.Cleanup(func() { h.Exec(t, "systemctl", "stop", "probe-target") })
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	addr := "data.spice_http_check.probe"
 	deadline := time.Now().Add(10 * time.Second)

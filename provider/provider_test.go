@@ -15,9 +15,11 @@ import (
 )
 
 func TestAccProvider_configuration(t *testing.T) {
+	sameOnEveryTransport(t)
 	t.Setenv("SPICE_HOST", "")
 	missing := filepath.Join(t.TempDir(), "missing")
 	refused := fmt.Sprintf("host = \"127.0.0.1\"\nport = %d\nconnect_timeout = \"2s\"", testsupport.ClosedPort(t))
+	cases := map[string]resource.TestStep{}
 	for name, tc := range map[string]struct{ provider, want string }{
 		"refused connection": {refused, "Cannot connect to host"},
 		"root missing":       {`root = "` + missing + `"`, "no such file or directory"},
@@ -27,22 +29,19 @@ func TestAccProvider_configuration(t *testing.T) {
 		"two keys":           {"private_key = \"k\"\nprivate_key_file = \"/k\"", `"private_key_file" cannot be specified when "private_key" is specified`},
 		"host with port":     {`host = "127.0.0.1:26683"`, `host: "127.0.0.1:26683" includes a port: set host = "127.0.0.1" and port = 26683 instead`},
 	} {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      "provider \"spice\" {\n" + tc.provider + "\n}\nresource \"spice_secret\" \"x\" {}\n",
-					PlanOnly:    true,
-					ExpectError: testsupport.ErrorMatching(tc.want),
-				}},
-			})
-		})
+		cases[name] = resource.TestStep{
+			Config:      "provider \"spice\" {\n" + tc.provider + "\n}\nresource \"spice_secret\" \"x\" {}\n",
+			PlanOnly:    true,
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 // SPICE_HOST stands in for host: the provider then dials it (here a closed
 // loopback port, so the dial is refused).
 func TestAccProvider_hostFromEnvironment(t *testing.T) {
+	sameOnEveryTransport(t)
 	t.Setenv("SPICE_HOST", "127.0.0.1")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),

@@ -141,7 +141,8 @@ func withVar(vars map[string]any, k, v string) map[string]any {
 
 func TestAccEnvFile_validation(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
+	provider := providerBlock(t, t.TempDir())
+	cases := map[string]resource.TestStep{}
 	for name, tc := range map[string]struct {
 		vars, secrets string
 		want          string
@@ -156,29 +157,26 @@ func TestAccEnvFile_validation(t *testing.T) {
 		"declared twice":      {`{ A = "x" }`, `{ A = "y" }`, `in both variables and sensitive_variables`},
 		"secret with newline": {`{}`, `{ S = "never\nshown" }`, `sensitive_variables["S"]: value contains a line break`},
 	} {
-		t.Run(name, func(t *testing.T) {
-			cfg := providerBlock(t, root) + `
+		cases[name] = resource.TestStep{
+			Config: provider + `
 resource "spice_env_file" "app" {
   path                = "/opt/app/.env"
   variables           = ` + tc.vars + `
   sensitive_variables = ` + tc.secrets + `
 }
-`
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      cfg,
-					PlanOnly:    true,
-					ExpectError: testsupport.ErrorMatching(tc.want),
-				}},
-			})
-		})
+`,
+			PlanOnly:    true,
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 func TestAccEnvFile_generatedSecretsValidation(t *testing.T) {
 	t.Parallel()
+	sameOnEveryTransport(t)
 	root := t.TempDir()
+	cases := map[string]resource.TestStep{}
 	for name, tc := range map[string]struct{ vars, gen, want string }{
 		"length not a number": {`{}`, `{ K = { length = "long" } }`, `generated_secrets["K"]: length must be a whole number`},
 		"too short":           {`{}`, `{ K = { length = 8 } }`, `length 8 is out of range: use 16 to 4096`},
@@ -187,26 +185,20 @@ func TestAccEnvFile_generatedSecretsValidation(t *testing.T) {
 		"bad name":            {`{}`, `{ "1K" = {} }`, `generated_secrets: "1K" is not a valid variable name`},
 		"declared twice":      {`{ K = "x" }`, `{ K = {} }`, `"K" is in both variables and generated_secrets`},
 	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			// Validation never reaches the host: local in both phases.
-			cfg := testsupport.ProviderBlock(root) + `
+		// Validation never reaches the host: local, in the local phase.
+		cases[name] = resource.TestStep{
+			Config: testsupport.ProviderBlock(root) + `
 resource "spice_env_file" "app" {
   path              = "/opt/app/.env"
   variables         = ` + tc.vars + `
   generated_secrets = ` + tc.gen + `
 }
-`
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      cfg,
-					PlanOnly:    true,
-					ExpectError: testsupport.ErrorMatching(tc.want),
-				}},
-			})
-		})
+`,
+			PlanOnly:    true,
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 func TestEnvFile_secretNeverInDiagnostics(t *testing.T) {

@@ -16,7 +16,11 @@ import (
 )
 
 func fileConfig(t *testing.T, root, body string) string {
-	return providerBlock(t, root) + fmt.Sprintf("resource \"spice_file\" \"x\" {\n%s\n}\n", body)
+	return providerBlock(t, root) + fileResource(body)
+}
+
+func fileResource(body string) string {
+	return fmt.Sprintf("resource \"spice_file\" \"x\" {\n%s\n}\n", body)
 }
 
 func TestAccFile_lifecycle(t *testing.T) {
@@ -265,6 +269,8 @@ owner = "nosuchuser"`),
 func TestAccFile_validation(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
+	provider := providerBlock(t, root)
+	cases := map[string]resource.TestStep{}
 	for name, tc := range map[string]struct {
 		body string
 		want string
@@ -279,20 +285,16 @@ func TestAccFile_validation(t *testing.T) {
 		"no content":      {`path = "/a"`, "Exactly one of these attributes must be configured"},
 		"missing source":  {`path = "/a"` + "\n" + `source = "/nonexistent/spice-test"`, "Cannot read source"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      fileConfig(t, root, tc.body),
-					PlanOnly:    true,
-					ExpectError: testsupport.ErrorMatching(tc.want),
-				}},
-			})
-			entries, err := os.ReadDir(root)
-			if err != nil || len(entries) != 0 {
-				t.Fatalf("a refused plan wrote below root: %v %v", entries, err)
-			}
-		})
+		cases[name] = resource.TestStep{
+			Config:      provider + fileResource(tc.body),
+			PlanOnly:    true,
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
+	}
+	refusalCases(t, cases)
+	entries, err := os.ReadDir(root)
+	if err != nil || len(entries) != 0 {
+		t.Fatalf("a refused plan wrote below root: %v %v", entries, err)
 	}
 }
 

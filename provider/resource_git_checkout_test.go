@@ -60,7 +60,7 @@ func checkCheckout(t *testing.T, h *testhosts.Host, version, commit string) reso
 // destroy.
 func TestAccGitCheckout_container(t *testing.T) {
 	t.Parallel()
-	h := startContainers(t, 1)[0]
+	h := sharedContainer(t)
 	v1, v2 := sysprep.GitRepo(t, h, "/srv/git/app.git")
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	var pid int

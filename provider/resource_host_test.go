@@ -40,6 +40,7 @@ func phrases(ps ...string) *regexp.Regexp {
 
 func TestAccHost_impossibleRequirementFailsThePlan(t *testing.T) {
 	t.Parallel()
+	sameOnEveryTransport(t)
 	m := thisMachine(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -58,6 +59,7 @@ func TestAccHost_impossibleRequirementFailsThePlan(t *testing.T) {
 // else it lacks) in one diagnostic.
 func TestAccHost_productionRecommendedOnThisMachine(t *testing.T) {
 	t.Parallel()
+	sameOnEveryTransport(t)
 	m := thisMachine(t)
 	if m.cpuCores >= 16 || float64(m.memoryMB) >= 64*1024*0.9 {
 		t.Skipf("this machine (%d cores, %d MB) meets production/recommended for CPU or memory", m.cpuCores, m.memoryMB)
@@ -79,6 +81,7 @@ tier = "recommended"`),
 // requirement is an update; import reads the facts.
 func TestAccHost_warnLifecycle(t *testing.T) {
 	t.Parallel()
+	sameOnEveryTransport(t)
 	m := thisMachine(t)
 	violation := fmt.Sprintf("cpu_cores: %d < 4096 (min_cpu_cores)", m.cpuCores)
 	met := fmt.Sprintf(`min_cpu_cores    = 1
@@ -155,6 +158,7 @@ enforce = "warn"`),
 // resource) are checked at apply: the resource is not created.
 func TestAccHost_requirementKnownOnlyAtApply(t *testing.T) {
 	t.Parallel()
+	sameOnEveryTransport(t)
 	m := thisMachine(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -217,6 +221,8 @@ resource "spice_file" "oms" {
 
 func TestAccHost_validation(t *testing.T) {
 	t.Parallel()
+	sameOnEveryTransport(t)
+	cases := map[string]resource.TestStep{}
 	for name, tc := range map[string]struct{ body, want string }{
 		"unknown runtime":      {`runtimes = { ruby = ">= 3" }`, `value must be one of`},
 		"bad constraint":       {`runtimes = { python = ">> 3.9" }`, `version constraint ">> 3.9"`},
@@ -231,17 +237,13 @@ func TestAccHost_validation(t *testing.T) {
 		"negative minimum":     {`min_cpu_cores = -1`, `must be at least 0`},
 		"computed only":        {`violations = []`, `Invalid Configuration for Read-Only Attribute`},
 	} {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      hostConfig(tc.body),
-					PlanOnly:    true,
-					ExpectError: testsupport.ErrorMatching(tc.want),
-				}},
-			})
-		})
+		cases[name] = resource.TestStep{
+			Config:      hostConfig(tc.body),
+			PlanOnly:    true,
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 // Both front ends show the warning, count the error once with every
@@ -361,7 +363,7 @@ output "cpu_cores" {
 // (speed unknown), gathered in one command through the SSH connection.
 func TestAccHost_overSSH(t *testing.T) {
 	t.Parallel()
-	h := startContainers(t, 1)[0]
+	h := sharedContainer(t)
 	hostname := strings.TrimSpace(h.Exec(t, "hostname"))
 	cores, err := strconv.Atoi(strings.TrimSpace(h.Exec(t, "nproc")))
 	if err != nil {

@@ -168,7 +168,8 @@ resource "spice_limits" "oms" {
 
 func TestAccLimits_invalid(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
+	provider := providerBlock(t, t.TempDir())
+	cases := map[string]resource.TestStep{}
 	for name, tc := range map[string]struct{ body, want string }{
 		"item":  {`domain = "*"` + "\n" + `type = "soft"` + "\n" + `item = "files"` + "\n" + `value = "1"`, `"files" is not a PAM limits item`},
 		"type":  {`domain = "*"` + "\n" + `type = "both"` + "\n" + `item = "nofile"` + "\n" + `value = "1"`, `value must be one of`},
@@ -177,17 +178,13 @@ func TestAccLimits_invalid(t *testing.T) {
 		"domain": {`domain = "oms\u000bhard\tnofile\t1\n*"` + "\n" + `type = "soft"` + "\n" + `item = "nofile"` + "\n" + `value = "1"`, `domain: "oms\vhard\tnofile\t1\n*" is not a limits domain`},
 		"file":   {`domain = "*"` + "\n" + `type = "soft"` + "\n" + `item = "nofile"` + "\n" + `value = "1"` + "\n" + `file = "/etc/security/limits.conf"`, `must be a .conf file directly in /etc/security/limits.d`},
 	} {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      providerBlock(t, root) + "resource \"spice_limits\" \"x\" {\n" + tc.body + "\n}\n",
-					PlanOnly:    true,
-					ExpectError: testsupport.ErrorMatching(tc.want),
-				}},
-			})
-		})
+		cases[name] = resource.TestStep{
+			Config:      provider + "resource \"spice_limits\" \"x\" {\n" + tc.body + "\n}\n",
+			PlanOnly:    true,
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 // In a container, a new SSH session (sshd runs PAM with pam_limits) starts

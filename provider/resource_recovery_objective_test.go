@@ -103,20 +103,19 @@ func TestAccRecoveryObjective_judgedFromHostFiles(t *testing.T) {
 func TestAccRecoveryObjective_validation(t *testing.T) {
 	t.Parallel()
 	provider := providerBlock(t, t.TempDir())
+	cases := map[string]resource.TestStep{}
 	for _, tc := range []struct{ body, want string }{
 		{`scenario = "Database corruption"` + "\n  rto = \"30m\"\n  rpo = \"1h\"", "lowercase letters"},
 		{`scenario = "db"` + "\n  rto = \"0s\"\n  rpo = \"1h\"", "must be greater than zero"},
 		{`scenario = "db"` + "\n  rto = \"30m\"\n  rpo = \"-1h\"", "must not be negative"},
 		{`scenario = "db"` + "\n  rto = \"30m\"\n  rpo = \"1h\"\n  enforcement = \"fail\"", `value must be one of`},
 	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config:      provider + "resource \"spice_recovery_objective\" \"x\" {\n  " + tc.body + "\n}\n",
-				ExpectError: testsupport.ErrorMatching(tc.want),
-			}},
-		})
+		cases[tc.body] = resource.TestStep{
+			Config:      provider + "resource \"spice_recovery_objective\" \"x\" {\n  " + tc.body + "\n}\n",
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }
 
 // An empty list in the configuration stays an empty list in state, and an
@@ -124,28 +123,33 @@ func TestAccRecoveryObjective_validation(t *testing.T) {
 // scenarios without services, and the plan after apply must be empty.
 func TestAccRecoveryObjective_emptyListsConverge(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	provider := providerBlock(t, root)
-	for _, lists := range []string{
-		"backup_policies = []\n  services = []\n  verify_command = []",
-		"services = [\"spice-harvester-bff\"]",
-	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-			Steps: []resource.TestStep{
-				{
-					Config: provider + fmt.Sprintf(`
-resource "spice_recovery_objective" "o" {
-  scenario = "service-crash"
+	provider := providerBlock(t, t.TempDir())
+	// One objective with empty lists, one with a list and two omitted: one
+	// apply, then the framework plans again and fails on any diff.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: provider + `
+resource "spice_recovery_objective" "empty" {
+  scenario        = "service-crash"
+  rto             = "5m"
+  rpo             = "0s"
+  backup_policies = []
+  services        = []
+  verify_command  = []
+}
+
+resource "spice_recovery_objective" "omitted" {
+  scenario = "service-crash-bff"
   rto      = "5m"
   rpo      = "0s"
-  %s
+  services = ["spice-harvester-bff"]
 }
-`, lists),
-					// The framework plans again after apply and fails on any diff.
-					Check: resource.TestCheckResourceAttr("spice_recovery_objective.o", "scenario", "service-crash"),
-				},
-			},
-		})
-	}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("spice_recovery_objective.empty", "scenario", "service-crash"),
+				resource.TestCheckResourceAttr("spice_recovery_objective.omitted", "scenario", "service-crash-bff"),
+			),
+		}},
+	})
 }

@@ -121,23 +121,20 @@ resource "spice_secret" "key" {}
 
 func TestAccSecret_importErrors(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
+	provider := providerBlock(t, t.TempDir())
+	cases := map[string]resource.TestStep{}
 	for name, tc := range map[string]struct{ id, want string }{
 		"missing env file":   {"/opt/app/.env#SECRET_KEY", "read /opt/app/.env on"},
 		"not an encoding":    {"short!", "is not 16 to 1024 bytes"},
 		"too short a secret": {"abcd", "(4 characters) is not 16 to 1024 bytes"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:        providerBlock(t, root) + `resource "spice_secret" "key" {}`,
-					ResourceName:  "spice_secret.key",
-					ImportState:   true,
-					ImportStateId: tc.id,
-					ExpectError:   testsupport.ErrorMatching(tc.want),
-				}},
-			})
-		})
+		cases[name] = resource.TestStep{
+			Config:        provider + `resource "spice_secret" "key" {}`,
+			ResourceName:  "spice_secret.key",
+			ImportState:   true,
+			ImportStateId: tc.id,
+			ExpectError:   testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }

@@ -39,6 +39,12 @@ var testServices = []testService{
 	{"funnel", "spice-test-funnel", 8003, "v1"},
 }
 
+// The services of the tests beside the lifecycle on the shared host.
+var (
+	failingService = testService{"failing", "spice-test-failing", 8004, "v1"}
+	hungService    = testService{"hung", "spice-test-hung", 8005, "v1"}
+)
+
 func (s testService) addr() string { return "spice_service." + s.key }
 
 func (s testService) execStart() string {
@@ -157,16 +163,33 @@ func prepareHealthDir(t *testing.T, h *testhosts.Host) {
 	h.Exec(t, "sh", "-c", "mkdir -p "+serviceWWW+" && echo ok > "+serviceWWW+"/health")
 }
 
-// Three services in a real systemd over SSH: they converge enabled,
-// active and healthy with exactly the rendered unit; a stopped service,
-// a disabled one and an edited unit file plan an update that repairs
-// them; a changed restart trigger restarts (new MainPID); import by name;
-// destroy leaves no unit file and no process.
+// The tests of services in a real systemd, over SSH, share one test host
+// (a boot each cost about as much CPU as a test's own work) and run side
+// by side there, each with services, ports and files of its own.
 func TestAccService_container(t *testing.T) {
 	t.Parallel()
 	h := startContainers(t, 1)[0]
 	prepareHealthDir(t, h)
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
+	for name, test := range map[string]func(*testing.T, *testhosts.Host, string){
+		"lifecycle":          testServiceLifecycle,
+		"failingHealthCheck": testServiceFailingHealthCheck,
+		"hung":               testServiceHung,
+		"cannotStart":        testServiceCannotStart,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			test(t, h, provider)
+		})
+	}
+}
+
+// Three services: they converge enabled, active and healthy with exactly
+// the rendered unit; a stopped service, a disabled one and an edited unit
+// file plan an update that repairs them; a changed restart trigger
+// restarts (new MainPID); import by name; destroy leaves no unit file and
+// no process.
+func testServiceLifecycle(t *testing.T, h *testhosts.Host, provider string) {
 	cfg := servicesConfig(provider, testServices)
 	bff, oms, funnel := testServices[0], testServices[1], testServices[2]
 	triggered := append([]testService{}, testServices...)
@@ -184,10 +207,13 @@ func TestAccService_container(t *testing.T) {
 					return fmt.Errorf("%s still known to systemd: LoadState %s", s.name, out)
 				}
 			}
-			if out := h.Exec(t, "sh", "-c", "ls /etc/systemd/system/multi-user.target.wants/ | grep spice-test || true"); out != "" {
+			// Anything named after these services: the other tests on
+			// this host have theirs.
+			mine := "grep -e spice-test-bff -e spice-test-oms -e spice-test-funnel || true"
+			if out := h.Exec(t, "sh", "-c", "ls -A /etc/systemd/system/multi-user.target.wants/ | "+mine); out != "" {
 				return fmt.Errorf("enable links left: %s", out)
 			}
-			if out := h.Exec(t, "sh", "-c", "ls /var/lib/spice/services/ 2>/dev/null || true"); out != "" {
+			if out := h.Exec(t, "sh", "-c", "ls -A /var/lib/spice/services/ 2>/dev/null | "+mine); out != "" {
 				return fmt.Errorf("restart timings left: %s", out)
 			}
 			for _, pid := range pids {
@@ -204,8 +230,9 @@ func TestAccService_container(t *testing.T) {
 					checkServing(t, h, testServices),
 					func(*terraform.State) error {
 						// Measured, not asserted: how many reloads three
-						// services created in parallel shared (the exact
-						// count is asserted in package systemd).
+						// services created in parallel shared, with the
+						// other tests on this host (the exact count is
+						// asserted in package systemd).
 						t.Logf("daemon-reloads for 3 new services: %s", strings.TrimSpace(h.Exec(t, "sh", "-c", "journalctl -b --no-pager | grep -c 'Reloading' || true")))
 						return nil
 					},
@@ -304,27 +331,23 @@ func TestAccService_container(t *testing.T) {
 // A health check against the wrong port fails the apply naming the URL,
 // the host and what it saw; the service stays recorded (tainted), so the
 // corrected configuration replaces it.
-func TestAccService_failingHealthCheck(t *testing.T) {
-	t.Parallel()
-	h := startContainers(t, 1)[0]
-	prepareHealthDir(t, h)
-	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
-	bff := testServices[0]
+func testServiceFailingHealthCheck(t *testing.T, h *testhosts.Host, provider string) {
+	svc := failingService
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config: provider + bff.block(8099),
-				ExpectError: regexp.MustCompile(`(?s)` + testsupport.ErrorMatching("spice-test-bff.service on root@"+h.Addr()+
+				Config: provider + svc.block(8099),
+				ExpectError: regexp.MustCompile(`(?s)` + testsupport.ErrorMatching(svc.name+".service on root@"+h.Addr()+
 					": health check http://127.0.0.1:8099/health on root@"+h.Addr()+": not healthy after").String() +
 					`\s+3\.\d+s\s+\(\d+\s+attempts,\s+expecting\s+status\s+200\):\s+last\s+saw.*Connection\s+refused`),
 			},
 			{
-				Config: provider + bff.block(bff.port),
+				Config: provider + svc.block(svc.port),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(bff.addr(), plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction(svc.addr(), plancheck.ResourceActionReplace),
 				}},
-				Check: checkServing(t, h, []testService{bff}),
+				Check: checkServing(t, h, []testService{svc}),
 			},
 		},
 	})
@@ -334,36 +357,32 @@ func TestAccService_failingHealthCheck(t *testing.T) {
 // endpoint silent) planned no change. Refresh now asks its health check:
 // the plan shows healthy false -> true, the apply restarts it (a new main
 // process that answers), and the plan after that is empty.
-func TestAccService_hung(t *testing.T) {
-	t.Parallel()
-	h := startContainers(t, 1)[0]
-	prepareHealthDir(t, h)
-	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
-	oms := testServices[1]
-	cfg := provider + oms.block(oms.port)
+func testServiceHung(t *testing.T, h *testhosts.Host, provider string) {
+	svc := hungService
+	cfg := provider + svc.block(svc.port)
 	var hungPID int
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				Check:  resource.TestCheckResourceAttr(oms.addr(), "healthy", "true"),
+				Check:  resource.TestCheckResourceAttr(svc.addr(), "healthy", "true"),
 			},
 			{
 				PreConfig: func() {
-					hungPID = mainPID(t, h, oms.name)
+					hungPID = mainPID(t, h, svc.name)
 					h.Exec(t, "kill", "-STOP", strconv.Itoa(hungPID))
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(oms.addr(), plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(oms.addr(), tfjsonpath.New("healthy"), knownvalue.Bool(true)),
+					plancheck.ExpectResourceAction(svc.addr(), plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(svc.addr(), tfjsonpath.New("healthy"), knownvalue.Bool(true)),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkServing(t, h, []testService{oms}),
-					resource.TestCheckResourceAttr(oms.addr(), "healthy", "true"),
+					checkServing(t, h, []testService{svc}),
+					resource.TestCheckResourceAttr(svc.addr(), "healthy", "true"),
 					func(*terraform.State) error {
-						if now := mainPID(t, h, oms.name); now == hungPID {
+						if now := mainPID(t, h, svc.name); now == hungPID {
 							return fmt.Errorf("MainPID still %d, the hung process: not restarted", now)
 						}
 						return nil
@@ -373,14 +392,14 @@ func TestAccService_hung(t *testing.T) {
 			{
 				// restart_on_unhealthy = false: reported, left alone.
 				PreConfig: func() {
-					hungPID = mainPID(t, h, oms.name)
+					hungPID = mainPID(t, h, svc.name)
 					h.Exec(t, "kill", "-STOP", strconv.Itoa(hungPID))
 				},
 				Config: strings.Replace(cfg, "restart_triggers", "restart_on_unhealthy = false\n  restart_triggers", 1),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(oms.addr(), "healthy", "false"),
+					resource.TestCheckResourceAttr(svc.addr(), "healthy", "false"),
 					func(*terraform.State) error {
-						if now := mainPID(t, h, oms.name); now != hungPID {
+						if now := mainPID(t, h, svc.name); now != hungPID {
 							return fmt.Errorf("MainPID %d, was %d: restarted though restart_on_unhealthy = false", now, hungPID)
 						}
 						return nil
@@ -397,10 +416,7 @@ func TestAccService_hung(t *testing.T) {
 // systemd gives up, naming how the unit ended and quoting its journal:
 // a missing program once the start limit is hit during the health wait,
 // a missing EnvironmentFile at once, when systemctl restart fails.
-func TestAccService_cannotStart(t *testing.T) {
-	t.Parallel()
-	h := startContainers(t, 1)[0]
-	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
+func testServiceCannotStart(t *testing.T, h *testhosts.Host, provider string) {
 	const program = "/opt/spice-missing/venv/bin/python"
 	const envFile = "/opt/spice-missing/.env"
 	for _, tc := range []struct {

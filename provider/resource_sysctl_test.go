@@ -76,7 +76,7 @@ func checkPersisted(t *testing.T, h *testhosts.Host, keys [][2]string) func(*ter
 // naming the key.
 func TestAccSysctl_container(t *testing.T) {
 	t.Parallel()
-	h := startContainers(t, 1)[0]
+	h := sharedContainer(t)
 	provider := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "")
 	portRange := [][2]string{{"net.ipv4.ip_local_port_range", "32768 60999"}}
 	all := append(append([][2]string{}, manualNet...), portRange...)

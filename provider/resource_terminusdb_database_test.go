@@ -20,7 +20,6 @@ import (
 
 	"github.com/spice-harvester/terraform-provider-spice/testsupport"
 	"github.com/spice-harvester/terraform-provider-spice/testsupport/terminusdbfake"
-	"github.com/spice-harvester/terraform-provider-spice/testsupport/testhosts"
 )
 
 // tdbPassword is the TerminusDB admin password of these tests: it must
@@ -270,10 +269,7 @@ func TestAccTerminusDBDatabase_realServer(t *testing.T) {
 // The fake runs inside a test container, listening on the container's
 // loopback only: spice reaches it through the SSH connection.
 func TestAccTerminusDBDatabase_containerLoopback(t *testing.T) {
-	if os.Getenv("SPICE_TEST_TRANSPORT") == "ssh" {
-		t.Skip("this test reaches its container over SSH in every phase: the local phase ran it")
-	}
-	h := testhosts.Start(t, 1)[0]
+	h := sharedContainer(t)
 	bin := filepath.Join(t.TempDir(), "terminusdb-fake")
 	build := exec.Command("go", "build", "-o", bin, "./testsupport/terminusdbfake/cmd/terminusdb-fake")
 	build.Dir = testsupport.RepoDir(t)
@@ -288,6 +284,8 @@ func TestAccTerminusDBDatabase_containerLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Exec(t, "systemd-run", "--unit=terminusdb-fake", "--setenv=TERMINUSDB_ADMIN_PASS="+tdbPassword, "/usr/local/bin/terminusdb-fake")
+	// The host is shared: the next test there finds the unit name free.
+	t.Cleanup(func() { h.Exec(t, "systemctl", "stop", "terminusdb-fake") })
 	deadline := time.Now().Add(30 * time.Second) // a bound on a busy machine, not a measurement
 	for h.Command("python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:6363/api/ok')").Run() != nil {
 		if time.Now().After(deadline) {

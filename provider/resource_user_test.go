@@ -57,7 +57,7 @@ func checkAccounts(t *testing.T, h *testhosts.Host) resource.TestCheckFunc {
 // drift and repaired; import of each; destroy keeps the home.
 func TestAccUserGroup_container(t *testing.T) {
 	t.Parallel()
-	h := startContainers(t, 1)[0]
+	h := sharedContainer(t)
 	cfg := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "") + accountsConfig
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),

@@ -99,7 +99,7 @@ func TestAccSSH_resourcesOverSSH(t *testing.T) {
 // every apply).
 func TestAccSSH_container(t *testing.T) {
 	t.Parallel()
-	h := startContainers(t, 1)[0]
+	h := sharedContainer(t)
 	cfg := sshProvider(h.Address, h.Port, h.PrivateKeyFile, h.KnownHostsFile, "") + sshResources
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testsupport.ProviderFactories(),
@@ -142,20 +142,17 @@ func TestAccSSH_connectionErrors(t *testing.T) {
 	if err := os.WriteFile(otherKey, otherPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	cases := map[string]resource.TestStep{}
 	for name, tc := range map[string]struct{ provider, want string }{
 		"unknown host key": {sshProvider(srv.Host, srv.Port, srv.PrivateKeyFile, empty, t.TempDir()), "is unknown: ssh-ed25519 SHA256:"},
 		"wrong client key": {sshProvider(srv.Host, srv.Port, otherKey, srv.KnownHostsFile, t.TempDir()), "authenticate as root on 127.0.0.1"},
 		"refused port":     {sshProvider("127.0.0.1", testsupport.ClosedPort(t), srv.PrivateKeyFile, srv.KnownHostsFile, t.TempDir()), "connection refused"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testsupport.ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      tc.provider + `resource "spice_secret" "x" {}`,
-					PlanOnly:    true,
-					ExpectError: testsupport.ErrorMatching(tc.want),
-				}},
-			})
-		})
+		cases[name] = resource.TestStep{
+			Config:      tc.provider + `resource "spice_secret" "x" {}`,
+			PlanOnly:    true,
+			ExpectError: testsupport.ErrorMatching(tc.want),
+		}
 	}
+	refusalCases(t, cases)
 }

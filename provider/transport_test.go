@@ -39,3 +39,23 @@ func startContainers(t *testing.T, n int) []*testhosts.Host {
 	reachedOverSSH(t)
 	return testhosts.Start(t, n)
 }
+
+// sharedContainer is the test host shared by the tests that change little
+// on it, each in paths, ports and units of its own: one boot for all of
+// them instead of one each (see reachedOverSSH).
+func sharedContainer(t *testing.T) *testhosts.Host {
+	t.Helper()
+	reachedOverSSH(t)
+	return testhosts.Shared(t, 1)[0]
+}
+
+// sameOnEveryTransport marks a test whose provider configuration does not
+// come from providerBlock (it manages this machine itself, or it is refused
+// before any host is reached): the SSH phase of make testacc would repeat
+// the local phase's run exactly, so it skips there.
+func sameOnEveryTransport(t *testing.T) {
+	t.Helper()
+	if os.Getenv("SPICE_TEST_TRANSPORT") == "ssh" {
+		t.Skip("its provider configuration is the same in every phase: the local phase runs it")
+	}
+}

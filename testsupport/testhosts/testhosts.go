@@ -156,14 +156,14 @@ var shared struct {
 }
 
 // Shared returns n containers shared by the tests of this package, booting
-// more when fewer are running. The package's TestMain must call Main.
+// more when fewer are running. The package's TestMain must call Main or Run.
 func Shared(t testing.TB, n int) []*Host {
 	t.Helper()
 	Require(t)
 	shared.Lock()
 	defer shared.Unlock()
 	if !shared.inMain {
-		t.Fatal("testhosts.Shared: the package's TestMain must call testhosts.Main(m), which removes the shared hosts")
+		t.Fatal("testhosts.Shared: the package's TestMain must call testhosts.Main(m) or Run(m), which remove the shared hosts")
 	}
 	if len(shared.hosts) >= n {
 		return shared.hosts[:n]
@@ -189,6 +189,12 @@ func Shared(t testing.TB, n int) []*Host {
 
 // Main runs the package's tests, then removes the hosts Shared booted.
 func Main(m *testing.M) {
+	os.Exit(Run(m))
+}
+
+// Run is Main for a TestMain with more to do after the tests: it returns
+// the exit code instead of exiting.
+func Run(m *testing.M) int {
 	shared.Lock()
 	shared.inMain = true
 	shared.Unlock()
@@ -201,7 +207,7 @@ func Main(m *testing.M) {
 		}
 	}
 	shared.Unlock()
-	os.Exit(code)
+	return code
 }
 
 // script is scripts/testhosts.sh, found from this source file so that
