@@ -32,8 +32,8 @@ func readlinkOf(fd, _ int, _ string) (string, error) {
 var openat2Missing atomic.Bool
 
 // openDirBeneath opens the directory comps name below dirfd in one system
-// call when no symbolic link is on the way and each directory can be
-// listed: the common case, which resolveDir's walk otherwise pays one
+// call when no symbolic link is on the way and the directory itself can
+// be listed (the walk opens a search-only one O_PATH): the common case, which resolveDir's walk otherwise pays one
 // open and one close per component for. ok is false (and nothing is open)
 // on anything else, a link, a missing directory, a refusal, for the walk
 // to resolve or report.
