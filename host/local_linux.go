@@ -32,11 +32,12 @@ func readlinkOf(fd, _ int, _ string) (string, error) {
 var openat2Missing atomic.Bool
 
 // openDirBeneath opens the directory comps name below dirfd in one system
-// call when no symbolic link is on the way and the directory itself can
-// be listed (the walk opens a search-only one O_PATH): the common case, which resolveDir's walk otherwise pays one
-// open and one close per component for. ok is false (and nothing is open)
-// on anything else, a link, a missing directory, a refusal, for the walk
-// to resolve or report.
+// call: the common case, for which resolveDir's walk pays an open and a
+// close per component. It opens the directory for reading, where the walk
+// needs only search permission (O_PATH), so it succeeds only when no
+// symbolic link is on the way and the directory can be listed. ok is false
+// (and nothing is open) on anything else, a link, a missing or unreadable
+// directory, a refusal, for the walk to resolve or report.
 func openDirBeneath(dirfd int, comps []string) (fd int, ok bool) {
 	if openat2Missing.Load() {
 		return -1, false
